@@ -1,0 +1,32 @@
+"""`thegither up`: set up the database, load the demo if it is empty, then serve."""
+
+import uvicorn
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from thegither.demo.management.commands.demo import print_logins
+from thegither.demo.services import demo_is_needed, demo_load
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data if the database is empty, and serve Thegither."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if settings.PRODUCTION:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if demo_is_needed():
+            print_logins(self.stdout, demo_load())
+        else:
+            self.stdout.write("The database already has people in it, so no demo was loaded.")
+        if no_serve:
+            return
+        self.stdout.write(f"Thegither is at http://{host}:{port}/ (press Ctrl+C to stop)")
+        uvicorn.run("thegither.asgi:application", host=host, port=port, log_level="info")

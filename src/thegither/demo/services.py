@@ -1,0 +1,72 @@
+"""Demo data: a fictional youth charity to explore Thegither with.
+
+Everything here is made up. Other parts (Youth Bank, workshops) extend
+`demo_load` with their own demo rows.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from thegither.accounts.models import AgeBand, Area, Membership, Organisation, Role, User
+
+DEMO_PASSWORD = "together-demo-2026"  # noqa: S105 - printed on screen for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    role: str
+    age_band: str
+    email: str = ""
+
+
+DEMO_LOGINS = (
+    DemoLogin(
+        "alex.admin", "Alex (admin)", Role.ORGANISATION_ADMIN, AgeBand.OVER_25, "alex@example.org"
+    ),
+    DemoLogin("sam.worker", "Sam (youth worker)", Role.STAFF, AgeBand.OVER_25, "sam@example.org"),
+    DemoLogin("jay", "Jay", Role.PANEL_MEMBER, AgeBand.FROM_16_TO_17),
+    DemoLogin("ruby", "Ruby", Role.PANEL_MEMBER, AgeBand.FROM_13_TO_15),
+    DemoLogin("kai", "Kai", Role.PANEL_MEMBER, AgeBand.FROM_18_TO_25, "kai@example.org"),
+    DemoLogin(
+        "dunmore.gardeners",
+        "Morag (Dunmore Street Gardeners)",
+        Role.APPLICANT_CONTACT,
+        AgeBand.OVER_25,
+        "morag@example.org",
+    ),
+)
+
+
+def demo_is_needed() -> bool:
+    """Return True when the database has no people yet."""
+    return not User.objects.exists()
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    """Create the fictional Riverside Youth Trust with staff, a panel and a group."""
+    trust, _created = Organisation.objects.get_or_create(
+        slug="riverside-youth-trust",
+        defaults={"name": "Riverside Youth Trust", "kind": Organisation.Kind.CHARITY},
+    )
+    for area in ("North West", "North East"):
+        Area.objects.get_or_create(organisation=trust, name=area)
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={
+                "display_name": login.display_name,
+                "age_band": login.age_band,
+                "email": login.email,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            user=user, organisation=trust, defaults={"role": login.role}
+        )
+    return list(DEMO_LOGINS)
