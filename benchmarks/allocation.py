@@ -1,0 +1,355 @@
+"""Time Thegither's budgeting rules against pabutools, side by side, on the shared Pabulib files.
+
+Every (file, rule, implementation) runs in its own fresh subprocess, one at a time. Inside
+the subprocess the parse and the rule are timed separately (``time.perf_counter``); outside,
+the peak resident memory of that subprocess is read from ``os.wait4`` (``ru_maxrss``). So
+"total" is parse + rule inside the process (interpreter start-up and imports excluded) and
+"peak MB" is everything the process ever held, imports included.
+
+Usage::
+
+    .venv/bin/python benchmarks/allocation.py [--files NAME ...] [--rules RULE ...]
+        [--skip-peer-over SECONDS] [--peer-from-fixtures] [--peer-timeout SECONDS]
+
+By default pabutools runs live next to Thegither. ``--skip-peer-over S`` leaves out the
+pabutools runs whose stored fixture (``scripts/pabutools_reference.py``) took longer than S
+seconds; ``--peer-from-fixtures`` takes every pabutools timing from the fixtures instead of
+running it. Such rows are labelled ``pabutools*`` (recorded, not run now) in the table and
+``"source": "fixture"`` in the JSON. The last line printed is one JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE_SCRIPT = REPO / "scripts" / "pabutools_reference.py"
+DEFAULT_RULES = ("greedy", "mes", "mes-add1", "phragmen")
+WARSAW_FILES = ("Poland_Warszawa_2026.pb", "Poland_Warszawa_2023_Mokotow.pb")
+TARGET_WARSAW_SECONDS = 1.5
+TARGET_WARSAW_MB = 300
+TARGET_SPEEDUP = 50
+TARGET_SPEEDUP_FROM_SECONDS = 1.0
+TARGET_FAST_RULES = ("greedy", "mes")
+TARGET_FAST_SECONDS = 0.1
+
+
+def load_reference():
+    """Import scripts/pabutools_reference.py (rule definitions, fixture paths)."""
+    spec = importlib.util.spec_from_file_location("pabutools_reference", REFERENCE_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- inside the subprocess
+
+
+def run_thegither(path: Path, rule: str) -> dict:
+    """Parse and allocate with Thegither; return ids selected and the two timings."""
+    from thegither.allocation import allocate, read_pb
+
+    call = load_reference().THEGITHER_CALL[rule] | {"tie_break": "text-id"}
+    started = time.perf_counter()
+    election = read_pb(path)
+    parse_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    outcome = allocate(election, **call)
+    rule_seconds = time.perf_counter() - started
+    return {
+        "computed": True,
+        "selected": [str(p) for p in outcome.selected],
+        "order": "selection",
+        "parse_seconds": parse_seconds,
+        "rule_seconds": rule_seconds,
+    }
+
+
+def child_main(impl: str, path: Path, rule: str, out: Path) -> int:
+    """Run one implementation on one (file, rule) and write the result to ``out``."""
+    if impl == "thegither":
+        result = run_thegither(path, rule)
+    else:
+        result = load_reference().run_one(path, rule)
+    out.write_text(json.dumps(result))
+    return 0
+
+
+# ---------------------------------------------------------------- the parent
+
+
+def measure(impl: str, path: Path, rule: str, timeout: float) -> dict:
+    """Run one measurement in a fresh subprocess; add its peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        command = [sys.executable, str(Path(__file__).resolve())]
+        command += ["--child", impl, str(path), rule, str(out)]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                os.kill(process.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(process.pid, 0)
+                timed_out = True
+                break
+            time.sleep(0.05)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak_mb = usage.ru_maxrss / 1024  # kibibytes on Linux
+        if timed_out:
+            result = {"computed": False, "reason": f"stopped after {timeout:.0f} s"}
+        elif process.returncode != 0 or not out.exists():
+            result = {"computed": False, "reason": f"exit code {process.returncode}"}
+        else:
+            result = json.loads(out.read_text())
+    result["peak_mb"] = peak_mb
+    result["source"] = "live"
+    return result
+
+
+def from_fixture(reference, path: Path, rule: str) -> dict | None:
+    """Return pabutools' recorded timing for (file, rule), or None when there is none."""
+    fixture = reference.fixture_path(path.name, rule)
+    if not fixture.exists():
+        return None
+    data = json.loads(fixture.read_text())
+    seconds = data.get("seconds", {})
+    result = {
+        "computed": data["computed"],
+        "selected": data.get("selected"),
+        "order": data.get("order"),
+        "parse_seconds": seconds.get("parse_seconds"),
+        "rule_seconds": seconds.get("rule_seconds"),
+        "peak_mb": data.get("peak_rss_mb"),
+        "source": "fixture",
+        "recorded_at": data.get("computed_at"),
+    }
+    if not data["computed"]:
+        result["reason"] = data.get("reason")
+        result["wall_seconds"] = seconds.get("wall_seconds")
+    return result
+
+
+def total(result: dict | None) -> float | None:
+    """Return parse + rule seconds, or None if the run did not finish."""
+    if not result or not result.get("computed") or result.get("rule_seconds") is None:
+        return None
+    return (result.get("parse_seconds") or 0) + result["rule_seconds"]
+
+
+def same_selection(ours: dict, theirs: dict | None) -> bool | None:
+    """Say whether both implementations selected the same projects (order where reported)."""
+    if not theirs or not theirs.get("computed") or not ours.get("computed"):
+        return None
+    if theirs.get("order") == "selection":
+        return ours["selected"] == theirs["selected"]
+    return sorted(ours["selected"]) == sorted(theirs["selected"])
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_row(name: str, rule: str, impl: str, result: dict | None, ratio: str, agree: str):
+    if result is None or not result.get("computed"):
+        reason = (result or {}).get("reason", "not run")
+        print(f"{name:38} {rule:17} {impl:11} {'':>9} {'':>9} {'':>9} {'':>8}  {reason}")
+        return
+    print(
+        f"{name:38} {rule:17} {impl:11} {fmt(result.get('parse_seconds')):>9} "
+        f"{fmt(result.get('rule_seconds')):>9} {fmt(total(result)):>9} "
+        f"{fmt(result.get('peak_mb'), 0):>8} {ratio:>14} {agree}",
+        flush=True,
+    )
+
+
+def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
+    """Compare the measured rows with the issue's speed targets."""
+    warsaw, speedup, fast = [], [], []
+    for row in rows:
+        ours, theirs = row["thegither"], row["pabutools"]
+        if not ours.get("computed"):
+            continue
+        if row["file"] in WARSAW_FILES and row["rule"] == "mes-add1":
+            warsaw.append(
+                {
+                    "file": row["file"],
+                    "total_s": round(total(ours), 4),
+                    "peak_mb": round(ours["peak_mb"], 1),
+                    "met": total(ours) < TARGET_WARSAW_SECONDS
+                    and ours["peak_mb"] < TARGET_WARSAW_MB,
+                }
+            )
+        peer_total = total(theirs)
+        if peer_total is not None and peer_total >= TARGET_SPEEDUP_FROM_SECONDS:
+            ratio = peer_total / total(ours)
+            speedup.append(
+                {
+                    "file": row["file"],
+                    "rule": row["rule"],
+                    "ratio": round(ratio, 1),
+                    "met": ratio >= TARGET_SPEEDUP,
+                }
+            )
+        if row["rule"] in TARGET_FAST_RULES:
+            fast.append(
+                {
+                    "file": row["file"],
+                    "rule": row["rule"],
+                    "rule_s": round(ours["rule_seconds"], 4),
+                    "met": ours["rule_seconds"] < TARGET_FAST_SECONDS,
+                }
+            )
+    warsaw_expected = len([f for f in WARSAW_FILES if f in files]) if "mes-add1" in rules else 0
+    fast_expected = len(files) * len([r for r in rules if r in TARGET_FAST_RULES])
+
+    def verdict(items: list[dict], expected: int | None) -> dict:
+        failures = [i for i in items if not i["met"]]
+        complete = expected is None or len(items) >= expected
+        return {
+            "met": bool(items) and not failures and complete,
+            "checked": len(items),
+            **({"expected": expected} if expected is not None else {}),
+            "failures": failures,
+        }
+
+    return {
+        "mes_add1_warsaw_under_1.5s_and_300MB": verdict(warsaw, warsaw_expected)
+        | {"measured": warsaw},
+        "50x_faster_where_pabutools_needs_1s": verdict(speedup, None),
+        "greedy_and_mes_rule_under_0.1s": verdict(fast, fast_expected),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table and the JSON summary line."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        impl, path, rule, out = argv[1:5]
+        return child_main(impl, Path(path), rule, Path(out))
+
+    reference = load_reference()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", nargs="*", help="Pabulib file names or stems; default all")
+    parser.add_argument(
+        "--rules", nargs="*", choices=reference.RULES, help=f"default: {' '.join(DEFAULT_RULES)}"
+    )
+    parser.add_argument(
+        "--skip-peer-over",
+        type=float,
+        metavar="SECONDS",
+        help="take pabutools' timing from its fixture when the fixture took longer than this",
+    )
+    parser.add_argument(
+        "--peer-from-fixtures",
+        action="store_true",
+        help="take every pabutools timing from the fixtures (labelled) instead of running it",
+    )
+    parser.add_argument("--peer-timeout", type=float, default=1800, help="seconds per peer run")
+    args = parser.parse_args(argv)
+
+    folder = reference.pabulib_dir()
+    if not folder.is_dir():
+        print(f"Pabulib folder not found: {folder} (set THEGITHER_PABULIB_DIR)", file=sys.stderr)
+        return 2
+    paths = sorted(folder.glob("*.pb"), key=lambda p: p.stat().st_size)
+    if args.files:
+        wanted = {Path(name).stem for name in args.files}
+        paths = [p for p in paths if p.stem in wanted]
+    rules = args.rules or list(DEFAULT_RULES)
+
+    print(
+        f"{'file':38} {'rule':17} {'impl':11} {'parse s':>9} {'rule s':>9} {'total s':>9} "
+        f"{'peak MB':>8} {'ratio t/mem':>14} same"
+    )
+    rows = []
+    for path in paths:
+        for rule in rules:
+            ours = measure("thegither", path, rule, args.peer_timeout)
+            recorded = from_fixture(reference, path, rule)
+            if args.peer_from_fixtures or (
+                args.skip_peer_over is not None
+                and recorded is not None
+                and (total(recorded) or recorded.get("wall_seconds") or 0) > args.skip_peer_over
+            ):
+                theirs = recorded
+            else:
+                theirs = measure("pabutools", path, rule, args.peer_timeout)
+            agree = same_selection(ours, theirs)
+            time_ratio = memory_ratio = None
+            if total(theirs) is not None and total(ours):
+                time_ratio = total(theirs) / total(ours)
+                memory_ratio = theirs["peak_mb"] / ours["peak_mb"]
+            label = "pabutools" if theirs and theirs["source"] == "live" else "pabutools*"
+            print_row(path.name, rule, label, theirs, "", "")
+            print_row(
+                path.name,
+                rule,
+                "thegither",
+                ours,
+                "-" if time_ratio is None else f"{time_ratio:.0f}x/{memory_ratio:.0f}x",
+                {True: "yes", False: "NO", None: "-"}[agree],
+            )
+            rows.append(
+                {
+                    "file": path.name,
+                    "rule": rule,
+                    "thegither": ours,
+                    "pabutools": theirs or {"computed": False, "source": "none"},
+                    "time_ratio": time_ratio,
+                    "memory_ratio": memory_ratio,
+                    "same_selection": agree,
+                }
+            )
+    if any(r["pabutools"].get("source") == "fixture" for r in rows):
+        print("pabutools* = timing recorded by scripts/pabutools_reference.py, not run now")
+
+    def summary(result: dict) -> dict:
+        keys = ("parse_seconds", "rule_seconds")
+        out = {k.replace("_seconds", "_s"): round(result[k], 4) for k in keys if result.get(k)}
+        if total(result) is not None:
+            out["total_s"] = round(total(result), 4)
+        if result.get("peak_mb") is not None:
+            out["peak_mb"] = round(result["peak_mb"], 1)
+        out["source"] = result.get("source")
+        if not result.get("computed"):
+            out["not_computed"] = result.get("reason", "not run")
+        return out
+
+    results: dict[str, dict] = {}
+    for row in rows:
+        results.setdefault(row["file"], {})[row["rule"]] = {
+            "time_ratio": None if row["time_ratio"] is None else round(row["time_ratio"], 1),
+            "memory_ratio": None if row["memory_ratio"] is None else round(row["memory_ratio"], 1),
+            "same_selection": row["same_selection"],
+            "thegither": summary(row["thegither"]),
+            "pabutools": summary(row["pabutools"]),
+        }
+    line = {
+        "benchmark": "allocation",
+        "ratios": "pabutools / thegither; total = parse + rule inside the process",
+        "peer": "fixture"
+        if args.peer_from_fixtures
+        else ("live, fixture over threshold" if args.skip_peer_over is not None else "live"),
+        "cpus": os.cpu_count(),
+        "results": results,
+        "targets": check_targets(rows, [p.name for p in paths], rules),
+    }
+    print(json.dumps(line, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
