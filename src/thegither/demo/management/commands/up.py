@@ -29,4 +29,6 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"Thegither is at http://{host}:{port}/ (press Ctrl+C to stop)")
-        uvicorn.run("thegither.asgi:application", host=host, port=port, log_level="info")
+        uvicorn.run(
+            "thegither.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+        )
