@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Every form renders GOV.UK style: label, hint, error tied by aria-describedby.
+FORM_RENDERER = "thegither.core.renderers.FormRenderer"
+
 ROOT_URLCONF = "thegither.urls"
 ASGI_APPLICATION = "thegither.asgi.application"
 
@@ -171,7 +174,8 @@ USE_TZ = True
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# On a laptop static files are served straight from the apps, so nothing is collected.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

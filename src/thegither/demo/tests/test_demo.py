@@ -1,0 +1,50 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from thegither.accounts.models import Area, Membership, Organisation, User
+from thegither.demo.services import DEMO_LOGINS, DEMO_PASSWORD, demo_is_needed, demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_makes_a_charity_with_two_areas_and_every_log_in():
+    demo_load()
+
+    trust = Organisation.objects.get(slug="riverside-youth-trust")
+    assert sorted(Area.objects.filter(organisation=trust).values_list("name", flat=True)) == [
+        "North East",
+        "North West",
+    ]
+    for login in DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert Membership.objects.get(user=user, organisation=trust).role == login.role
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    demo_load()
+    counts = (User.objects.count(), Membership.objects.count(), Area.objects.count())
+
+    demo_load()
+
+    assert (User.objects.count(), Membership.objects.count(), Area.objects.count()) == counts
+
+
+def test_demo_is_needed_only_while_nobody_is_in_the_database():
+    assert demo_is_needed()
+    demo_load()
+    assert not demo_is_needed()
+
+
+def test_up_without_serving_loads_the_demo_once_and_prints_the_log_ins():
+    first = io.StringIO()
+    call_command("up", "--no-serve", stdout=first)
+    second = io.StringIO()
+    call_command("up", "--no-serve", stdout=second)
+
+    assert DEMO_PASSWORD in first.getvalue()
+    for login in DEMO_LOGINS:
+        assert login.username in first.getvalue()
+    assert "already has people" in second.getvalue()
