@@ -1,0 +1,267 @@
+"""Data model for participatory budgeting: projects, ballots, elections and outcomes.
+
+Everything here is plain data. The rules read an :class:`Election` through its
+:attr:`Election.tables`, a set of numpy arrays built once and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+BallotKind = Literal["approval", "score", "cumulative", "ordinal"]
+BALLOT_KINDS: tuple[str, ...] = ("approval", "score", "cumulative", "ordinal")
+
+Utility = Literal["cost", "cardinality"]
+UTILITIES: tuple[str, ...] = ("cost", "cardinality")
+
+TieBreak = Literal["text-id", "cost-votes"]
+TIE_BREAKS: tuple[str, ...] = ("text-id", "cost-votes")
+
+
+class PabulibError(ValueError):
+    """A Pabulib file, or an election built by hand, is malformed."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project people can vote for.
+
+    ``fields`` keeps every other column of the Pabulib PROJECTS section as text
+    (for example ``votes``, ``category`` or the official ``selected``), so that a
+    file can be written back unchanged.
+    """
+
+    id: str
+    cost: int
+    name: str = ""
+    fields: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise PabulibError("a project needs an id")
+        if isinstance(self.cost, bool) or not isinstance(self.cost, int) or self.cost < 0:
+            raise PabulibError(f"project {self.id}: cost must be a whole number, 0 or more")
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One way of voting, and how many voters voted exactly that way.
+
+    ``projects`` are project ids; for ordinal ballots they are in order of
+    preference. ``points`` is given for score and cumulative ballots, one number
+    per project.
+    """
+
+    projects: tuple[str, ...]
+    points: tuple[int, ...] | None = None
+    weight: int = 1
+
+    def __post_init__(self) -> None:
+        if self.weight < 1:
+            raise PabulibError("a ballot's weight must be 1 or more")
+        if self.points is not None and len(self.points) != len(self.projects):
+            raise PabulibError("a ballot needs one number of points per project")
+
+
+@dataclass(frozen=True, eq=False)
+class VoterRows:
+    """The VOTES rows of a Pabulib file, kept as text so that files round-trip.
+
+    ``ballot[i]`` is the index in :attr:`Election.ballots` of row ``i``'s ballot.
+    """
+
+    header: tuple[str, ...]
+    rows: list[list[str]]
+    ballot: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Election:
+    """A budget, the projects and the ballots cast.
+
+    ``voters`` and the ``*_columns`` fields only matter for writing a file back;
+    an election built by hand can leave them empty.
+    """
+
+    projects: tuple[Project, ...]
+    budget: int
+    kind: BallotKind
+    ballots: tuple[Ballot, ...]
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
+    voters: VoterRows | None = field(default=None, compare=False, repr=False)
+    project_columns: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    ordinal_points: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in BALLOT_KINDS:
+            raise PabulibError(f"unknown ballot kind {self.kind!r}")
+        if self.budget < 0:
+            raise PabulibError("the budget must be 0 or more")
+        seen: set[str] = set()
+        for project in self.projects:
+            if project.id in seen:
+                raise PabulibError(f"project id {project.id} is used twice")
+            seen.add(project.id)
+
+    @cached_property
+    def project_index(self) -> dict[str, int]:
+        """Map each project id to its position in :attr:`projects`."""
+        return {p.id: i for i, p in enumerate(self.projects)}
+
+    @property
+    def num_voters(self) -> int:
+        """Return how many voters there are, counting each ballot's weight."""
+        return int(self.tables.weight.sum())
+
+    def project(self, project_id: str) -> Project:
+        """Return the project with this id."""
+        return self.projects[self.project_index[project_id]]
+
+    def scoring(self) -> tuple[int, ...]:
+        """Return the points an ordinal ballot gives by position (first choice first)."""
+        if self.ordinal_points is not None:
+            return self.ordinal_points
+        longest = max((len(b.projects) for b in self.ballots), default=0)
+        declared = self.meta.get("max_length", "")
+        length = int(declared) if declared.isdigit() else longest
+        length = max(length, longest)
+        # Borda-like: with 3 places, 3 points for a first choice, 2 for a second, 1 for a third.
+        return tuple(range(length, 0, -1))
+
+    @cached_property
+    def tables(self) -> Tables:
+        """Return the numpy view of the ballots the rules work on (built once)."""
+        return Tables.build(self)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Ballots as numpy arrays: for each project, the ballot groups that support it.
+
+    A "group" is one :class:`Ballot` (identical ballots already merged), with
+    ``weight[g]`` voters in it. ``supporters[p]`` holds group indices and
+    ``points[p]`` the matching points (1 for approval).
+    """
+
+    cost: np.ndarray  # int64, one per project
+    weight: np.ndarray  # int64, one per ballot group
+    supporters: tuple[np.ndarray, ...]  # int64 group indices, per project
+    points: tuple[np.ndarray, ...]  # int64 points, per project
+    votes: np.ndarray  # int64: voters who gave the project anything
+    score: np.ndarray  # int64: total points (votes for approval)
+
+    @classmethod
+    def build(cls, election: Election) -> Tables:
+        """Flatten hand-built ballots into per-project supporter arrays."""
+        index = election.project_index
+        parsed: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        for ballot in election.ballots:
+            try:
+                cols = tuple(index[pid] for pid in ballot.projects)
+            except KeyError as exc:
+                raise PabulibError(f"a ballot names unknown project {exc.args[0]}") from None
+            if len(set(cols)) != len(cols):
+                raise PabulibError("a ballot names a project twice")
+            if election.kind in ("score", "cumulative"):
+                if ballot.points is None:
+                    raise PabulibError("score and cumulative ballots need points")
+                parsed.append((cols, ballot.points))
+            else:
+                parsed.append((cols, ()))
+        weight = np.fromiter((b.weight for b in election.ballots), np.int64, len(election.ballots))
+        return cls.from_indices(election, parsed, weight)
+
+    @classmethod
+    def from_indices(
+        cls,
+        election: Election,
+        ballots: list[tuple[tuple[int, ...], tuple[int, ...]]],
+        weight: np.ndarray,
+    ) -> Tables:
+        """Build the tables from ballots given as (project indices, points)."""
+        num_projects = len(election.projects)
+        lengths = np.fromiter((len(c) for c, _ in ballots), np.int64, len(ballots))
+        group_arr = np.repeat(np.arange(len(ballots), dtype=np.int64), lengths)
+        total = int(lengths.sum())
+        column_arr = np.fromiter((c for cols, _ in ballots for c in cols), np.int64, total)
+        if election.kind == "approval":
+            point_arr = np.ones(total, dtype=np.int64)
+        elif election.kind == "ordinal":
+            scoring = np.asarray(election.scoring() or (0,), dtype=np.int64)
+            starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            point_arr = scoring[np.arange(total, dtype=np.int64) - starts]
+        else:
+            point_arr = np.fromiter((q for _, pts in ballots for q in pts), np.int64, total)
+        # A zero-point entry is not support: it must not make a voter a supporter.
+        keep = point_arr > 0
+        if not keep.all():
+            group_arr, column_arr, point_arr = group_arr[keep], column_arr[keep], point_arr[keep]
+        order = np.argsort(column_arr, kind="stable")
+        counts = np.bincount(column_arr, minlength=num_projects)
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        group_sorted = group_arr[order]
+        point_sorted = point_arr[order]
+        supporters = tuple(group_sorted[bounds[p] : bounds[p + 1]] for p in range(num_projects))
+        pts = tuple(point_sorted[bounds[p] : bounds[p + 1]] for p in range(num_projects))
+        votes = np.array([int(weight[s].sum()) for s in supporters], dtype=np.int64)
+        score = np.array(
+            [int((weight[s] * q).sum()) for s, q in zip(supporters, pts, strict=True)],
+            dtype=np.int64,
+        )
+        cost = np.array([p.cost for p in election.projects], dtype=np.int64)
+        return cls(cost, weight, supporters, pts, votes, score)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one project was or was not funded, in plain words and as data."""
+
+    project_id: str
+    name: str
+    cost: int
+    funded: bool
+    reason: str  # a short machine-readable code, e.g. "funded" or "too-expensive"
+    text: str  # plain words a 12-year-old can follow
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the explanation as a JSON-serialisable dict."""
+        return {
+            "project_id": self.project_id,
+            "name": self.name,
+            "cost": self.cost,
+            "funded": self.funded,
+            "reason": self.reason,
+            "text": self.text,
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The projects a rule funded, in the order it chose them, and why."""
+
+    rule: str
+    selected: list[str]
+    spent: int
+    budget: int
+    explanations: list[Explanation]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the outcome as a JSON-serialisable dict."""
+        return {
+            "rule": self.rule,
+            "selected": list(self.selected),
+            "spent": self.spent,
+            "budget": self.budget,
+            "settings": dict(self.settings),
+            "explanations": [e.to_json() for e in self.explanations],
+        }

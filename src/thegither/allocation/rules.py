@@ -1,0 +1,78 @@
+"""The entry point: :func:`allocate` runs one rule on an election."""
+
+from __future__ import annotations
+
+from thegither.allocation import explain
+from thegither.allocation.greedy import greedy
+from thegither.allocation.model import (
+    TIE_BREAKS,
+    UTILITIES,
+    Election,
+    Outcome,
+    PabulibError,
+)
+from thegither.allocation.tiebreak import tie_rank
+
+RULES: tuple[str, ...] = (
+    "greedy",
+    "greedy-no-skip",
+    "greedy-threshold",
+    "mes",
+    "mes-add1",
+    "mes-add1u",
+    "phragmen",
+)
+
+
+def threshold_of(election: Election, threshold: int | None) -> int:
+    """Return the minimum score for greedy-threshold, from the argument or META."""
+    if threshold is not None:
+        return threshold
+    raw = election.meta.get("min_project_score_threshold")
+    if raw is None:
+        raise PabulibError(
+            "greedy-threshold needs a threshold: give one, or set"
+            " min_project_score_threshold in META"
+        )
+    try:
+        return int(raw)
+    except ValueError:
+        raise PabulibError(f"min_project_score_threshold {raw!r} is not a whole number") from None
+
+
+def allocate(
+    election: Election,
+    rule: str = "mes-add1",
+    utility: str = "cost",
+    tie_break: str = "text-id",
+    exhaustive_stop: bool = True,
+    threshold: int | None = None,
+) -> Outcome:
+    """Run ``rule`` on ``election`` and return the funded projects with explanations."""
+    if rule not in RULES:
+        raise PabulibError(f"unknown rule {rule!r}; use one of {', '.join(RULES)}")
+    if utility not in UTILITIES:
+        raise PabulibError(f"unknown utility {utility!r}; use one of {', '.join(UTILITIES)}")
+    if tie_break not in TIE_BREAKS:
+        raise PabulibError(f"unknown tie-break {tie_break!r}; use one of {', '.join(TIE_BREAKS)}")
+    rank = tie_rank(election, tie_break)
+    settings: dict[str, object] = {"utility": utility, "tie_break": tie_break}
+    if rule.startswith("greedy"):
+        limit = threshold_of(election, threshold) if rule == "greedy-threshold" else None
+        if limit is not None:
+            settings["threshold"] = limit
+        result = greedy(election, variant=rule, utility=utility, rank=rank, threshold=limit)
+        explanations = explain.explain_greedy(election, result, variant=rule, threshold=limit)
+        selected = result.selected
+    else:
+        raise PabulibError(f"rule {rule} is not available yet")
+    ids = [election.projects[p].id for p in selected]
+    spent = sum(election.projects[p].cost for p in selected)
+    return Outcome(
+        rule=rule,
+        selected=ids,
+        spent=spent,
+        budget=election.budget,
+        explanations=explanations,
+        settings=settings,
+    )
