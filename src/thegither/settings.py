@@ -191,14 +191,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 if os.environ.get("THEGITHER_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["THEGITHER_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("THEGITHER_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("THEGITHER_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("THEGITHER_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("THEGITHER_EMAIL_USE_TLS", True)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["THEGITHER_EMAIL_HOST"],
+                "port": int(os.environ.get("THEGITHER_EMAIL_PORT", "587")),
+                "username": os.environ.get("THEGITHER_EMAIL_USER", ""),
+                "password": os.environ.get("THEGITHER_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("THEGITHER_EMAIL_USE_TLS", True),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # On a laptop, email is printed where the server runs.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("THEGITHER_FROM_EMAIL", "Thegither <noreply@localhost>")
 
 # No page loads anything from another site: no CDNs, fonts or analytics.
