@@ -260,6 +260,26 @@ def child_main(path: Path, rule: str, out: Path, memory_cap_gb: float) -> int:
 # ---------------------------------------------------------------- parent side
 
 
+def pabutools_problem() -> str | None:
+    """Return why pabutools 1.2.3 cannot be used here, or None when it can."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("pabutools")
+    except PackageNotFoundError:
+        return "pabutools is not installed: pip install -e '.[test]'"
+    if installed != "1.2.3":
+        return f"pabutools {installed} is installed; the fixtures are for 1.2.3"
+    try:
+        import pabutools.election  # noqa: F401
+    except ImportError as exc:
+        # pabutools 1.2.3 imports names that PuLP 4 removed (PULP_CBC_CMD, LpStatusOptimal).
+        return (
+            f"pabutools 1.2.3 cannot be imported ({exc}); it needs PuLP < 4: pip install 'pulp<4'"
+        )
+    return None
+
+
 def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: float) -> dict:
     """Run one (file, rule) in a fresh interpreter; add wall time and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -299,10 +319,11 @@ def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: floa
                 ),
             }
         elif process.returncode != 0 or not out.exists():
-            result = {
-                "computed": False,
-                "reason": f"pabutools subprocess failed with exit code {process.returncode}",
-            }
+            # A crash says nothing about pabutools' outcome: never store it as a fixture.
+            raise RuntimeError(
+                f"pabutools subprocess for {path.name} {rule} failed "
+                f"(exit code {process.returncode}); see its traceback above"
+            )
         else:
             result = json.loads(out.read_text())
     result["wall_seconds"] = round(wall, 3)
@@ -373,6 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = pabulib_dir()
     if not folder.is_dir():
         print(f"Pabulib folder not found: {folder} (set THEGITHER_PABULIB_DIR)", file=sys.stderr)
+        return 2
+    problem = pabutools_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     files = sorted(folder.glob("*.pb"), key=lambda p: p.stat().st_size)
     if args.files:
