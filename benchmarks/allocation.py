@@ -218,8 +218,10 @@ def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
     def verdict(items: list[dict], expected: int | None) -> dict:
         failures = [i for i in items if not i["met"]]
         complete = expected is None or len(items) >= expected
+        # None: nothing this target covers was measured in this run.
+        met = None if not items else (not failures and complete)
         return {
-            "met": bool(items) and not failures and complete,
+            "met": met,
             "checked": len(items),
             **({"expected": expected} if expected is not None else {}),
             "failures": failures,
@@ -263,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = reference.pabulib_dir()
     if not folder.is_dir():
         print(f"Pabulib folder not found: {folder} (set THEGITHER_PABULIB_DIR)", file=sys.stderr)
+        return 2
+    problem = None if args.peer_from_fixtures else reference.pabutools_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     paths = sorted(folder.glob("*.pb"), key=lambda p: p.stat().st_size)
     if args.files:

@@ -175,3 +175,40 @@ def test_outcome_matches_pabutools_live(pabulib: Path, name: str, rule: str) -> 
     call = reference.THEGITHER_CALL[rule] | {"tie_break": "text-id"}
     ours = thegither_selected(path, call)
     assert_same_selection(ours, theirs["selected"], theirs["order"], f"{name} {rule} (live)")
+
+
+# Files whose META names the Method of Equal Shares: the official `selected` column is an
+# outcome made by the cities' own MES implementation, so it is a second, independent peer.
+OFFICIAL_MES = [
+    ("Netherlands_Assen_2024.pb", "mes-add1"),
+    ("Poland_Swiecie_2023.pb", "mes-add1"),
+    # equalshares/add1-comparison: Wieliczka raised budgets until the outcome overspent.
+    ("Poland_Wieliczka_2023_Green_Budget.pb", "mes-add1-no-stop"),
+]
+
+
+def official_selected(path: Path) -> set[str]:
+    """Return the ids the city funded, from the PROJECTS section's ``selected`` column."""
+    election = _election(path)
+    return {p.id for p in election.projects if p.fields.get("selected", "").strip() == "1"}
+
+
+@pytest.mark.parametrize(("name", "rule"), OFFICIAL_MES, ids=[f"{n}-{r}" for n, r in OFFICIAL_MES])
+def test_official_mes_outcome_is_reproduced(pabulib: Path, name: str, rule: str) -> None:
+    path = pabulib / name
+    official = official_selected(path)
+    assert official, f"{name} has no selected projects"
+    ours = thegither_selected(path, reference.THEGITHER_CALL[rule] | {"tie_break": "text-id"})
+    assert set(ours) == official, (
+        f"{name} {rule}: only Thegither {sorted(set(ours) - official)}, "
+        f"only the city {sorted(official - set(ours))}"
+    )
+
+
+@pytest.mark.parametrize(("name", "rule"), OFFICIAL_MES, ids=[f"{n}-{r}" for n, r in OFFICIAL_MES])
+def test_pabutools_fixture_agrees_with_official_outcome(
+    pabulib: Path, name: str, rule: str
+) -> None:
+    stored = json.loads(reference.fixture_path(name, rule).read_text())
+    assert stored["computed"], stored.get("reason")
+    assert set(stored["selected"]) == official_selected(pabulib / name)
