@@ -1,0 +1,146 @@
+"""Checks run on every page a browser test visits.
+
+Each check returns a list of problems in plain words (empty means fine), so
+tests can both fail on them and prove that they find what they should.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import ConsoleMessage, Page, Request
+
+# WCAG 2.2 A and AA, as axe-core tags them.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+NARROW_WIDTH = 320
+NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
+
+_axe = Axe()
+
+
+def axe_problems(page: Page) -> list[str]:
+    """Return each serious or critical WCAG 2.2 A/AA violation axe-core finds."""
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    problems = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in FAILING_IMPACTS:
+            continue
+        impact, rule = violation["impact"], violation["id"]
+        lines = [f"{impact}: {rule} - {violation['help']} ({violation['helpUrl']})"]
+        for node in violation["nodes"][:5]:
+            target = " ".join(str(part) for part in node.get("target", []))
+            lines.append(f"    at {target}: {node.get('html', '')[:160]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    and {len(violation['nodes']) - 5} more")
+        problems.append("\n".join(lines))
+    return problems
+
+
+def reflow_problems(page: Page) -> list[str]:
+    """Return a problem if the page scrolls sideways at 320 px wide (WCAG 1.4.10)."""
+    original = page.viewport_size
+    page.set_viewport_size({"width": NARROW_WIDTH, "height": 640})
+    try:
+        overflow = page.evaluate(
+            """() => {
+                const root = document.documentElement;
+                if (root.scrollWidth <= root.clientWidth) return null;
+                const wide = [...document.body.querySelectorAll('*')]
+                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+                    .slice(0, 5)
+                    .map(el => el.tagName.toLowerCase()
+                        + (el.id ? '#' + el.id : '')
+                        + (el.className && typeof el.className === 'string'
+                            ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+                return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
+            }"""
+        )
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    if overflow is None:
+        return []
+    return [
+        f"scrolls sideways at {NARROW_WIDTH} px: content is {overflow['scrollWidth']} px wide "
+        f"in a {overflow['clientWidth']} px window; too wide: {', '.join(overflow['wide'])}"
+    ]
+
+
+def foreign_request_problems(urls: list[str]) -> list[str]:
+    """Return each request that went anywhere but this machine."""
+    problems = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in NETWORK_SCHEMES and parts.hostname not in LOCAL_HOSTS:
+            problems.append(f"request left the machine: {url}")
+    return problems
+
+
+@dataclass
+class PageWatcher:
+    """Listen to one browser page: its requests, console errors and page loads.
+
+    `check()` runs every check on the page now showing. A page that loads
+    and is never checked makes `unchecked_problems()` report it, so a test
+    cannot visit a page without checking it.
+    """
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    checked_urls: list[str] = field(default_factory=list)
+    loads_since_check: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("request", self._on_request)
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", self._on_page_error)
+        self.page.on("load", self._on_load)
+
+    def _on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # Chromium reports Content Security Policy refusals as console errors.
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({self.page.url})")
+
+    def _on_page_error(self, error: Exception) -> None:
+        self.console_errors.append(f"script error: {error} ({self.page.url})")
+
+    def _on_load(self, page: Page) -> None:
+        self.loads_since_check.append(page.url)
+
+    def problems(self) -> list[str]:
+        """Run every check on the page now showing and return what is wrong."""
+        self.page.wait_for_load_state("load")
+        url = self.page.url
+        problems = [f"axe-core, {url}:\n  {p}" for p in axe_problems(self.page)]
+        problems += [f"{url} {p}" for p in reflow_problems(self.page)]
+        problems += foreign_request_problems(self.requests)
+        problems += [f"console error (a CSP refusal?): {e}" for e in self.console_errors]
+        self.checked_urls.append(url)
+        self.loads_since_check.clear()
+        return problems
+
+    def check(self) -> None:
+        """Fail the test if the page now showing has any problem."""
+        problems = self.problems()
+        if problems:
+            raise AssertionError(
+                f"{len(problems)} problem(s) on {self.page.url}:\n" + "\n".join(problems)
+            )
+
+    def unchecked_problems(self) -> list[str]:
+        """Return the pages that loaded after the last check."""
+        return [f"page loaded but never checked: {url}" for url in self.loads_since_check]

@@ -1,0 +1,116 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+Outside CI a missing Chromium skips these tests with a message naming the
+Debian package; in CI (CI=true) it is a failure, so a green CI run always
+means the browser tests ran.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from thegither.tests.browser.checks import LOCAL_HOSTS, PageWatcher
+
+# Playwright's sync API runs an event loop in the test thread, so Django thinks
+# database calls made from the test come from async code. They don't.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("THEGITHER_CHROMIUM", "/usr/bin/chromium"))
+# The machine may have no internet: nothing in the browser should try to reach it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MISSING_CHROMIUM = (
+    f"Browser tests need Chromium at {CHROMIUM}. "
+    "Install Debian's package: sudo apt-get install chromium"
+)
+
+
+def in_ci() -> bool:
+    """Return True in CI, where a missing browser is a failure, not a skip."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Start the system Chromium once for the whole run."""
+    if not CHROMIUM.exists():
+        if in_ci():
+            pytest.fail(MISSING_CHROMIUM, pytrace=False)
+        pytest.skip(MISSING_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """Return a fresh browser profile that can only reach this machine."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="en-GB"
+    )
+
+    def only_local(route):
+        # Refuse anything off this machine; the watcher has already seen the request.
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_local)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def watcher(context) -> Iterator[PageWatcher]:
+    """Return a watched page; the test fails if it loads a page it never checks."""
+    watcher = PageWatcher(context.new_page())
+    yield watcher
+    unchecked = watcher.unchecked_problems()
+    if unchecked:
+        pytest.fail("\n".join(unchecked), pytrace=False)
+
+
+@pytest.fixture
+def visit(watcher):
+    """Return a function that opens a path and checks the page (axe, 320 px, CSP, hosts)."""
+
+    def visit(path: str):
+        watcher.page.goto(path)
+        watcher.check()
+        return watcher.page
+
+    return visit
+
+
+@pytest.fixture
+def follow(watcher):
+    """Return a function that does an action that loads a new page, then checks that page."""
+
+    def follow(action):
+        with watcher.page.expect_navigation():
+            action()
+        watcher.check()
+        return watcher.page
+
+    return follow
