@@ -160,6 +160,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Axes would otherwise keep every log-in with its IP address for ever. The audit log
+# records log-ins without IP addresses; failed attempts are still counted for lockouts.
+AXES_DISABLE_ACCESS_LOG = True
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
