@@ -235,3 +235,29 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.organisation}"
+
+
+class ResetCode(models.Model):
+    """A one-time code a youth worker gives someone so they can choose a new password.
+
+    Young people often have no email address, so the usual emailed reset link
+    cannot reach them. Only a hash of the code is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="reset_codes_issued"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("new-password code")
+        verbose_name_plural = _("new-password codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.created_at:%Y-%m-%d %H:%M}"

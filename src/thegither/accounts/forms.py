@@ -1,0 +1,144 @@
+"""Forms for accounts. They parse what people type; services do the checking that matters."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from thegither.accounts.models import AgeBand, Role
+from thegither.accounts.permissions import can_invite
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with a username or an email address."""
+
+    error_messages = {
+        "invalid_login": _(
+            "That username or email and password don't match. Check them and try again."
+        ),
+        "inactive": _("This account has been switched off. Ask your youth worker."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Username or email")
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        )
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("What will this person do?"), widget=forms.RadioSelect, choices=()
+    )
+    note = forms.CharField(
+        label=_("Note for you (optional)"),
+        max_length=60,
+        required=False,
+        help_text=_("Only staff see this, e.g. 'Tuesday group'. Don't write a child's full name."),
+    )
+
+    def __init__(self, *args, user, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in Role.choices
+            if can_invite(user, organisation, value).allowed
+        ]
+        if Role.PANEL_MEMBER in Role.values:
+            self.fields["role"].initial = Role.PANEL_MEMBER
+
+
+class JoinForm(forms.Form):
+    """Make an account from an invitation: no date of birth, email optional."""
+
+    code = forms.CharField(
+        label=_("Code from your youth worker"),
+        max_length=12,
+        help_text=_("6 letters and numbers, like K7M Q2P."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=40,
+        help_text=_("You'll use this to log in. Letters, numbers and . + - _ only."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    display_name = forms.CharField(
+        label=_("Name people see"),
+        max_length=60,
+        help_text=_("Your first name or a nickname is fine."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    age_band = forms.ChoiceField(
+        label=_("How old are you?"), choices=AgeBand.choices, widget=forms.RadioSelect
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_("Only if you want to get a link when you forget your password."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password"), cleaned.get("password_again")
+        if first and second and first != second:
+            self.add_error("password_again", _("The two passwords are different. Try again."))
+        return cleaned
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ResetCodeForm(forms.Form):
+    """Choose a new password with a code from a youth worker."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Code from your youth worker"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords are different. Try again."))
+        return cleaned

@@ -1,0 +1,142 @@
+"""Who may do what with people, organisations and invitations.
+
+Each function returns a `Decision` with a reason in plain words; views call
+`require(...)` and services check the same decision, so the admin, scripts and
+pages all follow the same rules.
+"""
+
+from django.utils.translation import gettext as _
+
+from thegither.accounts.models import (
+    STAFF_ROLES,
+    UNDER_18_BANDS,
+    AgeBand,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from thegither.core.permissions import Decision, allow, deny
+
+# Staff can invite young people and groups; only organisation admins can invite staff.
+ROLES_STAFF_CAN_INVITE = frozenset({Role.PANEL_MEMBER, Role.APPLICANT_CONTACT})
+
+
+def role_in(user: User, organisation: Organisation) -> str | None:
+    """Return the person's role in the organisation, or None if they are not a member."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _is_staff_in(user: User, organisation: Organisation) -> bool:
+    return role_in(user, organisation) in STAFF_ROLES
+
+
+def can_manage_people(user: User, organisation: Organisation) -> Decision:
+    """Decide whether the person may see and look after the organisation's people."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser or _is_staff_in(user, organisation):
+        return allow()
+    return deny(
+        _("Only staff and youth workers in %(organisation)s can see this.")
+        % {"organisation": organisation.name}
+    )
+
+
+def can_invite(user: User, organisation: Organisation, role: str | None = None) -> Decision:
+    """Decide whether the person may invite someone (with this role, if given)."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser:
+        return allow()
+    current = role_in(user, organisation)
+    if current == Role.ORGANISATION_ADMIN:
+        return allow()
+    if current == Role.STAFF:
+        if role is None or role in ROLES_STAFF_CAN_INVITE:
+            return allow()
+        return deny(_("Only an organisation admin can invite staff or admins."))
+    return deny(
+        _("Only staff and youth workers in %(organisation)s can invite people.")
+        % {"organisation": organisation.name}
+    )
+
+
+def can_change_role(user: User, membership: Membership, role: str | None = None) -> Decision:
+    """Decide whether the person may change someone's role (to this role, if given)."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    organisation = membership.organisation
+    if not (user.is_superuser or role_in(user, organisation) == Role.ORGANISATION_ADMIN):
+        return deny(_("Only an organisation admin can change what someone does here."))
+    if membership.user_id == user.pk:
+        return deny(_("You can't change your own role. Ask another organisation admin."))
+    if role is not None and role in STAFF_ROLES and membership.user.age_band in UNDER_18_BANDS:
+        return deny(_("Staff and admins must be 18 or over."))
+    return allow()
+
+
+def can_record_guardian_authorisation(user: User, child: User) -> Decision:
+    """Decide whether the person may record that a child's parent or carer said yes."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if child.age_band != AgeBand.UNDER_13:
+        return deny(_("Only people under 13 need a parent or carer to say yes."))
+    if user.pk == child.pk:
+        return deny(_("A youth worker needs to record this for you."))
+    if user.is_superuser:
+        return allow()
+    organisation_ids = child.memberships.values_list("organisation_id", flat=True)
+    if Membership.objects.filter(
+        user=user, organisation_id__in=organisation_ids, role__in=STAFF_ROLES
+    ).exists():
+        return allow()
+    return deny(_("Only staff in this young person's organisation can record this."))
+
+
+def can_issue_reset_code(user: User, person: User) -> Decision:
+    """Decide whether the person may give someone a code to choose a new password."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.pk == person.pk:
+        return deny(_("To change your own password, use 'Change your password'."))
+    if user.is_superuser:
+        return allow()
+    if person.is_superuser or person.is_staff:
+        return deny(_("Only a site administrator can do this for this person."))
+    their_roles = dict(person.memberships.values_list("organisation_id", "role"))
+    mine = dict(
+        Membership.objects.filter(user=user, role__in=STAFF_ROLES).values_list(
+            "organisation_id", "role"
+        )
+    )
+    for organisation_id, their_role in their_roles.items():
+        my_role = mine.get(organisation_id)
+        if my_role == Role.ORGANISATION_ADMIN:
+            return allow()
+        if my_role == Role.STAFF and their_role not in STAFF_ROLES:
+            return allow()
+    return deny(_("Only staff in this person's organisation can do this."))
+
+
+def can_take_part(user: User) -> Decision:
+    """Decide whether the person may join in panel things like reading and scoring.
+
+    Other apps call this before letting a young person take part.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.needs_guardian_authorisation:
+        return deny(
+            _(
+                "You can join in once a grown-up who looks after you has said yes. "
+                "Your youth worker will sort this out."
+            )
+        )
+    return allow()

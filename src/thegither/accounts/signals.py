@@ -1,0 +1,38 @@
+"""Write log-ins, log-outs, failed log-ins and lockouts to the audit log.
+
+No IP address or typed text is kept: a failed log-in names the account only if
+the typed name belongs to one, so a password typed into the username box by
+mistake is never stored.
+"""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from thegither.accounts.selectors import user_for_login_name
+from thegither.core.services import audit_record
+
+
+@receiver(user_logged_in, dispatch_uid="thegither-audit-login")
+def audit_login(sender, request, user, **kwargs):
+    audit_record(action="login", actor=user, target=user)
+
+
+@receiver(user_logged_out, dispatch_uid="thegither-audit-logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action="logout", actor=user, target=user)
+
+
+@receiver(user_login_failed, dispatch_uid="thegither-audit-login-failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    user = user_for_login_name(credentials.get("username", ""))
+    audit_record(action="login.failed", target=user, details={"known_account": user is not None})
+
+
+@receiver(user_locked_out, dispatch_uid="thegither-audit-lockout")
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    user = user_for_login_name(username)
+    audit_record(
+        action="login.locked_out", target=user, details={"known_account": user is not None}
+    )
