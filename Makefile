@@ -39,8 +39,15 @@ $(VENV)/.installed-test: $(BIN)/python requirements/test.txt pyproject.toml
 run: $(VENV)/.installed-run
 	$(BIN)/thegither up
 
+CHROMIUM ?= /usr/bin/chromium
+NO_BROWSER_NOTE = No Chromium at $(CHROMIUM), so the browser tests are SKIPPED. \
+To run them too, install Debian's package: sudo apt-get install chromium
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ ! -x "$(CHROMIUM)" ] && [ "$$CI" != "true" ]; then echo "Note: $(NO_BROWSER_NOTE)"; fi
+	@THEGITHER_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ ! -x "$(CHROMIUM)" ] && [ "$$CI" != "true" ]; then echo "Note: $(NO_BROWSER_NOTE)"; fi; \
+	exit $$status
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
