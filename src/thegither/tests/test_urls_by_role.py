@@ -1,0 +1,360 @@
+"""Walk every URL of the project for every role and check the status each one gets.
+
+Every URL pattern needs an entry in EXPECTED (or, for the admin site, is covered
+by ADMIN_RULE). Adding a URL without an entry makes `test_every_url_has_an_entry`
+fail, so nobody ships a page without deciding who may see it.
+
+To add an entry: give the URL's name, how to fill in its parameters from the
+`World` below, and the status for each role in ROLES order.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from thegither.accounts import services
+from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
+from thegither.accounts.tests import factories
+from thegither.core.services import audit_record
+
+ROLES = (
+    "anonymous",
+    "panel_member",
+    "under_13_waiting",
+    "applicant_contact",
+    "staff",
+    "org_admin",
+    "superuser",
+)
+
+
+@dataclass
+class World:
+    """Rows every URL can point at: one organisation, a person per role, and targets."""
+
+    organisation: Organisation
+    users: dict[str, User | None]
+    target: Membership  # an under-13 waiting for a grown-up's yes, for the people actions
+    invitation_token: str
+    reset_uidb64: str
+    reset_token: str
+
+
+def world_make() -> World:
+    organisation = factories.organisation_make()
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "panel_member": factories.member_make(
+            organisation, Role.PANEL_MEMBER, age_band=AgeBand.FROM_16_TO_17
+        ),
+        "under_13_waiting": factories.child_make(organisation),
+        "applicant_contact": factories.member_make(organisation, Role.APPLICANT_CONTACT),
+        "staff": factories.member_make(organisation, Role.STAFF),
+        "org_admin": factories.member_make(organisation, Role.ORGANISATION_ADMIN),
+        "superuser": factories.superuser_make(),
+    }
+    target_user = factories.child_make(organisation)
+    _invitation, token, _code = services.invitation_create(
+        organisation=organisation, role=Role.PANEL_MEMBER, by=users["staff"]
+    )
+    services.reset_code_issue(person=target_user, by=users["staff"])
+    # Rows for the admin pages that have no service making them.
+    Group.objects.create(name="Helpers")
+    audit_record(action="test.world_made", actor=users["staff"], target=organisation)
+    # Someone who never logs in here, so logging in does not spoil their reset token.
+    reset_user = target_user
+    return World(
+        organisation=organisation,
+        users=users,
+        target=Membership.objects.get(user=target_user),
+        invitation_token=token,
+        reset_uidb64=urlsafe_base64_encode(force_bytes(reset_user.pk)),
+        reset_token=default_token_generator.make_token(reset_user),
+    )
+
+
+def _axes_rows() -> None:
+    """Make one row of each axes table, so its admin detail pages have something to show."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = timezone.now()
+    common = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
+    AccessAttempt.objects.create(
+        **common, http_accept="*/*", path_info="/", failures_since_start=1, attempt_time=now
+    )
+    AccessLog.objects.create(**common, http_accept="*/*", path_info="/", attempt_time=now)
+    AccessFailureLog.objects.create(
+        **common, http_accept="*/*", path_info="/", attempt_time=now, locked_out=False
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What each role gets at one URL: statuses in ROLES order."""
+
+    statuses: tuple[int, int, int, int, int, int, int]
+    kwargs: Callable[[World], dict] = lambda world: {}
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def org(world: World) -> dict:
+    return {"slug": world.organisation.slug}
+
+
+def org_target(world: World) -> dict:
+    return {"slug": world.organisation.slug, "pk": world.target.pk}
+
+
+EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200)
+LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200)
+STAFF_ONLY = (302, 403, 403, 403, 200, 200, 200)
+
+#                      anon panel u13  applicant staff org-admin superuser
+EXPECTED: dict[str, Entry] = {
+    "core:home": Entry(EVERYONE_200),
+    "core:privacy": Entry(EVERYONE_200),
+    "core:accessibility": Entry(EVERYONE_200),
+    "accounts:dashboard": Entry(LOGGED_IN_200),
+    "accounts:login": Entry((200, 302, 302, 302, 302, 302, 302)),
+    "accounts:logout": Entry((302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:password-change": Entry(LOGGED_IN_200),
+    "accounts:password-change-done": Entry(LOGGED_IN_200),
+    "accounts:password-reset": Entry(EVERYONE_200),
+    "accounts:password-reset-done": Entry(EVERYONE_200),
+    "accounts:password-reset-confirm": Entry(
+        (302, 302, 302, 302, 302, 302, 302),
+        kwargs=lambda world: {"uidb64": world.reset_uidb64, "token": world.reset_token},
+    ),
+    "accounts:password-reset-complete": Entry(EVERYONE_200),
+    "accounts:reset-code": Entry(EVERYONE_200),
+    "accounts:join": Entry(EVERYONE_200, kwargs=lambda world: {"token": world.invitation_token}),
+    "accounts:invitation-create": Entry(STAFF_ONLY, kwargs=org),
+    "accounts:people": Entry(STAFF_ONLY, kwargs=org),
+    "accounts:guardian-authorise": Entry(
+        (302, 403, 403, 403, 302, 302, 302), kwargs=org_target, method="post"
+    ),
+    "accounts:member-role": Entry(
+        (302, 403, 403, 403, 403, 302, 302),
+        kwargs=org_target,
+        method="post",
+        data={"role": Role.APPLICANT_CONTACT},
+    ),
+    "accounts:reset-code-create": Entry(STAFF_ONLY, kwargs=org_target, method="post"),
+    "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
+}
+
+# The admin site is for site administrators (superusers) only: organisation staff
+# are not `is_staff`. Every admin URL sends everyone else to the admin log-in page;
+# a superuser gets the page, or 403 where the ModelAdmin forbids that view (such as
+# adding to the append-only audit log).
+ADMIN_PREFIX = "admin/"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # the URL's name, or its route when it has none
+    name: str | None
+    route: str
+
+
+def walk(patterns: Iterable, prefix: str = "", namespace: str | None = None) -> Iterator[Pattern]:
+    """Yield every URL pattern under `patterns`, with its full route and namespaced name."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            route = prefix + str(entry.pattern)
+            yield Pattern(key=name or route, name=name, route=route)
+
+
+def unaccounted(patterns: Iterable[Pattern], expected: dict) -> list[str]:
+    """Return the URL patterns that have no entry and no rule: each one needs a decision."""
+    return [
+        pattern.key
+        for pattern in patterns
+        if pattern.key not in expected and not pattern.route.startswith(ADMIN_PREFIX)
+    ]
+
+
+def stale(patterns: Iterable[Pattern], expected: dict) -> list[str]:
+    """Return entries for URLs that no longer exist."""
+    keys = {pattern.key for pattern in patterns}
+    return sorted(set(expected) - keys)
+
+
+ALL_PATTERNS = list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_an_entry():
+    assert unaccounted(ALL_PATTERNS, EXPECTED) == []
+    assert stale(ALL_PATTERNS, EXPECTED) == []
+
+
+def _view(request):  # pragma: no cover - never called, only routed
+    raise AssertionError
+
+
+def test_a_new_url_without_an_entry_is_reported():
+    patterns = [
+        path("", _view, name="home"),
+        path("grants/", include(([path("rounds/", _view, name="rounds")], "grants"))),
+        path("admin/new/", _view, name="new-admin-page"),
+    ]
+    found = list(walk(patterns))
+    assert [p.key for p in found] == ["home", "grants:rounds", "new-admin-page"]
+    assert unaccounted(found, {"home": Entry(EVERYONE_200)}) == ["grants:rounds"]
+    assert unaccounted(found, {"home": None, "grants:rounds": None}) == []
+    assert stale(found, {"home": None, "grants:rounds": None, "gone": None}) == ["gone"]
+
+
+def test_the_walk_finds_nested_and_namespaced_urls():
+    keys = {pattern.key for pattern in ALL_PATTERNS}
+    assert {"core:home", "accounts:people", "admin:index"} <= keys
+    assert "admin/(?P<url>.*)$" in keys
+
+
+def _status(client: Client, method: str, url: str, data: dict) -> int:
+    response = client.post(url, data) if method == "post" else client.get(url)
+    return response.status_code
+
+
+def _statuses_by_role(world: World, method: str, url: str, data: dict | None = None) -> dict:
+    """Return the status each role gets, undoing any change each request makes."""
+    got = {}
+    for role in ROLES:
+        client = Client()
+        with transaction.atomic():
+            user = world.users[role]
+            if user is not None:
+                client.force_login(user)
+            got[role] = _status(client, method, url, data or {})
+            transaction.set_rollback(True)
+    return got
+
+
+SITE_PATTERNS = [p for p in ALL_PATTERNS if not p.route.startswith(ADMIN_PREFIX)]
+ADMIN_PATTERNS = [p for p in ALL_PATTERNS if p.route.startswith(ADMIN_PREFIX)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", SITE_PATTERNS, ids=lambda p: p.key)
+def test_site_url_status_by_role(pattern):
+    entry = EXPECTED.get(pattern.key)
+    if entry is None:
+        pytest.fail(f"{pattern.key} has no entry in EXPECTED")
+    world = world_make()
+    url = reverse(pattern.name, kwargs=entry.kwargs(world))
+    got = _statuses_by_role(world, entry.method, url, entry.data)
+    assert got == dict(zip(ROLES, entry.statuses, strict=True))
+    if entry.method == "post":
+        # Pages that change things must never do it on a plain visit.
+        assert set(_statuses_by_role(world, "get", url).values()) == {405}
+
+
+ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change")
+
+
+def _admin_model_view(pattern: Pattern):
+    """Return (model, model admin, view) for a model's admin URL, or None."""
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        for view in ADMIN_VIEWS:
+            if pattern.name == f"admin:{opts.app_label}_{opts.model_name}_{view}":
+                return model, model_admin, view
+        if pattern.name is None and pattern.route == (
+            f"{ADMIN_PREFIX}{opts.app_label}/{opts.model_name}/<path:object_id>/"
+        ):
+            return model, model_admin, "redirect-to-change"
+    return None
+
+
+def _superuser_may(model_admin, view: str, superuser: User, obj) -> bool:
+    request = RequestFactory().get("/")
+    request.user = superuser
+    if view == "add":
+        return model_admin.has_add_permission(request)
+    if view == "delete":
+        return model_admin.has_delete_permission(request, obj)
+    if view in {"change", "history"}:
+        return model_admin.has_view_or_change_permission(request, obj)
+    return model_admin.has_view_or_change_permission(request)
+
+
+def admin_case(pattern: Pattern, world: World) -> tuple[str, int, int]:
+    """Return the URL to visit, the status for a logged-in non-superuser and for a superuser."""
+    superuser = world.users["superuser"]
+    found = _admin_model_view(pattern)
+    if found is not None:
+        model, model_admin, view = found
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"world_make() needs a {model.__name__} row for {pattern.key}"
+        if view in {"changelist", "add"}:
+            url = reverse(pattern.name)
+        elif view == "redirect-to-change":
+            url = f"/{ADMIN_PREFIX}{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/"
+            return url, 302, 302
+        else:
+            url = reverse(pattern.name, kwargs={"object_id": obj.pk})
+        return url, 302, 200 if _superuser_may(model_admin, view, superuser, obj) else 403
+    special = {
+        # name or route: (url maker, logged-in non-superuser status, superuser status)
+        "admin:index": (lambda: reverse("admin:index"), 302, 200),
+        # The admin log-in page tells a logged-in non-superuser they can't use the admin.
+        "admin:login": (lambda: reverse("admin:login"), 200, 302),
+        "admin:logout": (lambda: reverse("admin:logout"), 302, 405),  # log-out is POST only
+        "admin:password_change": (lambda: reverse("admin:password_change"), 302, 200),
+        "admin:password_change_done": (lambda: reverse("admin:password_change_done"), 302, 200),
+        # Without the search fields it needs, autocomplete refuses.
+        "admin:autocomplete": (lambda: reverse("admin:autocomplete"), 302, 403),
+        "admin:jsi18n": (lambda: reverse("admin:jsi18n"), 302, 200),
+        # Organisations have no public page to jump to.
+        "admin:view_on_site": (
+            lambda: reverse(
+                "admin:view_on_site",
+                args=[ContentType.objects.get_for_model(Organisation).pk, world.organisation.pk],
+            ),
+            302,
+            404,
+        ),
+        "admin:app_list": (lambda: reverse("admin:app_list", args=["accounts"]), 302, 200),
+        "admin:auth_user_password_change": (
+            lambda: reverse("admin:auth_user_password_change", args=[world.target.user_id]),
+            302,
+            200,
+        ),
+        "admin/(?P<url>.*)$": (lambda: f"/{ADMIN_PREFIX}no-such-page/", 302, 404),
+    }
+    if pattern.key not in special:
+        pytest.fail(f"{pattern.key}: the admin rule doesn't know this URL; add it to `special`")
+    make_url, non_superuser, for_superuser = special[pattern.key]
+    return make_url(), non_superuser, for_superuser
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", ADMIN_PATTERNS, ids=lambda p: p.key)
+def test_admin_url_status_by_role(pattern):
+    world = world_make()
+    _axes_rows()
+    url, non_superuser, for_superuser = admin_case(pattern, world)
+    got = _statuses_by_role(world, "get", url)
+    anonymous = 200 if pattern.key == "admin:login" else 302
+    expected = {role: non_superuser for role in ROLES}
+    expected["anonymous"] = anonymous
+    expected["superuser"] = for_superuser
+    assert got == expected
