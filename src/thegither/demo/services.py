@@ -20,6 +20,7 @@ class DemoLogin:
     role: str
     age_band: str
     email: str = ""
+    note: str = ""
 
 
 DEMO_LOGINS = (
@@ -29,6 +30,13 @@ DEMO_LOGINS = (
     DemoLogin("sam.worker", "Sam (youth worker)", Role.STAFF, AgeBand.OVER_25, "sam@example.org"),
     DemoLogin("jay", "Jay", Role.PANEL_MEMBER, AgeBand.FROM_16_TO_17),
     DemoLogin("ruby", "Ruby", Role.PANEL_MEMBER, AgeBand.FROM_13_TO_15),
+    DemoLogin(
+        "mo",
+        "Mo",
+        Role.PANEL_MEMBER,
+        AgeBand.UNDER_13,
+        note="under 13: waiting for a grown-up's yes, so sees the waiting page",
+    ),
     DemoLogin("kai", "Kai", Role.PANEL_MEMBER, AgeBand.FROM_18_TO_25, "kai@example.org"),
     DemoLogin(
         "dunmore.gardeners",

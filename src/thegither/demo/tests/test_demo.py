@@ -48,3 +48,12 @@ def test_up_without_serving_loads_the_demo_once_and_prints_the_log_ins():
     for login in DEMO_LOGINS:
         assert login.username in first.getvalue()
     assert "already has people" in second.getvalue()
+
+
+def test_demo_has_an_under_13_waiting_for_a_grown_up_and_says_so():
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+
+    assert User.objects.get(username="mo").needs_guardian_authorisation
+    assert "mo" in out.getvalue()
+    assert "waiting for a grown-up" in out.getvalue()

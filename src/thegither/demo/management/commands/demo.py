@@ -14,4 +14,5 @@ class Command(BaseCommand):
 def print_logins(out, logins) -> None:
     out.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     for login in logins:
-        out.write(f"  {login.username:<20} {login.role.label}")
+        note = f" ({login.note})" if login.note else ""
+        out.write(f"  {login.username:<20} {login.role.label}{note}")
