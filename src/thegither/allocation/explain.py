@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from thegither.allocation.greedy import GreedyResult
+from thegither.allocation.mes import MesResult
 from thegither.allocation.model import Election, Explanation
+from thegither.allocation.phragmen import PhragmenResult
 
 
 def money(amount: float) -> str:
@@ -90,3 +94,170 @@ def explain_greedy(
             )
         )
     return explanations
+
+
+def _explanation(election: Election, p: int, funded: bool, reason: str, text: str, details):
+    project = election.projects[p]
+    return Explanation(
+        project_id=project.id,
+        name=project.name,
+        cost=project.cost,
+        funded=funded,
+        reason=reason,
+        text=text,
+        details=details,
+    )
+
+
+def explain_mes(
+    election: Election, result: MesResult, *, utility: str, completion: str | None
+) -> list[Explanation]:
+    """Explain an MES outcome: what each project cost its supporters, or why they could not pay."""
+    tables = election.tables
+    run = result.run
+    assert run.budgets is not None
+    assert run.payments is not None
+    weight = tables.weight.astype(np.float64)
+    step_of = {step.project: k for k, step in enumerate(run.steps)}
+    start = float(result.start)
+    share = f"Every voter got an equal share of the budget, {money(start)} each" + (
+        f" (raised by {result.increments:,} from {money(float(result.initial_start))}"
+        " so that more of the budget gets used)."
+        if result.increments
+        else "."
+    )
+    explanations = []
+    for p, project in enumerate(election.projects):
+        sup = tables.supporters[p]
+        voters = int(tables.votes[p])
+        details: dict[str, Any] = {"supporters": voters, "start_per_voter": start}
+        if p in result.free:
+            text = "Funded straight away: it costs nothing and people voted for it."
+            explanations.append(_explanation(election, p, True, "free", text, details))
+            continue
+        if p in step_of:
+            k = step_of[p]
+            step = run.steps[k]
+            paid = run.payments[sup, k]
+            weight[sup]
+            full = float(step.rho) * (project.cost if utility == "cost" else 1)
+            paid_all = int(tables.weight[step.drained].sum()) if len(step.drained) else 0
+            details |= {
+                "round": k + 1,
+                "rho": float(step.rho),
+                "share_per_supporter": full if election.kind == "approval" else None,
+                "supporters_who_paid_all_they_had": paid_all,
+                "most_paid_by_one_voter": float(paid.max()) if len(paid) else 0.0,
+            }
+            if election.kind == "approval":
+                each = f"each paid {money(full)}"
+            else:
+                each = "each paid in proportion to how many points they gave it"
+            text = (
+                f"Funded in round {k + 1}. Its {voters:,} supporters shared its cost of"
+                f" {money(project.cost)}: {each}"
+            )
+            if paid_all:
+                text += f", except {paid_all:,} who had less than that left and paid all they had"
+            text += ". No other project could be paid for at a lower price per supporter then."
+            explanations.append(_explanation(election, p, True, "funded", text, details))
+            continue
+        if voters == 0:
+            text = "Not funded. Nobody voted for it."
+            explanations.append(_explanation(election, p, False, "no-votes", text, details))
+            continue
+        left = float(run.budgets[sup] @ weight[sup])
+        needed = project.cost / voters
+        enough = int(tables.weight[sup][run.budgets[sup] >= needed * (1 - 1e-9)].sum())
+        spent_on = {}
+        for q, k in step_of.items():
+            amount = float(run.payments[sup, k] @ weight[sup])
+            if amount > 0.5:
+                spent_on[election.projects[q].id] = round(amount)
+        top = sorted(spent_on.items(), key=lambda item: -item[1])[:3]
+        details |= {
+            "needed_per_supporter": needed,
+            "supporters_money_left": left,
+            "supporters_with_enough_left": enough,
+            "spent_by_supporters_on": spent_on,
+        }
+        text = (
+            f"Not funded. {share} To pay its cost of {money(project.cost)}, each of its"
+            f" {voters:,} supporters would have needed to pay {money(needed)}. At the end its"
+            f" supporters had only {money(left)} left between them (about"
+            f" {money(left / voters)} each), and only {enough:,} of them still had"
+            f" {money(needed)}, so together they could not pay for it."
+        )
+        if top:
+            used = ", ".join(f"{name} ({money(amount)})" for name, amount in top)
+            text += f" Most of their money had gone to projects they also voted for: {used}."
+        explanations.append(_explanation(election, p, False, "supporters-ran-out", text, details))
+    return explanations
+
+
+def explain_phragmen(election: Election, result: PhragmenResult) -> list[Explanation]:
+    """Explain a Phragmén outcome in plain words."""
+    tables = election.tables
+    order = {p: k for k, p in enumerate(result.selected)}
+    explanations = []
+    stopper = result.stopped_at
+    for p, project in enumerate(election.projects):
+        voters = int(tables.votes[p])
+        details: dict[str, Any] = {"supporters": voters}
+        if p in order:
+            details |= {"round": order[p] + 1, "load": result.loads[p]}
+            text = (
+                f"Funded in round {order[p] + 1}. Its {voters:,} supporters were the first group"
+                f" able to pay its cost of {money(project.cost)} between them, each ending up"
+                f" having paid {money(result.loads[p])} in total."
+            )
+            explanations.append(_explanation(election, p, True, "funded", text, details))
+        elif p in result.too_expensive:
+            text = (
+                f"Not funded. It costs {money(project.cost)}, more than the whole budget of"
+                f" {money(election.budget)}."
+            )
+            explanations.append(_explanation(election, p, False, "over-budget", text, details))
+        elif voters == 0:
+            text = "Not funded. Nobody voted for it."
+            explanations.append(_explanation(election, p, False, "no-votes", text, details))
+        elif p == stopper:
+            details["left"] = election.budget - result.spent
+            text = (
+                f"Not funded. It was next in line, but it costs {money(project.cost)} and only"
+                f" {money(election.budget - result.spent)} was left, so the count stopped here."
+            )
+            explanations.append(_explanation(election, p, False, "stopper", text, details))
+        else:
+            need = result.last_seen.get(p, float("inf"))
+            details["load_needed"] = need
+            stop = election.projects[stopper].id if stopper is not None else None
+            details["stopped_at"] = stop
+            text = (
+                "Not funded. Its supporters would each have needed to pay"
+                f" {money(need)} in total to buy it, more than for the projects bought before"
+            )
+            text += (
+                f"; the count stopped at project {stop}, which did not fit in the money left."
+                if stop is not None
+                else "."
+            )
+            explanations.append(_explanation(election, p, False, "not-reached", text, details))
+    return explanations
+
+
+def topped_up(greedy_explanation: Explanation) -> Explanation:
+    """Reword a greedy explanation for a project funded by add1u's greedy top-up."""
+    return Explanation(
+        project_id=greedy_explanation.project_id,
+        name=greedy_explanation.name,
+        cost=greedy_explanation.cost,
+        funded=True,
+        reason="topped-up",
+        text=(
+            "Funded in the top-up. Equal shares could not pay for it, so after equal shares"
+            " the money left over went to the most-voted projects that still fitted. "
+            + greedy_explanation.text
+        ),
+        details=greedy_explanation.details | {"stage": "greedy top-up"},
+    )

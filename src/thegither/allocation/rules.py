@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thegither.allocation import explain
 from thegither.allocation.greedy import greedy
+from thegither.allocation.mes import method_of_equal_shares
 from thegither.allocation.model import (
     TIE_BREAKS,
     UTILITIES,
@@ -11,6 +12,7 @@ from thegither.allocation.model import (
     Outcome,
     PabulibError,
 )
+from thegither.allocation.phragmen import sequential_phragmen
 from thegither.allocation.tiebreak import tie_rank
 
 RULES: tuple[str, ...] = (
@@ -64,8 +66,40 @@ def allocate(
         result = greedy(election, variant=rule, utility=utility, rank=rank, threshold=limit)
         explanations = explain.explain_greedy(election, result, variant=rule, threshold=limit)
         selected = result.selected
+    elif rule == "phragmen":
+        found = sequential_phragmen(election, rank=rank)
+        explanations = explain.explain_phragmen(election, found)
+        selected = found.selected
     else:
-        raise PabulibError(f"rule {rule} is not available yet")
+        completion = None if rule == "mes" else "add1"
+        if completion:
+            settings["exhaustive_stop"] = exhaustive_stop
+        mes = method_of_equal_shares(
+            election,
+            utility=utility,
+            rank=rank,
+            completion=completion,
+            exhaustive_stop=exhaustive_stop,
+        )
+        settings["start_per_voter"] = float(mes.start)
+        settings["budget_raised_times"] = mes.increments
+        explanations = explain.explain_mes(election, mes, utility=utility, completion=completion)
+        selected = list(mes.selected)
+        if rule == "mes-add1u":
+            # Top up greedily with what equal shares left unspent.
+            topped = greedy(election, variant="greedy", utility=utility, rank=rank, start=selected)
+            extra = {
+                election.projects[p].id: step
+                for p, step in topped.steps.items()
+                if step.outcome == "funded"
+            }
+            filled = explain.explain_greedy(election, topped, variant="greedy", threshold=None)
+            by_id = {e.project_id: e for e in filled}
+            explanations = [
+                explain.topped_up(by_id[e.project_id]) if e.project_id in extra else e
+                for e in explanations
+            ]
+            selected = topped.selected
     ids = [election.projects[p].id for p in selected]
     spent = sum(election.projects[p].cost for p in selected)
     return Outcome(

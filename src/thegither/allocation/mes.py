@@ -1,0 +1,420 @@
+"""The Method of Equal Shares (MES), with the add1 and add1u completions.
+
+Every voter gets an equal share of the budget. In each round, MES funds the
+project whose supporters can pay for it with the lowest price per unit of
+utility ("rho"), each supporter paying ``rho`` times their utility, or all they
+have left if that is less. It stops when no project's supporters can still
+afford it. See equalshares.net and Peters & Skowron (2020).
+
+This follows pabutools 1.2.3's ``method_of_equal_shares`` exactly (same
+selections, same order, ties settled by the tie-break order), but works on
+numpy arrays of ballot groups instead of one Python object per voter:
+
+* rho only goes up as budgets fall, so a project's last rho is a lower bound;
+  each round re-evaluates projects in order of that bound and stops as soon as
+  the bound exceeds the best fresh rho (lazy evaluation);
+* rho is found by the poor/rich iteration, O(k) per pass over a project's k
+  supporter groups, falling back to a sort when it needs many passes;
+* arithmetic is in floats. Whenever two projects' rho are within a relative
+  ``TOLERANCE``, or a voter's budget is that close to what they would pay, or a
+  project's supporters have almost exactly its cost, the question is settled
+  exactly with :class:`fractions.Fraction`. Exact budgets are cheap to rebuild
+  because a voter either ran out of money in some round or has
+  ``b0 - sum(rho_q * u_q)`` over the funded projects ``q`` they support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from thegither.allocation.model import Election
+
+TOLERANCE = 1e-9
+NEVER = np.iinfo(np.int64).max
+
+
+@dataclass
+class Step:
+    """One round of MES: the project funded and who paid everything they had."""
+
+    project: int
+    rho: float  # price per unit of utility
+    drained: np.ndarray  # groups that paid all they had left in this round
+    denominator: int  # total weighted utility of the supporters who paid in full
+    exact: Fraction | None = None
+
+
+@dataclass
+class Run:
+    """One run of MES at a given starting budget per voter."""
+
+    start: Fraction
+    selected: list[int]
+    steps: list[Step]
+    budgets: np.ndarray | None = None  # per-voter money left at the end (float)
+    payments: np.ndarray | None = None  # groups x steps, per-voter payment (float)
+    removed_at: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class MesResult:
+    selected: list[int]
+    run: Run
+    start: Fraction  # the starting budget per voter of the run returned
+    initial_start: Fraction
+    increments: int  # how many times add1 raised the budget
+    free: list[int]  # projects of cost 0 funded before any round
+
+
+class _Projects:
+    """Per-project arrays MES needs, built once per election and utility."""
+
+    def __init__(self, election: Election, utility: str) -> None:
+        tables = election.tables
+        self.weight = tables.weight
+        self.weight_f = tables.weight.astype(np.float64)
+        self.cost = tables.cost
+        self.num_groups = len(tables.weight)
+        self.sup: list[np.ndarray] = []
+        self.util: list[np.ndarray] = []  # utility per voter, float
+        self.w: list[np.ndarray] = []  # weight per supporter group, float
+        self.wu: list[np.ndarray] = []  # weight * utility, int64 (exact)
+        self.total: list[int] = []  # total weighted utility
+        self.columns: dict[int, np.ndarray] = {}
+        for p in range(len(tables.cost)):
+            sup = tables.supporters[p]
+            pts = tables.points[p]
+            util = pts * int(tables.cost[p]) if utility == "cost" else pts
+            wu = tables.weight[sup] * util
+            self.sup.append(sup)
+            self.util.append(util.astype(np.float64))
+            self.w.append(self.weight_f[sup])
+            self.wu.append(wu)
+            self.total.append(int(wu.sum()))
+        self.util_int = [
+            (tables.points[p] * int(tables.cost[p]) if utility == "cost" else tables.points[p])
+            for p in range(len(tables.cost))
+        ]
+        # With approval ballots every supporter of a project has the same utility,
+        # so rho can be found on budgets directly (see _Engine.rho).
+        self.uniform = [
+            float(u[0]) if len(u) and bool((u == u[0]).all()) else 0.0 for u in self.util
+        ]
+        self.weight_total = [float(w.sum()) for w in self.w]
+        # MES only considers projects someone supports and that cost something.
+        self.eligible = [
+            p for p in range(len(tables.cost)) if self.total[p] > 0 and tables.cost[p] > 0
+        ]
+        self.free = [
+            p for p in range(len(tables.cost)) if self.total[p] > 0 and tables.cost[p] == 0
+        ]
+
+    def column(self, p: int) -> np.ndarray:
+        """Return project ``p``'s utility for every group (0 for non-supporters), int64."""
+        col = self.columns.get(p)
+        if col is None:
+            col = np.zeros(self.num_groups, dtype=np.int64)
+            col[self.sup[p]] = self.util_int[p]
+            self.columns[p] = col
+        return col
+
+
+class _Engine:
+    """Run MES at one starting budget; keep enough history to settle ties exactly."""
+
+    def __init__(self, data: _Projects, rank: np.ndarray, start: Fraction, record: bool) -> None:
+        self.data = data
+        self.rank = rank
+        self.start = start
+        self.b = np.full(data.num_groups, float(start))
+        self.drained_at = np.full(data.num_groups, NEVER, dtype=np.int64)
+        self.steps: list[Step] = []
+        self.record = record
+        self.payments: list[np.ndarray] = []
+
+    # -- exact arithmetic -------------------------------------------------
+    def exact_rho_of(self, h: int) -> Fraction:
+        """Return round ``h``'s rho as an exact fraction (computing earlier rounds first)."""
+        step = self.steps[h]
+        if step.exact is None:
+            cost = int(self.data.cost[step.project])
+            paid_all = self.exact_budget_sum(step.drained, h)
+            step.exact = (cost - paid_all) / Fraction(step.denominator)
+        return step.exact
+
+    def exact_budget_sum(self, groups: np.ndarray, upto: int) -> Fraction:
+        """Return the exact money the voters in ``groups`` have before round ``upto``.
+
+        The groups must not have run out of money before that round.
+        """
+        if len(groups) == 0:
+            return Fraction(0)
+        weight = self.data.weight[groups]
+        total = self.start * int(weight.sum())
+        for h in range(upto):
+            step = self.steps[h]
+            spent = int(weight @ self.data.column(step.project)[groups])
+            if spent:
+                total -= self.exact_rho_of(h) * spent
+        return total
+
+    def exact_budget(self, g: int) -> Fraction:
+        """Return one voter's exact money left in group ``g`` now."""
+        if self.drained_at[g] != NEVER:
+            return Fraction(0)
+        return self.exact_budget_sum(np.array([g]), len(self.steps)) / int(self.data.weight[g])
+
+    def exact_rho(self, p: int, r: float) -> tuple[Fraction, np.ndarray]:
+        """Return project ``p``'s exact rho now and a mask of supporters who pay all they have.
+
+        ``r`` is the float rho; only supporters whose budget is within the tolerance
+        of paying ``r`` are looked at one by one.
+        """
+        d = self.data
+        sup = d.sup[p]
+        ratio = self.b[sup] / d.util[p]
+        clear_poor = ratio < r * (1 - TOLERANCE)
+        near = np.flatnonzero(~clear_poor & (ratio <= r * (1 + TOLERANCE)))
+        alive = self.drained_at[sup] == NEVER
+        numerator = int(d.cost[p]) - self.exact_budget_sum(sup[clear_poor & alive], len(self.steps))
+        denominator = d.total[p] - int(d.wu[p][clear_poor].sum())
+        poor = clear_poor.copy()
+        if len(near):
+            exact_ratio = sorted(
+                (self.exact_budget(int(sup[i])) / int(d.util_int[p][i]), int(i)) for i in near
+            )
+            for value, i in exact_ratio:
+                rho = numerator / Fraction(denominator)
+                if rho <= value:
+                    return rho, poor
+                poor[i] = True
+                numerator -= value * int(d.wu[p][i])
+                denominator -= int(d.wu[p][i])
+        return numerator / Fraction(denominator), poor
+
+    def exact_available(self, p: int) -> Fraction:
+        sup = self.data.sup[p]
+        alive = self.drained_at[sup] == NEVER
+        return self.exact_budget_sum(sup[alive], len(self.steps))
+
+    # -- float arithmetic -------------------------------------------------
+    def rho(self, p: int) -> float:
+        """Return project ``p``'s rho now, in floats, or infinity if its supporters cannot pay.
+
+        Uses pabutools' poor/rich iteration: assume everyone pays the same share,
+        mark those who cannot afford it as paying all they have, recompute, repeat.
+        """
+        d = self.data
+        bp = self.b[d.sup[p]]
+        cost = float(d.cost[p])
+        unit = d.uniform[p]
+        if unit:
+            # Equal utilities: work with the pay per voter x = rho * unit. Masked dot
+            # products are used because boolean indexing is several times slower.
+            w = d.w[p]
+            total_weight = d.weight_total[p]
+            x = cost / total_weight
+            poor = bp < x
+            count = int(np.count_nonzero(poor))
+            if not count:
+                return x / unit
+            money = bp * w
+            for _ in range(8):
+                rich_weight = total_weight - float(np.dot(w, poor))
+                if rich_weight <= 0:
+                    return self._unaffordable(p)
+                x = (cost - float(np.dot(money, poor))) / rich_weight
+                poor = bp < x
+                new_count = int(np.count_nonzero(poor))
+                if new_count == count:
+                    return self._checked(p, x / unit, float(bp.max()) / unit)
+                count = new_count
+            ratio = bp / unit
+        else:
+            ratio = bp / d.util[p]
+        return self._checked(
+            p,
+            self._rho_sorted(ratio, bp * d.w[p], d.wu[p].astype(np.float64), cost),
+            float(ratio.max()),
+        )
+
+    def _checked(self, p: int, r: float, top: float) -> float:
+        """Return ``r``, or infinity if the supporters' money only just covers the cost.
+
+        When rho is within the tolerance of the richest supporter's ratio, the
+        supporters have almost exactly the cost between them: decide exactly.
+        """
+        if r > top * (1 - TOLERANCE) and self.exact_available(p) < int(self.data.cost[p]):
+            return float("inf")
+        return r
+
+    def _unaffordable(self, p: int) -> float:
+        """Return infinity, after checking exactly when the shortfall is tiny."""
+        d = self.data
+        available = float(self.b[d.sup[p]] @ d.w[p])
+        cost = float(d.cost[p])
+        if available > cost * (1 - TOLERANCE) and self.exact_available(p) >= int(d.cost[p]):
+            ratio = self.b[d.sup[p]] / d.util[p]
+            return self._rho_sorted(ratio, self.b[d.sup[p]] * d.w[p], d.wu[p] * 1.0, cost)
+        return float("inf")
+
+    @staticmethod
+    def _rho_sorted(ratio: np.ndarray, money: np.ndarray, wu: np.ndarray, cost: float) -> float:
+        order = np.argsort(ratio, kind="stable")
+        paid_before = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
+        util_after = wu[order][::-1].cumsum()[::-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            candidates = (cost - paid_before) / util_after
+        fits = np.flatnonzero(candidates <= ratio[order])
+        return float(candidates[fits[0]]) if len(fits) else float("inf")
+
+    # -- the rounds -------------------------------------------------------
+    def run(self, eligible: list[int]) -> Run:
+        d = self.data
+        rank = self.rank
+        projects = np.asarray(eligible, dtype=np.int64)
+        stale = np.array([d.cost[p] / d.total[p] for p in eligible], dtype=np.float64)
+        tie = rank[projects] if len(projects) else np.zeros(0, dtype=np.int64)
+        active = np.ones(len(projects), dtype=bool)
+        selected: list[int] = []
+        removed_at: dict[int, int] = {}
+        while active.any():
+            live = np.flatnonzero(active)
+            # Lowest lower bound first; equal bounds in tie-break order.
+            order = live[np.lexsort((tie[live], stale[live]))]
+            best = float("inf")
+            fresh: list[int] = []
+            for j in order.tolist():
+                if stale[j] > best * (1 + TOLERANCE):
+                    break
+                p = int(projects[j])
+                r = self.rho(p)
+                if r == float("inf"):
+                    # Budgets only fall, so it can never be afforded again this run.
+                    active[j] = False
+                    removed_at[p] = len(self.steps)
+                    continue
+                stale[j] = r
+                fresh.append(j)
+                if r < best:
+                    best = r
+            if not fresh:
+                break
+            limit = best * (1 + TOLERANCE)
+            tied = [j for j in fresh if stale[j] <= limit]
+            exact: Fraction | None = None
+            if len(tied) > 1:
+                values = {j: self.exact_rho(int(projects[j]), stale[j])[0] for j in tied}
+                low = min(values.values())
+                chosen = min((j for j in tied if values[j] == low), key=lambda j: rank[projects[j]])
+                exact = low
+            else:
+                chosen = tied[0]
+            p = int(projects[chosen])
+            self.pay(p, float(stale[chosen]), exact)
+            selected.append(p)
+            active[chosen] = False
+        result = Run(self.start, selected, self.steps, removed_at=removed_at)
+        if self.record:
+            result.budgets = self.b
+            result.payments = (
+                np.stack(self.payments, axis=1)
+                if self.payments
+                else np.zeros((d.num_groups, 0), dtype=np.float64)
+            )
+        return result
+
+    def pay(self, p: int, r: float, exact: Fraction | None) -> None:
+        """Charge project ``p``'s supporters at rho ``r`` and record the round."""
+        d = self.data
+        sup = d.sup[p]
+        bp = self.b[sup]
+        util = d.util[p]
+        ratio = bp / util
+        if exact is not None:
+            r = float(exact)
+        near = (ratio >= r * (1 - TOLERANCE)) & (ratio <= r * (1 + TOLERANCE))
+        if near.any() or exact is not None:
+            # Who pays everything must be decided exactly: it changes later budgets.
+            exact, poor = self.exact_rho(p, r)
+            r = float(exact)
+        else:
+            poor = ratio < r
+        alive = self.drained_at[sup] == NEVER
+        drained = sup[poor & alive]
+        denominator = d.total[p] - int(d.wu[p][poor].sum())
+        new = np.where(poor, 0.0, np.maximum(bp - r * util, 0.0))
+        if self.record:
+            column = np.zeros(d.num_groups, dtype=np.float64)
+            column[sup] = bp - new
+            self.payments.append(column)
+        self.b[sup] = new
+        self.drained_at[drained] = len(self.steps)
+        self.steps.append(Step(p, r, drained, denominator, exact))
+
+
+def exhaustive(spent: int, budget: int, chosen: set[int], candidates: list[int], cost) -> bool:
+    """Return whether no candidate outside ``chosen`` still fits in what is left."""
+    left = budget - spent
+    return not any(p not in chosen and int(cost[p]) <= left for p in candidates)
+
+
+def method_of_equal_shares(
+    election: Election,
+    *,
+    utility: str,
+    rank: np.ndarray,
+    completion: str | None,
+    exhaustive_stop: bool = True,
+) -> MesResult:
+    """Run MES; with ``completion="add1"`` raise every voter's budget by 1 until done.
+
+    add1 follows pabutools' ``voter_budget_increment=1``: after each run, if the
+    outcome overspends, return the previous outcome; if it is exhaustive (no
+    supported project fits in what is left) and ``exhaustive_stop`` is set,
+    return it; otherwise add one unit to every voter's starting budget and run
+    again. Without the exhaustive stop the budget keeps rising until the next
+    outcome would overspend (or every supported project is funded).
+    """
+    data = _Projects(election, utility)
+    voters = election.num_voters
+    free = sorted(data.free, key=lambda p: rank[p])
+    start = Fraction(election.budget, voters) if voters else Fraction(0)
+    initial = start
+    cost = data.cost
+    if voters == 0:
+        run = Run(start, [], [])
+        return MesResult(free, run, start, initial, 0, free)
+
+    def outcome_of(run: Run) -> list[int]:
+        return free + run.selected
+
+    run = _Engine(data, rank, start, record=completion is None).run(data.eligible)
+    if completion is None:
+        return MesResult(outcome_of(run), run, start, initial, 0, free)
+    previous: Run | None = None
+    everything = set(data.eligible)
+    while True:
+        outcome = outcome_of(run)
+        spent = int(sum(int(cost[p]) for p in outcome))
+        if spent > election.budget:
+            break
+        chosen = set(outcome)
+        done = everything <= chosen
+        if done or (
+            exhaustive_stop and exhaustive(spent, election.budget, chosen, data.eligible, cost)
+        ):
+            previous = run
+            break
+        previous = run
+        start += 1
+        run = _Engine(data, rank, start, record=False).run(data.eligible)
+    if previous is None:  # the very first run overspent: cannot happen with exact budgets
+        previous = Run(initial, [], [])
+    # Re-run the returned budget once more, recording payments for the explanations.
+    final = _Engine(data, rank, previous.start, record=True).run(data.eligible)
+    raised = int(previous.start - initial)
+    return MesResult(outcome_of(final), final, previous.start, initial, raised, free)
