@@ -112,8 +112,15 @@ class PageWatcher:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         # Chromium reports Content Security Policy refusals as console errors.
-        if message.type == "error":
-            self.console_errors.append(f"{message.text} ({self.page.url})")
+        if message.type != "error":
+            return
+        # An error page (403, 404, 429) logs its own status; that page is meant to be.
+        # A missing stylesheet or image logs the same words with its own address.
+        if message.text.startswith("Failed to load resource") and (
+            message.location.get("url") == self.page.url
+        ):
+            return
+        self.console_errors.append(f"{message.text} ({self.page.url})")
 
     def _on_page_error(self, error: Exception) -> None:
         self.console_errors.append(f"script error: {error} ({self.page.url})")

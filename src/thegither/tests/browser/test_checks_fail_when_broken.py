@@ -84,6 +84,8 @@ def test_csp_check_reports_an_inline_event_handler(watcher, visit):
 
     assert "console error (a CSP refusal?)" in problems
     assert "Content Security Policy" in problems
+    # The missing image is reported too: only the page's own status is let off.
+    assert "status of 404" in problems
 
 
 def test_a_page_loaded_but_never_checked_is_reported(context):
