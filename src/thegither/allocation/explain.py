@@ -169,11 +169,13 @@ def explain_mes(
         left = float(run.budgets[sup] @ weight[sup])
         needed = project.cost / voters
         enough = int(tables.weight[sup][run.budgets[sup] >= needed * (1 - 1e-9)].sum())
-        spent_on = {}
-        for q, k in step_of.items():
-            amount = float(run.payments[sup, k] @ weight[sup])
-            if amount > 0.5:
-                spent_on[election.projects[q].id] = round(amount)
+        # One product gives what this project's supporters paid in every round.
+        per_round = weight[sup] @ run.payments[sup] if len(sup) else np.zeros(0)
+        spent_on = {
+            election.projects[run.steps[k].project].id: round(float(amount))
+            for k, amount in enumerate(per_round)
+            if amount > 0.5
+        }
         top = sorted(spent_on.items(), key=lambda item: -item[1])[:3]
         details |= {
             "needed_per_supporter": needed,

@@ -49,6 +49,7 @@ def greedy_order(election: Election, utility: str, rank: np.ndarray) -> list[int
         # pabutools gives a free project infinite value per unit of cost.
         if cost[p] == 0:
             return (0, 0, int(rank[p]))
+        # "cost" ranks by score; "cardinality" and "score" by score per unit of cost.
         value: Fraction | int = score[p] if utility == "cost" else Fraction(score[p], cost[p])
         return (1, -value, int(rank[p]))
 

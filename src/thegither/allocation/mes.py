@@ -69,6 +69,20 @@ class MesResult:
     free: list[int]  # projects of cost 0 funded before any round
 
 
+def _utility(points: np.ndarray, cost: int, utility: str) -> np.ndarray:
+    """Return each supporter's utility for a project.
+
+    As in pabutools' ``Cost_Sat`` and ``Cardinality_Sat``, "cost" and
+    "cardinality" count any support the same whatever the points; "score" uses
+    the points (pabutools' ``Additive_Cardinal_Sat``).
+    """
+    if utility == "cost":
+        return np.full(len(points), cost, dtype=np.int64)
+    if utility == "cardinality":
+        return np.ones(len(points), dtype=np.int64)
+    return points
+
+
 class _Projects:
     """Per-project arrays MES needs, built once per election and utility."""
 
@@ -87,7 +101,7 @@ class _Projects:
         for p in range(len(tables.cost)):
             sup = tables.supporters[p]
             pts = tables.points[p]
-            util = pts * int(tables.cost[p]) if utility == "cost" else pts
+            util = _utility(pts, int(tables.cost[p]), utility)
             wu = tables.weight[sup] * util
             self.sup.append(sup)
             self.util.append(util.astype(np.float64))
@@ -95,7 +109,7 @@ class _Projects:
             self.wu.append(wu)
             self.total.append(int(wu.sum()))
         self.util_int = [
-            (tables.points[p] * int(tables.cost[p]) if utility == "cost" else tables.points[p])
+            _utility(tables.points[p], int(tables.cost[p]), utility)
             for p in range(len(tables.cost))
         ]
         # With approval ballots every supporter of a project has the same utility,

@@ -15,8 +15,8 @@ import numpy as np
 BallotKind = Literal["approval", "score", "cumulative", "ordinal"]
 BALLOT_KINDS: tuple[str, ...] = ("approval", "score", "cumulative", "ordinal")
 
-Utility = Literal["cost", "cardinality"]
-UTILITIES: tuple[str, ...] = ("cost", "cardinality")
+Utility = Literal["cost", "cardinality", "score"]
+UTILITIES: tuple[str, ...] = ("cost", "cardinality", "score")
 
 TieBreak = Literal["text-id", "cost-votes"]
 TIE_BREAKS: tuple[str, ...] = ("text-id", "cost-votes")

@@ -1,0 +1,152 @@
+"""Reading and writing Pabulib files, good and bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thegither.allocation import PabulibError, read_pb, write_pb
+from thegither.allocation.pabulib import parse_pb
+
+SHARED_FILES = [
+    "Netherlands_Amsterdam_252.pb",
+    "Netherlands_Assen_2024.pb",
+    "Poland_Katowice_2023.pb",
+    "Poland_Krakow_2024.pb",
+    "Poland_Lodz_2022.pb",
+    "Poland_Swiecie_2023.pb",
+    "Poland_Warszawa_2023_Mokotow.pb",
+    "Poland_Warszawa_2026.pb",
+    "Poland_Wieliczka_2023_Green_Budget.pb",
+    "Poland_Wroclaw_2018.pb",
+    "Switzerland_Zurich_D10.pb",
+]
+
+GOOD = """META
+key;value
+budget;100
+vote_type;approval
+num_projects;3
+num_votes;4
+PROJECTS
+project_id;cost;name
+a;60;"Park; with ""swings""\"
+b;50;Library
+c;40;Bikes
+VOTES
+voter_id;vote
+1;a,b
+2;b,a
+3;c
+4;a
+"""
+
+
+def test_every_shared_file_parses_with_the_counts_its_meta_declares(pabulib_folder: Path):
+    for name in SHARED_FILES:
+        election = read_pb(pabulib_folder / name)
+        assert len(election.projects) == int(election.meta["num_projects"])
+        assert election.num_voters == int(election.meta["num_votes"])
+        # Where the file states each project's votes or score, ours agree.
+        tables = election.tables
+        for p, project in enumerate(election.projects):
+            if "score" in project.fields:
+                assert int(tables.score[p]) == int(project.fields["score"]), (name, project.id)
+            elif "votes" in project.fields:
+                assert int(tables.votes[p]) == int(project.fields["votes"]), (name, project.id)
+
+
+@pytest.mark.parametrize("name", ["Poland_Swiecie_2023.pb", "Switzerland_Zurich_D10.pb"])
+def test_shared_file_round_trips(pabulib_folder: Path, tmp_path: Path, name: str):
+    election = read_pb(pabulib_folder / name)
+    write_pb(election, tmp_path / name)
+    again = read_pb(tmp_path / name)
+    assert again == election
+    assert again.meta == election.meta
+    assert [p.fields for p in again.projects] == [p.fields for p in election.projects]
+
+
+def test_quoted_names_with_semicolons_and_doubled_quotes_are_read():
+    election = parse_pb(GOOD)
+    assert election.project("a").name == 'Park; with "swings"'
+
+
+def test_identical_ballots_are_grouped_whatever_their_order():
+    election = parse_pb(GOOD)
+    weights = {b.projects: b.weight for b in election.ballots}
+    assert weights == {("a", "b"): 2, ("c",): 1, ("a",): 1}
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path):
+    path = tmp_path / "bom.pb"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    assert read_pb(path) == parse_pb(GOOD)
+
+
+def test_written_file_reads_back_equal(tmp_path: Path):
+    election = parse_pb(GOOD)
+    write_pb(election, tmp_path / "out.pb")
+    assert read_pb(tmp_path / "out.pb") == election
+
+
+def test_cumulative_points_are_kept_per_project():
+    text = GOOD.replace("vote_type;approval", "vote_type;cumulative").replace(
+        "voter_id;vote\n1;a,b\n2;b,a\n3;c\n4;a",
+        "voter_id;vote;points\n1;a,b;2,1\n2;b,a;1,2\n3;c;3\n4;a;3",
+    )
+    election = parse_pb(text)
+    assert election.tables.score.tolist() == [7, 2, 3]
+
+
+def test_ordinal_ballots_score_by_position():
+    text = GOOD.replace("vote_type;approval", "vote_type;ordinal")
+    election = parse_pb(text)
+    # Longest ballot has 2 places: 2 points for a first choice, 1 for a second.
+    assert election.tables.score.tolist() == [2 + 1 + 2, 1 + 2, 2]
+
+
+def _broken(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "section META is missing"),
+        (_broken("PROJECTS\n", "PROJECTZ\n"), "line 7: a META row needs 2 fields"),
+        (_broken("VOTES\nvoter_id;vote\n1;a,b\n2;b,a\n3;c\n4;a\n", ""), "VOTES is missing"),
+        (_broken("budget;100", "budget;lots"), "budget 'lots' is not a number"),
+        (_broken("b;50;Library", "b;5x;Library"), "line 10: cost '5x' is not a number"),
+        (_broken("b;50;Library", "b;50.5;Library"), "is not a whole number"),
+        (_broken("c;40;Bikes", "a;40;Bikes"), "line 11: project id 'a' is used twice"),
+        (_broken("3;c\n", "3;z\n"), "line 16: the vote names project 'z'"),
+        (_broken("3;c\n", "3;c;extra\n"), "line 16: a VOTES row needs 2 fields, found 3"),
+        (_broken("b;50;Library", "b;50"), "line 10: a PROJECTS row needs 3 fields, found 2"),
+        (_broken("4;a\n", "3;a\n"), "voter id '3' is used twice"),
+        (_broken("num_votes;4", "num_votes;5"), "num_votes is 5"),
+        (_broken("vote_type;approval", "vote_type;secret"), "unknown vote_type"),
+        (_broken("project_id;cost;name", "project_id;price;name"), "no 'cost' column"),
+        (_broken("3;c\n", "3;c,c\n"), "names a project twice"),
+        (_broken("key;value\nbudget;100\n", "key;value\n"), "META has no 'budget'"),
+        (_broken("META\n", "PROJECTS\n"), "expected section META"),
+    ],
+)
+def test_malformed_file_names_the_line_and_the_problem(text: str, message: str):
+    with pytest.raises(PabulibError, match=message.replace("(", r"\(")):
+        parse_pb(text)
+
+
+def test_missing_file_is_a_pabulib_error(tmp_path: Path):
+    with pytest.raises(PabulibError, match="cannot open"):
+        read_pb(tmp_path / "nope.pb")
+
+
+def test_cumulative_ballot_needs_one_point_per_project():
+    text = GOOD.replace("vote_type;approval", "vote_type;cumulative").replace(
+        "voter_id;vote\n1;a,b", "voter_id;vote;points\n1;a,b;2"
+    )
+    text = text.replace("\n2;b,a\n3;c\n4;a", "\n2;b,a;1,1\n3;c;1\n4;a;1")
+    with pytest.raises(PabulibError, match="line 14: the vote names 2 projects but gives 1"):
+        parse_pb(text)
