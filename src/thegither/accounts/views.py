@@ -187,7 +187,11 @@ def join(request, token):
                 % {"organisation": invitation.organisation.name},
             )
             return redirect("accounts:dashboard")
-    return render(request, "accounts/join.html", {"form": form, "invitation": invitation})
+    return render(
+        request,
+        "accounts/join.html",
+        {"form": form, "invitation": invitation, "organisation": invitation.organisation},
+    )
 
 
 @login_required
