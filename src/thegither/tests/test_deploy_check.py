@@ -15,10 +15,13 @@ pytestmark = pytest.mark.slow
 
 def production_environment(tmp_path, **overrides: str) -> dict[str, str]:
     """Return the environment of a correctly configured production deployment."""
+    # Start clean: no Thegither settings, and not the browser tests' async switch,
+    # which the deploy check rightly refuses.
+    left_out = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("THEGITHER_") and key != "DJANGO_SETTINGS_MODULE"
+        if not key.startswith("THEGITHER_") and key not in left_out
     }
     environment.update(
         THEGITHER_PROFILE="production",

@@ -46,34 +46,46 @@ def axe_problems(page: Page) -> list[str]:
     return problems
 
 
+_OVERFLOW_SCRIPT = """() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return null;
+    const wide = [...document.body.querySelectorAll('*')]
+        .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+        .slice(0, 5)
+        .map(el => el.tagName.toLowerCase()
+            + (el.id ? '#' + el.id : '')
+            + (el.className && typeof el.className === 'string'
+                ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+    return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
+}"""
+
+
+def _overflow_problem(page: Page) -> str | None:
+    overflow = page.evaluate(_OVERFLOW_SCRIPT)
+    if overflow is None:
+        return None
+    return (
+        f"scrolls sideways at {page.viewport_size['width']} px: content is "
+        f"{overflow['scrollWidth']} px wide in a {overflow['clientWidth']} px window; "
+        f"too wide: {', '.join(overflow['wide'])}"
+    )
+
+
 def reflow_problems(page: Page) -> list[str]:
-    """Return a problem if the page scrolls sideways at 320 px wide (WCAG 1.4.10)."""
+    """Return a problem if the page scrolls sideways at its own width or at 320 px.
+
+    320 px is WCAG 1.4.10 (reflow); the page's own width catches long words in
+    layouts that only kick in on wider screens.
+    """
+    problems = [_overflow_problem(page)]
     original = page.viewport_size
     page.set_viewport_size({"width": NARROW_WIDTH, "height": 640})
     try:
-        overflow = page.evaluate(
-            """() => {
-                const root = document.documentElement;
-                if (root.scrollWidth <= root.clientWidth) return null;
-                const wide = [...document.body.querySelectorAll('*')]
-                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
-                    .slice(0, 5)
-                    .map(el => el.tagName.toLowerCase()
-                        + (el.id ? '#' + el.id : '')
-                        + (el.className && typeof el.className === 'string'
-                            ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
-                return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
-            }"""
-        )
+        problems.append(_overflow_problem(page))
     finally:
         if original:
             page.set_viewport_size(original)
-    if overflow is None:
-        return []
-    return [
-        f"scrolls sideways at {NARROW_WIDTH} px: content is {overflow['scrollWidth']} px wide "
-        f"in a {overflow['clientWidth']} px window; too wide: {', '.join(overflow['wide'])}"
-    ]
+    return [problem for problem in problems if problem]
 
 
 def foreign_request_problems(urls: list[str]) -> list[str]:

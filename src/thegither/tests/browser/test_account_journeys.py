@@ -92,10 +92,14 @@ def fill_join_form(page, *, code: str, username: str, name: str, age_label: str)
 
 
 def test_youth_worker_invites_and_young_person_joins_without_email(demo, visit, follow):
+    demo.accent_colour = "#5b2a86"
+    demo.save(update_fields=["accent_colour"])
     page = visit("/accounts/login/")
     log_in(page, follow, "sam.worker", DEMO_PASSWORD)
 
     visit(f"/accounts/organisations/{ORGANISATION}/invitations/new/")
+    # The organisation's own colour themes its pages.
+    expect(page.locator(".site-header")).to_have_css("background-color", "rgb(91, 42, 134)")
     page.get_by_role("radio", name="Young panel member").check()
     page.get_by_label("Note for you (optional)").fill("Tuesday group")
     follow(lambda: page.get_by_role("button", name="Make the invitation").click())
