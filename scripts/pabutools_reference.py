@@ -20,8 +20,13 @@ Rules (the fixture's ``rule`` key) and the exact pabutools call behind each:
   has no built-in for this (``Additive_Cardinal_Sat`` would rank by points per unit of
   cost). Ordinal ballots are first turned into cardinal ballots with the stated scoring
   3/2/1 (first, second, third choice; Kraków's rule) and then treated like cumulative ones.
-- ``mes``: ``method_of_equal_shares`` with ``Cost_Sat``, no completion.
-- ``mes-cardinality``: the same with ``Cardinality_Sat``.
+- ``mes``: ``method_of_equal_shares`` with ``Cost_Sat``, no completion. ``Cost_Sat`` is
+  the project's cost for any support, whatever the points (pabutools' own class, used as is
+  for every ballot type).
+- ``mes-cardinality``: the same with ``Cardinality_Sat`` (1 for any support).
+- ``mes-score``: the same with ``Additive_Cardinal_Sat`` (utility = the points given); only
+  for cumulative and ordinal ballots (pabutools refuses approval ballots, where it would
+  equal ``mes-cardinality``).
 - ``mes-add1``: ``method_of_equal_shares(..., voter_budget_increment=1)``: pabutools stops
   at the first exhaustive outcome, or returns the last feasible one when an outcome
   overspends.
@@ -30,9 +35,6 @@ Rules (the fixture's ``rule`` key) and the exact pabutools call behind each:
   ``False``; pabutools then raises the budget until the outcome overspends and returns the
   last feasible outcome. Nothing else in the rule reads ``is_exhaustive``.
 - ``phragmen``: ``sequential_phragmen`` (approval ballots only; pabutools refuses others).
-
-For cumulative and ordinal files the MES rules use ``PointsCostSat`` too (utility = points
-x cost, the cardinal form of cost utilities); see each fixture's ``call``.
 
 Tie-breaking is pabutools' default everywhere: ``lexico_tie_breaking``, project names
 (Pabulib ids) compared as text.
@@ -69,7 +71,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "src" / "thegither" / "allocation" / "tests" / "fixtures" / "pabutools"
-RULES = ("greedy", "mes", "mes-cardinality", "mes-add1", "mes-add1-no-stop", "phragmen")
+RULES = (
+    "greedy",
+    "mes",
+    "mes-cardinality",
+    "mes-score",
+    "mes-add1",
+    "mes-add1-no-stop",
+    "phragmen",
+)
 ORDINAL_SCORES = (3, 2, 1)
 
 # How Thegither is asked for the same outcome (thegither.allocation.allocate keywords).
@@ -77,6 +87,7 @@ THEGITHER_CALL = {
     "greedy": {"rule": "greedy", "utility": "cost"},
     "mes": {"rule": "mes", "utility": "cost"},
     "mes-cardinality": {"rule": "mes", "utility": "cardinality"},
+    "mes-score": {"rule": "mes", "utility": "score"},
     "mes-add1": {"rule": "mes-add1", "utility": "cost", "exhaustive_stop": True},
     "mes-add1-no-stop": {"rule": "mes-add1", "utility": "cost", "exhaustive_stop": False},
     "phragmen": {"rule": "phragmen", "utility": "cost"},
@@ -153,12 +164,27 @@ class _NeverExhaustive:
 
 def run_one(path: Path, rule: str) -> dict:
     """Parse one file and run one rule with pabutools; return the outcome and timings."""
-    from pabutools.election import Cardinality_Sat, Cost_Sat, Instance, parse_pabulib
+    from pabutools.election import (
+        Additive_Cardinal_Sat,
+        Cardinality_Sat,
+        Cost_Sat,
+        Instance,
+        parse_pabulib,
+    )
     from pabutools.rules import (
         greedy_utilitarian_welfare,
         method_of_equal_shares,
         sequential_phragmen,
     )
+
+    if rule == "mes-score" and vote_type(path) in ("approval", "choose-1"):
+        return {
+            "computed": False,
+            "reason": (
+                "pabutools' Additive_Cardinal_Sat only takes points ballots; for approval "
+                "ballots the score utility is the cardinality utility (see mes-cardinality)"
+            ),
+        }
 
     started = time.perf_counter()
     instance, profile = parse_pabulib(str(path))
@@ -168,8 +194,8 @@ def run_one(path: Path, rule: str) -> dict:
     parse_seconds = time.perf_counter() - started
 
     approval = kind in ("approval", "choose-1")
-    sat = Cost_Sat if approval else _points_cost_sat_class()
-    sat_name = "Cost_Sat" if approval else "PointsCostSat (points x cost)"
+    greedy_sat = Cost_Sat if approval else _points_cost_sat_class()
+    greedy_sat_name = "Cost_Sat" if approval else "PointsCostSat (points x cost)"
     conversion = "ordinal ballots scored 3/2/1 as cardinal ballots" if kind == "ordinal" else None
 
     if rule == "phragmen" and not approval:
@@ -189,13 +215,13 @@ def run_one(path: Path, rule: str) -> dict:
 
     calls = {
         "greedy": (
-            lambda: greedy_utilitarian_welfare(instance, profile, sat_class=sat),
-            f"greedy_utilitarian_welfare(instance, profile, sat_class={sat_name})",
+            lambda: greedy_utilitarian_welfare(instance, profile, sat_class=greedy_sat),
+            f"greedy_utilitarian_welfare(instance, profile, sat_class={greedy_sat_name})",
             "selection",
         ),
         "mes": (
-            lambda: method_of_equal_shares(instance, profile, sat_class=sat),
-            f"method_of_equal_shares(instance, profile, sat_class={sat_name})",
+            lambda: method_of_equal_shares(instance, profile, sat_class=Cost_Sat),
+            "method_of_equal_shares(instance, profile, sat_class=Cost_Sat)",
             "selection",
         ),
         "mes-cardinality": (
@@ -203,19 +229,24 @@ def run_one(path: Path, rule: str) -> dict:
             "method_of_equal_shares(instance, profile, sat_class=Cardinality_Sat)",
             "selection",
         ),
+        "mes-score": (
+            lambda: method_of_equal_shares(instance, profile, sat_class=Additive_Cardinal_Sat),
+            "method_of_equal_shares(instance, profile, sat_class=Additive_Cardinal_Sat)",
+            "selection",
+        ),
         "mes-add1": (
             lambda: method_of_equal_shares(
-                instance, profile, sat_class=sat, voter_budget_increment=1
+                instance, profile, sat_class=Cost_Sat, voter_budget_increment=1
             ),
-            f"method_of_equal_shares(instance, profile, sat_class={sat_name}, "
+            "method_of_equal_shares(instance, profile, sat_class=Cost_Sat, "
             "voter_budget_increment=1)",
             "selection",
         ),
         "mes-add1-no-stop": (
             lambda: method_of_equal_shares(
-                instance, profile, sat_class=sat, voter_budget_increment=1
+                instance, profile, sat_class=Cost_Sat, voter_budget_increment=1
             ),
-            f"method_of_equal_shares(NeverExhaustiveInstance, profile, sat_class={sat_name}, "
+            "method_of_equal_shares(NeverExhaustiveInstance, profile, sat_class=Cost_Sat, "
             "voter_budget_increment=1) where Instance.is_exhaustive always returns False",
             "selection",
         ),
