@@ -56,14 +56,17 @@ def load_reference():
 
 def run_thegither(path: Path, rule: str) -> dict:
     """Parse and allocate with Thegither; return ids selected and the two timings."""
-    from thegither.allocation import allocate, read_pb
+    from thegither.allocation import PabulibError, allocate, read_pb
 
     call = load_reference().THEGITHER_CALL[rule] | {"tie_break": "text-id"}
     started = time.perf_counter()
     election = read_pb(path)
     parse_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    outcome = allocate(election, **call)
+    try:
+        outcome = allocate(election, **call)
+    except PabulibError as exc:  # the rule does not apply, e.g. Phragmén on points ballots
+        return {"computed": False, "reason": str(exc), "parse_seconds": parse_seconds}
     rule_seconds = time.perf_counter() - started
     return {
         "computed": True,
