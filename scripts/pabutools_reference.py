@@ -291,6 +291,10 @@ def child_main(path: Path, rule: str, out: Path, memory_cap_gb: float) -> int:
 # ---------------------------------------------------------------- parent side
 
 
+class PabutoolsCrashed(RuntimeError):
+    """The pabutools subprocess died without an outcome (not a property of the rule)."""
+
+
 def pabutools_problem() -> str | None:
     """Return why pabutools 1.2.3 cannot be used here, or None when it can."""
     from importlib.metadata import PackageNotFoundError, version
@@ -351,7 +355,7 @@ def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: floa
             }
         elif process.returncode != 0 or not out.exists():
             # A crash says nothing about pabutools' outcome: never store it as a fixture.
-            raise RuntimeError(
+            raise PabutoolsCrashed(
                 f"pabutools subprocess for {path.name} {rule} failed "
                 f"(exit code {process.returncode}); see its traceback above"
             )
@@ -441,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = args.rules or list(RULES)
 
     plan = [(p, r) for p in files for r in rules]
+    failures = 0
     for path, rule in plan:
         target = fixture_path(path.name, rule)
         if target.exists() and not args.force:
@@ -450,7 +455,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"todo  {path.name:40} {rule}", flush=True)
             continue
         print(f"run   {path.name:40} {rule:18} ...", flush=True)
-        result = run_in_subprocess(path, rule, args.timeout, args.memory_cap_gb)
+        try:
+            result = run_in_subprocess(path, rule, args.timeout, args.memory_cap_gb)
+        except PabutoolsCrashed as exc:
+            print(f"FAIL  {path.name:40} {rule:18} {exc}; no fixture written", flush=True)
+            failures += 1
+            continue
         write_fixture(path, rule, result)
         shown = json.loads(target.read_text())
         if shown["computed"]:
@@ -461,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print(f"NOT   {path.name:40} {rule:18} {shown['reason']}", flush=True)
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
