@@ -173,7 +173,7 @@ def invitation_accept(
     code = code_normalise(code)
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("used_by", "organisation")
             .filter(token_hash=token_hash(token or ""))
             .first()
@@ -264,7 +264,11 @@ def membership_role_change(*, membership: Membership, role: str, by: User) -> Me
     if role not in Role.values:
         raise Refused({"role": _("Choose a role from the list.")}, kind="bad-role")
     require(can_change_role(by, membership, role))
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=membership.pk)
+    )
     before = membership.role
     if before == role:
         return membership
