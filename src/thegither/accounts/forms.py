@@ -56,6 +56,7 @@ class JoinForm(forms.Form):
         label=_("Code from your youth worker"),
         max_length=12,
         help_text=_("6 letters and numbers, like K7M Q2P."),
+        error_messages={"required": _("Enter the code your youth worker gave you.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
         ),
@@ -64,6 +65,7 @@ class JoinForm(forms.Form):
         label=_("Username"),
         max_length=40,
         help_text=_("You'll use this to log in. Letters, numbers and . + - _ only."),
+        error_messages={"required": _("Choose a username.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -72,26 +74,33 @@ class JoinForm(forms.Form):
         label=_("Name people see"),
         max_length=60,
         help_text=_("Your first name or a nickname is fine."),
+        error_messages={"required": _("Enter the name you want people to see.")},
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     age_band = forms.ChoiceField(
-        label=_("How old are you?"), choices=AgeBand.choices, widget=forms.RadioSelect
+        label=_("How old are you?"),
+        choices=AgeBand.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how old you are.")},
     )
     password = forms.CharField(
         label=_("Password"),
         strip=False,
         help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
+        error_messages={"required": _("Choose a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
         label=_("Password again"),
         strip=False,
+        error_messages={"required": _("Type your password again, so we know it's right.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
         help_text=_("Only if you want to get a link when you forget your password."),
+        error_messages={"invalid": _("Write the email address like name@example.org.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
