@@ -188,6 +188,14 @@ class _Votes:
             raise PabulibError(f"line {line}: unknown vote_type {meta['vote_type']!r}")
         self.kind: BallotKind = VOTE_TYPES[vote_type]
         self.budget = _whole_number(meta["budget"], "budget", line)
+        # Not a Pabulib key: write_pb adds it so that an ordinal election's own
+        # scoring (say 5/3/1 instead of Borda's 3/2/1) survives a round trip.
+        self.ordinal_points: tuple[int, ...] | None = None
+        if self.kind == "ordinal" and meta.get("ordinal_points", "").strip():
+            self.ordinal_points = tuple(
+                _whole_number(q.strip(), "ordinal_points", line)
+                for q in meta["ordinal_points"].split(",")
+            )
         self.projects = self._projects(project_rows, project_header)
         self.index = {p.id: i for i, p in enumerate(self.projects)}
         needs = ("voter_id", "vote", "points") if self.kind in ("score", "cumulative") else ()
@@ -353,6 +361,7 @@ class _Votes:
             project_columns=tuple(
                 c for c in self.project_header if c not in ("project_id", "cost")
             ),
+            ordinal_points=self.ordinal_points,
         )
         # Seed the cached numpy tables from the indices we already have, so the
         # ids are not looked up a second time.
@@ -374,6 +383,8 @@ def format_pb(election: Election) -> str:
     if VOTE_TYPES.get(vote_type) != election.kind:
         meta["vote_type"] = KIND_TO_VOTE_TYPE[election.kind]
     meta["budget"] = str(election.budget)
+    if election.kind == "ordinal" and election.ordinal_points is not None:
+        meta["ordinal_points"] = ",".join(str(q) for q in election.ordinal_points)
     meta["num_projects"] = str(len(election.projects))
     meta["num_votes"] = str(
         len(election.voters)
