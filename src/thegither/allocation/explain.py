@@ -206,7 +206,17 @@ def explain_phragmen(election: Election, result: PhragmenResult) -> list[Explana
     for p, project in enumerate(election.projects):
         voters = int(tables.votes[p])
         details: dict[str, Any] = {"supporters": voters}
-        if p in order:
+        if p in order and voters == 0:
+            # As in pabutools: once every project someone voted for is bought or out of
+            # reach, a project nobody voted for is still bought if it fits.
+            details |= {"round": order[p] + 1, "load": None}
+            text = (
+                f"Funded in round {order[p] + 1}, although nobody voted for it: every project"
+                " people voted for had been dealt with, and its cost of"
+                f" {money(project.cost)} still fitted in the money left."
+            )
+            explanations.append(_explanation(election, p, True, "funded", text, details))
+        elif p in order:
             details |= {"round": order[p] + 1, "load": result.loads[p]}
             text = (
                 f"Funded in round {order[p] + 1}. Its {voters:,} supporters were the first group"
