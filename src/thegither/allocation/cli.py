@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from thegither.allocation.explain import money
+from thegither.allocation.explain import RULE_SUMMARIES, money
 from thegither.allocation.model import TIE_BREAKS, UTILITIES, Outcome, PabulibError
 from thegither.allocation.pabulib import read_pb
 from thegither.allocation.rules import RULES, allocate
@@ -42,7 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
 def render(outcome: Outcome, title: str) -> str:
     """Return the outcome as text for people."""
     by_id = {e.project_id: e for e in outcome.explanations}
-    lines = [title, f"Rule: {outcome.rule}. Budget: {money(outcome.budget)}.", ""]
+    lines = [title, f"Rule: {outcome.rule}. Budget: {money(outcome.budget)}."]
+    lines.append(f"How it works: {RULE_SUMMARIES[outcome.rule]}")
+    if "start_per_voter" in outcome.settings:
+        start = money(outcome.settings["start_per_voter"])
+        raised = outcome.settings.get("budget_raised_times", 0)
+        lines.append(
+            f"Here every voter had {start} to spend"
+            + (f" (raised {raised:,} times by 1)." if raised else ".")
+        )
+    lines.append("")
     lines.append(f"Funded projects, in the order they were chosen ({len(outcome.selected)}):")
     for number, project_id in enumerate(outcome.selected, start=1):
         explanation = by_id.get(project_id)

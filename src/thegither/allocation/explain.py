@@ -120,11 +120,22 @@ def explain_mes(
     weight = tables.weight.astype(np.float64)
     step_of = {step.project: k for k, step in enumerate(run.steps)}
     start = float(result.start)
-    share = f"Every voter got an equal share of the budget, {money(start)} each" + (
-        f" (raised by {result.increments:,} from {money(float(result.initial_start))}"
-        " so that more of the budget gets used)."
+    share = f"Every voter had {money(start)} to spend on projects they voted for" + (
+        f" (the budget split equally gives {money(float(result.initial_start))} each; this was"
+        f" raised by {result.increments:,} so that more of the budget gets used)."
         if result.increments
         else "."
+    )
+    # What MES compares between projects, in words, for each utility.
+    cheapest = {
+        "cost": "each supporter had to pay the smallest part of the project's cost",
+        "cardinality": "each supporter had to pay the least",
+        "score": "each supporter had to pay the least for each point they gave",
+    }[utility]
+    left_over = (
+        election.budget
+        - sum(election.projects[s.project].cost for s in run.steps)
+        - sum(election.projects[p].cost for p in result.free)
     )
     explanations = []
     for p, project in enumerate(election.projects):
@@ -139,7 +150,6 @@ def explain_mes(
             k = step_of[p]
             step = run.steps[k]
             paid = run.payments[sup, k]
-            weight[sup]
             full = float(step.rho) * (project.cost if utility == "cost" else 1)
             paid_all = int(tables.weight[step.drained].sum()) if len(step.drained) else 0
             details |= {
@@ -159,7 +169,10 @@ def explain_mes(
             )
             if paid_all:
                 text += f", except {paid_all:,} who had less than that left and paid all they had"
-            text += ". No other project could be paid for at a lower price per supporter then."
+            text += (
+                ". It won this round because, of all the projects whose supporters could"
+                f" still pay, this was the one where {cheapest}."
+            )
             explanations.append(_explanation(election, p, True, "funded", text, details))
             continue
         if voters == 0:
@@ -183,18 +196,67 @@ def explain_mes(
             "supporters_with_enough_left": enough,
             "spent_by_supporters_on": spent_on,
         }
+        still = "none of them" if enough == 0 else f"only {enough:,} of them"
+        each_of = "its one supporter" if voters == 1 else f"each of its {voters:,} supporters"
         text = (
-            f"Not funded. {share} To pay its cost of {money(project.cost)}, each of its"
-            f" {voters:,} supporters would have needed to pay {money(needed)}. At the end its"
-            f" supporters had only {money(left)} left between them (about"
-            f" {money(left / voters)} each), and only {enough:,} of them still had"
-            f" {money(needed)}, so together they could not pay for it."
+            f"Not funded. {share} To pay its cost of {money(project.cost)}, {each_of}"
+            f" would have had to pay about {money(needed)}."
         )
+        if voters == 1:
+            text += f" At the end they had only {money(left)} left, so they could not pay for it."
+        else:
+            text += (
+                f" At the end they had {money(left)} left between them (about"
+                f" {money(left / voters)} each), and {still} still had {money(needed)}, so"
+                " together they could not pay for it."
+            )
         if top:
             used = ", ".join(f"{name} ({money(amount)})" for name, amount in top)
-            text += f" Most of their money had gone to projects they also voted for: {used}."
+            text += f" Most of their money had gone to other projects they voted for: {used}."
+        if project.cost > left_over:
+            text += f" The {money(left_over)} left unspent at the end is not enough for it either."
+        else:
+            text += (
+                f" The {money(left_over)} left unspent at the end would cover its cost, but in"
+                " equal shares only a project's own supporters pay for it, and they did not"
+                " have enough."
+            )
         explanations.append(_explanation(election, p, False, "supporters-ran-out", text, details))
     return explanations
+
+
+RULE_SUMMARIES = {
+    "greedy": (
+        "Projects are lined up by votes, most first. Each one is funded if it fits in the"
+        " money left; if not, it is skipped and the next one gets a chance."
+    ),
+    "greedy-no-skip": (
+        "Projects are lined up by votes, most first, and funded in turn. The count stops at"
+        " the first project that does not fit in the money left."
+    ),
+    "greedy-threshold": (
+        "Only projects with at least the minimum number of votes take part. They are lined"
+        " up by votes, most first, and each is funded if it fits in the money left."
+    ),
+    "mes": (
+        "Equal shares: the budget is split equally between the voters, and each voter's"
+        " share can only pay for projects they voted for. A project is funded when its"
+        " supporters can pay for it together. Round by round, the project that is easiest"
+        " for its supporters to pay for goes first."
+    ),
+    "phragmen": (
+        "Everyone earns money at the same speed. A project is bought as soon as its"
+        " supporters have earned its cost between them, and they spend it all on it. The"
+        " count stops at the first project that does not fit in the money left."
+    ),
+}
+RULE_SUMMARIES["mes-add1"] = RULE_SUMMARIES["mes"] + (
+    " To use more of the budget, everyone's share is raised a little at a time, as long as"
+    " the projects chosen still fit in the budget."
+)
+RULE_SUMMARIES["mes-add1u"] = RULE_SUMMARIES["mes-add1"] + (
+    " Money still left at the end goes to the most-voted projects that fit."
+)
 
 
 def explain_phragmen(election: Election, result: PhragmenResult) -> list[Explanation]:

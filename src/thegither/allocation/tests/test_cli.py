@@ -262,3 +262,11 @@ def test_python_m_runs_the_same_command(small: Path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["selected"] == ["a", "c"]
+
+
+def test_human_output_says_how_the_rule_works_and_each_voters_share(small: Path, capsys):
+    assert main([str(small), "--rule", "mes-add1"]) == 0
+    out = capsys.readouterr().out
+    assert "How it works: Equal shares: the budget is split equally between the voters" in out
+    # 100 among 4 voters is 25 each; raised to 40 so that c's one voter can pay for it.
+    assert "Here every voter had 40 to spend (raised 15 times by 1)." in out
