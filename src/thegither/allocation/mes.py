@@ -25,6 +25,7 @@ numpy arrays of ballot groups instead of one Python object per voter:
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -34,6 +35,8 @@ from thegither.allocation.model import Election
 
 TOLERANCE = 1e-9
 NEVER = np.iinfo(np.int64).max
+BLAS_THREADS_ABOVE = 8192
+COMPACT_EVERY = 8  # rounds between two clean-ups of one project's supporters
 
 
 @dataclass
@@ -69,6 +72,18 @@ class MesResult:
     free: list[int]  # projects of cost 0 funded before any round
 
 
+def _dot(values: np.ndarray, mask: np.ndarray) -> float:
+    """Return the sum of ``values * mask`` (``mask`` may be boolean).
+
+    ``np.dot`` is the fastest call for short vectors, but hands long ones to
+    BLAS, which (OpenBLAS, above 10,000 numbers) starts threads: on a busy
+    machine that costs milliseconds a call. The einsum loop stays in this thread.
+    """
+    if len(values) < BLAS_THREADS_ABOVE:
+        return float(np.dot(values, mask))
+    return float(np.einsum("i,i->", values, mask))
+
+
 def _utility(points: np.ndarray, cost: int, utility: str) -> np.ndarray:
     """Return each supporter's utility for a project.
 
@@ -91,6 +106,7 @@ class _Projects:
         self.weight = tables.weight
         self.weight_f = tables.weight.astype(np.float64)
         self.cost = tables.cost
+        self.cost_f = [float(c) for c in tables.cost]
         self.num_groups = len(tables.weight)
         self.sup: list[np.ndarray] = []
         self.util: list[np.ndarray] = []  # utility per voter, float
@@ -145,9 +161,19 @@ class _Engine:
         self.start = start
         self.b = np.full(data.num_groups, float(start))
         self.drained_at = np.full(data.num_groups, NEVER, dtype=np.int64)
+        self.alive = np.ones(data.num_groups, dtype=bool)
         self.steps: list[Step] = []
         self.record = record
         self.payments: list[np.ndarray] = []
+        # Each project's supporters who may still have money in this run. Voters
+        # who paid all they had stay at zero, so dropping them only shrinks the
+        # arrays the rounds scan; their weight still counts as poor (see _compact).
+        self.live_sup = list(data.sup)
+        self.live_w = list(data.w)
+        self.live_weight = list(data.weight_total)
+        self.dropped = [0] * len(data.sup)  # how many supporter groups were dropped
+        self.wu_dropped = [0] * len(data.sup)  # and their weight * utility
+        self.compacted_at = [-COMPACT_EVERY] * len(data.sup)
 
     # -- exact arithmetic -------------------------------------------------
     def exact_rho_of(self, h: int) -> Fraction:
@@ -221,37 +247,65 @@ class _Engine:
         Uses pabutools' poor/rich iteration: assume everyone pays the same share,
         mark those who cannot afford it as paying all they have, recompute, repeat.
         """
-        d = self.data
-        bp = self.b[d.sup[p]]
-        cost = float(d.cost[p])
-        unit = d.uniform[p]
-        if unit:
-            # Equal utilities: work with the pay per voter x = rho * unit. Masked dot
-            # products are used because boolean indexing is several times slower.
-            w = d.w[p]
-            total_weight = d.weight_total[p]
-            x = cost / total_weight
+        unit = self.data.uniform[p]
+        if not unit:
+            return self._rho_weighted(p)
+        # Equal utilities: work with the pay per voter x = rho * unit, and only on
+        # the supporters who still have money (the others are poor with nothing).
+        cost = self.data.cost_f[p]
+        x = cost / self.data.weight_total[p]
+        bp = self.b[self.live_sup[p]]
+        poor = bp < x
+        count = int(np.count_nonzero(poor))
+        if not count and not self.dropped[p]:
+            return x / unit
+        if count * 4 > len(bp) and self.compacted_at[p] + COMPACT_EVERY <= len(self.steps):
+            bp = self.b[self._compact(p)]
             poor = bp < x
             count = int(np.count_nonzero(poor))
-            if not count:
-                return x / unit
-            money = bp * w
-            for _ in range(8):
-                rich_weight = total_weight - float(np.dot(w, poor))
-                if rich_weight <= 0:
-                    return self._unaffordable(p)
-                x = (cost - float(np.dot(money, poor))) / rich_weight
-                poor = bp < x
-                new_count = int(np.count_nonzero(poor))
-                if new_count == count:
-                    return self._checked(p, x / unit, float(bp.max()) / unit)
-                count = new_count
-            ratio = bp / unit
-        else:
-            ratio = bp / d.util[p]
+        w = self.live_w[p]
+        total_weight = self.live_weight[p]
+        # Masked sums (see _dot), because boolean indexing is several times slower.
+        money = bp * w
+        for _ in range(8):
+            rich_weight = total_weight - _dot(w, poor)
+            if rich_weight <= 0:
+                return self._unaffordable(p)
+            x = (cost - _dot(money, poor)) / rich_weight
+            poor = bp < x
+            new_count = int(np.count_nonzero(poor))
+            if new_count == count:
+                return self._checked(p, x / unit, float(bp.max()) / unit)
+            count = new_count
+        ratio = bp / unit
+        return self._checked(p, self._rho_sorted(ratio, money, w * unit, cost), float(ratio.max()))
+
+    def _compact(self, p: int) -> np.ndarray:
+        """Drop project ``p``'s supporters who have paid all they had; return who is left.
+
+        Their budget stays exactly zero for the rest of the run, so they only ever
+        count as poor supporters with no money: keep their weight aside instead.
+        """
+        sup = self.live_sup[p]
+        keep = self.alive[sup]
+        w = self.live_w[p]
+        gone = float(w.sum()) - _dot(w, keep)
+        self.live_sup[p] = sup = sup[keep]
+        self.live_w[p] = w[keep]
+        self.live_weight[p] -= gone
+        self.dropped[p] += len(keep) - len(sup)
+        self.wu_dropped[p] += round(gone) * int(self.data.util_int[p][0])
+        self.compacted_at[p] = len(self.steps)
+        return sup
+
+    def _rho_weighted(self, p: int) -> float:
+        """Return rho for a project whose supporters have different utilities (score ballots)."""
+        d = self.data
+        bp = self.b[d.sup[p]]
+        ratio = bp / d.util[p]
         return self._checked(
             p,
-            self._rho_sorted(ratio, bp * d.w[p], d.wu[p].astype(np.float64), cost),
+            self._rho_sorted(ratio, bp * d.w[p], d.wu[p].astype(np.float64), float(d.cost[p])),
             float(ratio.max()),
         )
 
@@ -268,7 +322,7 @@ class _Engine:
     def _unaffordable(self, p: int) -> float:
         """Return infinity, after checking exactly when the shortfall is tiny."""
         d = self.data
-        available = float(self.b[d.sup[p]] @ d.w[p])
+        available = _dot(self.b[d.sup[p]], d.w[p])
         cost = float(d.cost[p])
         if available > cost * (1 - TOLERANCE) and self.exact_available(p) >= int(d.cost[p]):
             ratio = self.b[d.sup[p]] / d.util[p]
@@ -286,51 +340,57 @@ class _Engine:
         return float(candidates[fits[0]]) if len(fits) else float("inf")
 
     # -- the rounds -------------------------------------------------------
-    def run(self, eligible: list[int]) -> Run:
+    def run(self, eligible: list[int], spend_limit: int | None = None) -> Run:
+        """Run the rounds; with ``spend_limit``, stop as soon as more than that is spent.
+
+        An add1 run that overspends is thrown away whatever else it would fund,
+        so it need not be finished.
+        """
         d = self.data
         rank = self.rank
-        projects = np.asarray(eligible, dtype=np.int64)
-        stale = np.array([d.cost[p] / d.total[p] for p in eligible], dtype=np.float64)
-        tie = rank[projects] if len(projects) else np.zeros(0, dtype=np.int64)
-        active = np.ones(len(projects), dtype=bool)
+        # A heap of (lower bound on rho, tie-break rank, project): rho only goes up
+        # as budgets fall, so a project's last rho is a lower bound on its next.
+        heap = [(d.cost[p] / d.total[p], int(rank[p]), p) for p in eligible]
+        heapq.heapify(heap)
         selected: list[int] = []
         removed_at: dict[int, int] = {}
-        while active.any():
-            live = np.flatnonzero(active)
-            # Lowest lower bound first; equal bounds in tie-break order.
-            order = live[np.lexsort((tie[live], stale[live]))]
+        spent = 0
+        while heap:
+            # Lowest lower bound first; equal bounds in tie-break order. Stop once
+            # the bound exceeds the best fresh rho (lazy evaluation).
             best = float("inf")
-            fresh: list[int] = []
-            for j in order.tolist():
-                if stale[j] > best * (1 + TOLERANCE):
-                    break
-                p = int(projects[j])
+            fresh: list[tuple[float, int, int]] = []
+            while heap and heap[0][0] <= best * (1 + TOLERANCE):
+                _, tie, p = heapq.heappop(heap)
                 r = self.rho(p)
                 if r == float("inf"):
                     # Budgets only fall, so it can never be afforded again this run.
-                    active[j] = False
                     removed_at[p] = len(self.steps)
                     continue
-                stale[j] = r
-                fresh.append(j)
+                fresh.append((r, tie, p))
                 if r < best:
                     best = r
             if not fresh:
                 break
             limit = best * (1 + TOLERANCE)
-            tied = [j for j in fresh if stale[j] <= limit]
+            tied = [entry for entry in fresh if entry[0] <= limit]
             exact: Fraction | None = None
             if len(tied) > 1:
-                values = {j: self.exact_rho(int(projects[j]), stale[j])[0] for j in tied}
+                values = {entry: self.exact_rho(entry[2], entry[0])[0] for entry in tied}
                 low = min(values.values())
-                chosen = min((j for j in tied if values[j] == low), key=lambda j: rank[projects[j]])
+                chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
                 exact = low
             else:
                 chosen = tied[0]
-            p = int(projects[chosen])
-            self.pay(p, float(stale[chosen]), exact)
+            for entry in fresh:
+                if entry is not chosen:
+                    heapq.heappush(heap, entry)
+            p = chosen[2]
+            self.pay(p, chosen[0], exact)
             selected.append(p)
-            active[chosen] = False
+            spent += int(d.cost[p])
+            if spend_limit is not None and spent > spend_limit:
+                break
         result = Run(self.start, selected, self.steps, removed_at=removed_at)
         if self.record:
             result.budgets = self.b
@@ -343,6 +403,37 @@ class _Engine:
 
     def pay(self, p: int, r: float, exact: Fraction | None) -> None:
         """Charge project ``p``'s supporters at rho ``r`` and record the round."""
+        unit = self.data.uniform[p]
+        if not unit or exact is not None:
+            self._pay_exactly(p, r, exact)
+            return
+        sup = self.live_sup[p]
+        bp = self.b[sup]
+        x = r * unit
+        diff = bp - x
+        if len(diff) and float(np.abs(diff).min()) <= x * TOLERANCE:
+            # Someone has almost exactly their share: decide who pays everything
+            # exactly, since it changes later budgets.
+            self._pay_exactly(p, r, exact)
+            return
+        poor = diff < 0
+        new = np.maximum(diff, 0.0)  # the poor pay all they have
+        drained = sup[poor & self.alive[sup]]
+        poor_weight = round(_dot(self.live_w[p], poor))
+        denominator = (
+            self.data.total[p] - self.wu_dropped[p] - poor_weight * int(self.data.util_int[p][0])
+        )
+        if self.record:
+            column = np.zeros(self.data.num_groups, dtype=np.float64)
+            column[sup] = bp - new
+            self.payments.append(column)
+        self.b[sup] = new
+        self.drained_at[drained] = len(self.steps)
+        self.alive[drained] = False
+        self.steps.append(Step(p, r, drained, denominator, exact))
+
+    def _pay_exactly(self, p: int, r: float, exact: Fraction | None) -> None:
+        """Charge project ``p``'s supporters, settling near-ties with exact fractions."""
         d = self.data
         sup = d.sup[p]
         bp = self.b[sup]
@@ -367,6 +458,7 @@ class _Engine:
             self.payments.append(column)
         self.b[sup] = new
         self.drained_at[drained] = len(self.steps)
+        self.alive[drained] = False
         self.steps.append(Step(p, r, drained, denominator, exact))
 
 
@@ -411,6 +503,7 @@ def method_of_equal_shares(
         return MesResult(outcome_of(run), run, start, initial, 0, free)
     previous: Run | None = None
     everything = set(data.eligible)
+    spend_limit = election.budget - int(sum(int(cost[p]) for p in free))
     while True:
         outcome = outcome_of(run)
         spent = int(sum(int(cost[p]) for p in outcome))
@@ -425,7 +518,7 @@ def method_of_equal_shares(
             break
         previous = run
         start += 1
-        run = _Engine(data, rank, start, record=False).run(data.eligible)
+        run = _Engine(data, rank, start, record=False).run(data.eligible, spend_limit)
     if previous is None:  # the very first run overspent: cannot happen with exact budgets
         previous = Run(initial, [], [])
     # Re-run the returned budget once more, recording payments for the explanations.
