@@ -21,6 +21,23 @@ numpy arrays of ballot groups instead of one Python object per voter:
   exactly with :class:`fractions.Fraction`. Exact budgets are cheap to rebuild
   because a voter either ran out of money in some round or has
   ``b0 - sum(rho_q * u_q)`` over the funded projects ``q`` they support.
+
+add1 re-runs MES at every whole raise, as pabutools does, and makes each run
+cheap instead of skipping runs (docs/decisions/0030-fast-mes-add1.md):
+
+* the lazy evaluation pops projects from a heap in (lower bound, tie rank)
+  order, so exactly the same projects are evaluated as with a full sort;
+* supporters who paid all they had keep a budget of exactly zero for the rest
+  of the run, so they are dropped from a project's arrays and their weight is
+  counted as poor with no money, which gives the same rho;
+* a run that has already spent more than the budget stops: add1 discards it;
+* long dot products avoid BLAS, whose threads cost milliseconds a call on a
+  busy machine (see :func:`_dot`).
+
+Skipping raises is not sound in general here: the order of selection (and so
+every later budget) changes at about one raise in three on the Warsaw files,
+so each raise is run. ``tests/test_mes_add1.py`` checks the loop against
+re-running MES from scratch at every raise.
 """
 
 from __future__ import annotations
