@@ -13,9 +13,10 @@ Usage::
 
 By default pabutools runs live next to Thegither. ``--skip-peer-over S`` leaves out the
 pabutools runs whose stored fixture (``scripts/pabutools_reference.py``) took longer than S
-seconds; ``--peer-from-fixtures`` takes every pabutools timing from the fixtures instead of
-running it. Such rows are labelled ``pabutools*`` (recorded, not run now) in the table and
-``"source": "fixture"`` in the JSON. The last line printed is one JSON summary.
+seconds and uses the fixture's timing instead; where there is no fixture yet, pabutools runs
+live but is stopped after S seconds. ``--peer-from-fixtures`` takes every pabutools timing
+from the fixtures instead of running it. Such rows are labelled ``pabutools*`` (recorded,
+not run now) in the table and ``"source": "fixture"`` in the JSON. The last line printed is one JSON summary.
 """
 
 from __future__ import annotations
@@ -288,12 +289,18 @@ def main(argv: list[str] | None = None) -> int:
         for rule in rules:
             ours = measure("thegither", path, rule, args.peer_timeout)
             recorded = from_fixture(reference, path, rule)
+            limit = args.skip_peer_over
+            recorded_seconds = recorded and (total(recorded) or recorded.get("wall_seconds"))
             if args.peer_from_fixtures or (
-                args.skip_peer_over is not None
-                and recorded is not None
-                and (total(recorded) or recorded.get("wall_seconds") or 0) > args.skip_peer_over
+                limit is not None and recorded_seconds and recorded_seconds > limit
             ):
                 theirs = recorded
+            elif limit is not None and recorded is None:
+                # Nothing recorded: give pabutools the limit and no more, so one run can
+                # never turn into a 10 GB, many-minute job by surprise.
+                theirs = measure("pabutools", path, rule, limit)
+                if not theirs["computed"]:
+                    theirs["reason"] = f"over {limit:.0f} s (--skip-peer-over); no fixture yet"
             else:
                 theirs = measure("pabutools", path, rule, args.peer_timeout)
             agree = same_selection(ours, theirs)
