@@ -16,7 +16,8 @@ pabutools runs whose stored fixture (``scripts/pabutools_reference.py``) took lo
 seconds and uses the fixture's timing instead; where there is no fixture yet, pabutools runs
 live but is stopped after S seconds. ``--peer-from-fixtures`` takes every pabutools timing
 from the fixtures instead of running it. Such rows are labelled ``pabutools*`` (recorded,
-not run now) in the table and ``"source": "fixture"`` in the JSON. The last line printed is one JSON summary.
+not run now) in the table and ``"source": "fixture"`` in the JSON. The last line printed
+is one JSON summary.
 """
 
 from __future__ import annotations
