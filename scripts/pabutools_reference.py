@@ -375,6 +375,7 @@ def write_fixture(path: Path, rule: str, result: dict) -> Path:
         "file_sha256": sha256(path),
         "rule": rule,
         "computed": result.pop("computed"),
+        **({"attempted": result.pop("attempted")} if "attempted" in result else {}),
         **({"reason": result.pop("reason")} if "reason" in result else {}),
         "selected": result.pop("selected", None),
         "spent": result.pop("spent", None),
@@ -392,7 +393,7 @@ def write_fixture(path: Path, rule: str, result: dict) -> Path:
             for key in ("parse_seconds", "rule_seconds", "wall_seconds")
             if key in result
         },
-        "peak_rss_mb": result["peak_rss_mb"],
+        "peak_rss_mb": result.get("peak_rss_mb"),
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
@@ -424,6 +425,12 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-cap-gb", type=float, default=14, help="address-space cap per run; default 14"
     )
     parser.add_argument("--list", action="store_true", help="print the plan and exit")
+    parser.add_argument(
+        "--not-attempted",
+        metavar="WHY",
+        help="instead of running, record each missing fixture as not attempted, with WHY; "
+        "a later run without this option tries them again",
+    )
     args = parser.parse_args(argv)
 
     folder = pabulib_dir()
@@ -448,11 +455,20 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     for path, rule in plan:
         target = fixture_path(path.name, rule)
-        if target.exists() and not args.force:
+        retry = target.exists() and json.loads(target.read_text()).get("attempted") is False
+        if target.exists() and not args.force and (not retry or args.not_attempted):
             print(f"skip  {path.name:40} {rule:18} (fixture exists)", flush=True)
             continue
         if args.list:
             print(f"todo  {path.name:40} {rule}", flush=True)
+            continue
+        if args.not_attempted:
+            write_fixture(
+                path,
+                rule,
+                {"computed": False, "attempted": False, "reason": args.not_attempted},
+            )
+            print(f"NOT   {path.name:40} {rule:18} not attempted: {args.not_attempted}")
             continue
         print(f"run   {path.name:40} {rule:18} ...", flush=True)
         try:
