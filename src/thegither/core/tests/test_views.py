@@ -75,3 +75,9 @@ def test_pages_have_no_inline_script_style_or_event_handlers(client):
         assert not re.search(r"\son[a-z]+\s*=", html), "no onclick= and the like"
         for chunk in html.split("<script")[1:]:
             assert chunk.lstrip().startswith("src="), "every script must come from a file"
+
+
+def test_log_in_page_shows_the_platform_name_not_the_web_address(client):
+    response = client.get("/accounts/login/")
+
+    assert '<span class="site-header__name">Thegither</span>' in response.content.decode()
