@@ -248,6 +248,7 @@ def people(request, slug):
             "waiting": [m for m in memberships if m.user.needs_guardian_authorisation],
             "invitations": list(open_invitations(organisation)),
             "is_admin": is_admin,
+            "staff_roles": STAFF_ROLES,
             "can_invite": can_invite(request.user, organisation).allowed,
             "roles": Role.choices,
         },

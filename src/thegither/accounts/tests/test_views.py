@@ -425,3 +425,24 @@ def test_theme_css_never_serves_a_colour_too_light_to_read(client, db):
 
 def test_theme_css_for_unknown_organisation_is_not_found(client, db):
     assert client.get(reverse("accounts:theme-css", args=["nope"])).status_code == 404
+
+
+def test_staff_are_offered_new_password_codes_only_for_people_they_may_help(
+    client, organisation, staff, org_admin, panel_member
+):
+    client.force_login(staff)
+    html = client.get(reverse("accounts:people", args=[organisation.slug])).content.decode()
+
+    assert f"New-password code for {panel_member.display_name}" in html
+    assert f"New-password code for {org_admin.display_name}" not in html
+    assert f"New-password code for {staff.display_name}" not in html
+
+
+def test_org_admin_is_offered_new_password_codes_for_staff_too(
+    client, organisation, staff, org_admin
+):
+    client.force_login(org_admin)
+    html = client.get(reverse("accounts:people", args=[organisation.slug])).content.decode()
+
+    assert f"New-password code for {staff.display_name}" in html
+    assert f"New-password code for {org_admin.display_name}" not in html
