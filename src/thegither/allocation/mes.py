@@ -21,6 +21,12 @@ numpy arrays of ballot groups instead of one Python object per voter:
   exactly with :class:`fractions.Fraction`. Exact budgets are cheap to rebuild
   because a voter either ran out of money in some round or has
   ``b0 - sum(rho_q * u_q)`` over the funded projects ``q`` they support.
+  The exact answer always wins over the floats: when the exact sums say a
+  project's supporters can pay but the floats found no price (nine voters with
+  1/9 left each, in floats a hair under the 1/9 a project costing 1 needs), the
+  price is found exactly (:meth:`_Engine._unaffordable`), and when a float
+  guess is too far off for :meth:`_Engine.exact_rho` to trust, every supporter
+  is sorted exactly.
 
 add1 re-runs MES at every whole raise, as pabutools does, and makes each run
 cheap instead of skipping runs (docs/decisions/0030-fast-mes-add1.md):
@@ -228,13 +234,25 @@ class _Engine:
         """Return project ``p``'s exact rho now and a mask of supporters who pay all they have.
 
         ``r`` is the float rho; only supporters whose budget is within the tolerance
-        of paying ``r`` are looked at one by one.
+        of paying ``r`` are looked at one by one. If the exact rho falls outside
+        that band, ``r`` was no good guide (floats cancelled badly), so every
+        supporter is looked at exactly.
         """
+        low, high = r * (1 - TOLERANCE), r * (1 + TOLERANCE)
+        rho, poor = self._exact_rho_between(p, low, high)
+        if not r * (1 - TOLERANCE / 2) <= rho <= r * (1 + TOLERANCE / 2):
+            rho, poor = self._exact_rho_between(p, -1.0, float("inf"))
+        return rho, poor
+
+    def _exact_rho_between(self, p: int, low: float, high: float) -> tuple[Fraction, np.ndarray]:
+        """Return the exact rho, taking supporters whose float ratio is below ``low`` as
+        paying all they have, those above ``high`` as paying rho, and sorting the rest
+        exactly."""
         d = self.data
         sup = d.sup[p]
         ratio = self.b[sup] / d.util[p]
-        clear_poor = ratio < r * (1 - TOLERANCE)
-        near = np.flatnonzero(~clear_poor & (ratio <= r * (1 + TOLERANCE)))
+        clear_poor = ratio < low
+        near = np.flatnonzero(~clear_poor & (ratio <= high))
         alive = self.drained_at[sup] == NEVER
         numerator = int(d.cost[p]) - self.exact_budget_sum(sup[clear_poor & alive], len(self.steps))
         denominator = d.total[p] - int(d.wu[p][clear_poor].sum())
@@ -295,7 +313,8 @@ class _Engine:
                 return self._checked(p, x / unit, float(bp.max()) / unit)
             count = new_count
         ratio = bp / unit
-        return self._checked(p, self._rho_sorted(ratio, money, w * unit, cost), float(ratio.max()))
+        r = self._rho_sorted(ratio, money, w * unit, cost)
+        return self._checked(p, r, float(ratio.max()))
 
     def _compact(self, p: int) -> np.ndarray:
         """Drop project ``p``'s supporters who have paid all they had; return who is left.
@@ -332,28 +351,47 @@ class _Engine:
         When rho is within the tolerance of the richest supporter's ratio, the
         supporters have almost exactly the cost between them: decide exactly.
         """
+        if r == float("inf"):
+            return self._unaffordable(p)
         if r > top * (1 - TOLERANCE) and self.exact_available(p) < int(self.data.cost[p]):
             return float("inf")
         return r
 
     def _unaffordable(self, p: int) -> float:
-        """Return infinity, after checking exactly when the shortfall is tiny."""
+        """Return infinity when the floats found no price and the supporters truly cannot pay.
+
+        When their money is within the tolerance of the cost, decide exactly; if
+        they can pay after all, the floats lost the price to rounding (nine voters
+        with 1/9 left each and a project costing 1), so find it exactly.
+        """
         d = self.data
-        available = _dot(self.b[d.sup[p]], d.w[p])
+        bp = self.b[d.sup[p]]
         cost = float(d.cost[p])
-        if available > cost * (1 - TOLERANCE) and self.exact_available(p) >= int(d.cost[p]):
-            ratio = self.b[d.sup[p]] / d.util[p]
-            return self._rho_sorted(ratio, self.b[d.sup[p]] * d.w[p], d.wu[p] * 1.0, cost)
-        return float("inf")
+        if _dot(bp, d.w[p]) <= cost * (1 - TOLERANCE):
+            return float("inf")
+        if self.exact_available(p) < int(d.cost[p]):
+            return float("inf")
+        ratio = bp / d.util[p]
+        guess = self._rho_sorted(ratio, bp * d.w[p], d.wu[p] * 1.0, cost, TOLERANCE)
+        if guess == float("inf"):
+            guess = float(ratio.max())
+        return float(self.exact_rho(p, guess)[0])
 
     @staticmethod
-    def _rho_sorted(ratio: np.ndarray, money: np.ndarray, wu: np.ndarray, cost: float) -> float:
+    def _rho_sorted(
+        ratio: np.ndarray, money: np.ndarray, wu: np.ndarray, cost: float, slack: float = 0.0
+    ) -> float:
+        """Return rho by sorting supporters by ratio, or infinity if none fits.
+
+        With ``slack``, a price up to that relative amount over a supporter's
+        ratio still fits: a first guess for :meth:`exact_rho`.
+        """
         order = np.argsort(ratio, kind="stable")
         paid_before = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
         util_after = wu[order][::-1].cumsum()[::-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             candidates = (cost - paid_before) / util_after
-        fits = np.flatnonzero(candidates <= ratio[order])
+        fits = np.flatnonzero(candidates <= ratio[order] * (1 + slack))
         return float(candidates[fits[0]]) if len(fits) else float("inf")
 
     # -- the rounds -------------------------------------------------------

@@ -14,7 +14,6 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -280,20 +279,12 @@ def funded_per_party(outcome: Outcome, parties: int) -> list[int]:
     return [sum(pid.startswith(f"p{i}-") for pid in outcome.selected) for i in range(parties)]
 
 
-MES_FLOAT_BUG = (
-    "mes.py loses a project to rounding: 9 voters with 1 each and projects costing 1 get 8"
-    " projects, not 9 (pabutools: 9); see test_mes_spends_a_budget_that_divides_exactly"
-)
-
-
-@pytest.mark.xfail(reason="mes.py rounding bug; remove this mark once fixed", strict=True)
 def test_mes_spends_a_budget_that_divides_exactly():
     """Nine voters, 9 to spend, projects costing 1 each: they can buy nine (pabutools does)."""
     election = party_list([9], per_party=10, cost=1, budget=9)
     assert len(allocate(election, rule="mes").selected) == 9
 
 
-@pytest.mark.xfail(reason=MES_FLOAT_BUG, strict=False)
 @SOME
 @given(
     st.lists(st.integers(1, 6), min_size=2, max_size=4),
@@ -318,7 +309,6 @@ def test_mes_gives_each_party_exactly_its_share_when_shares_divide_evenly(
     assert outcome.spent == budget
 
 
-@pytest.mark.xfail(reason=MES_FLOAT_BUG, strict=False)
 @SOME
 @given(
     st.lists(st.integers(1, 9), min_size=2, max_size=4),
