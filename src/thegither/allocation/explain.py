@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from thegither.allocation.arrays import dot, dot_rows
 from thegither.allocation.greedy import GreedyResult
 from thegither.allocation.mes import MesResult
 from thegither.allocation.model import Election, Explanation
@@ -179,11 +180,11 @@ def explain_mes(
             text = "Not funded. Nobody voted for it."
             explanations.append(_explanation(election, p, False, "no-votes", text, details))
             continue
-        left = float(run.budgets[sup] @ weight[sup])
+        left = dot(run.budgets[sup], weight[sup])
         needed = project.cost / voters
         enough = int(tables.weight[sup][run.budgets[sup] >= needed * (1 - 1e-9)].sum())
         # One product gives what this project's supporters paid in every round.
-        per_round = weight[sup] @ run.payments[sup] if len(sup) else np.zeros(0)
+        per_round = dot_rows(weight[sup], run.payments[sup]) if len(sup) else np.zeros(0)
         spent_on = {
             election.projects[run.steps[k].project].id: round(float(amount))
             for k, amount in enumerate(per_round)

@@ -6,6 +6,7 @@ Everything here is plain data. The rules read an :class:`Election` through its
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -67,19 +68,99 @@ class Ballot:
             raise PabulibError("a ballot needs one number of points per project")
 
 
+class BallotGroups(Sequence[Ballot]):
+    """A file's ballots, kept as flat arrays and made into :class:`Ballot` objects on demand.
+
+    A big file has tens of thousands of different ballots, and the rules never
+    look at them one by one (they read :attr:`Election.tables`), so reading a
+    file should not pay for building them. Compares equal to the same ballots
+    given as a tuple.
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        lengths: np.ndarray,
+        columns: np.ndarray,
+        points: np.ndarray | None,
+        weight: np.ndarray,
+    ) -> None:
+        self._ids = ids
+        self._lengths = lengths
+        self._columns = columns
+        self._points = points
+        self._weight = weight
+
+    @property
+    def longest(self) -> int:
+        """Return how many projects the longest ballot names."""
+        return int(self._lengths.max()) if len(self._lengths) else 0
+
+    @cached_property
+    def _ballots(self) -> tuple[Ballot, ...]:
+        ids = self._ids
+        names = [ids[c] for c in self._columns.tolist()]
+        points = self._points.tolist() if self._points is not None else None
+        ends = np.cumsum(self._lengths).tolist()
+        starts = [0, *ends[:-1]]
+        return tuple(
+            Ballot(
+                tuple(names[a:b]),
+                tuple(points[a:b]) if points is not None else None,
+                weight,
+            )
+            for a, b, weight in zip(starts, ends, self._weight.tolist(), strict=True)
+        )
+
+    def __len__(self) -> int:
+        return len(self._weight)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._ballots[index]
+
+    def __iter__(self) -> Iterator[Ballot]:
+        return iter(self._ballots)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (BallotGroups, tuple, list)):
+            return self._ballots == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._ballots)
+
+    def __repr__(self) -> str:
+        return repr(self._ballots)
+
+
+def longest_ballot(ballots: Sequence[Ballot]) -> int:
+    """Return how many projects the longest ballot names (0 if there are none)."""
+    if isinstance(ballots, BallotGroups):
+        return ballots.longest
+    return max((len(b.projects) for b in ballots), default=0)
+
+
 @dataclass(frozen=True, eq=False)
 class VoterRows:
     """The VOTES rows of a Pabulib file, kept as text so that files round-trip.
 
+    ``fields`` holds every row's fields one after another (``len(header)`` a
+    row): one flat list is far cheaper to build than a list per voter.
     ``ballot[i]`` is the index in :attr:`Election.ballots` of row ``i``'s ballot.
     """
 
     header: tuple[str, ...]
-    rows: list[list[str]]
+    fields: list[str]
     ballot: np.ndarray
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.fields) // len(self.header)
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        """Return the rows, one list of fields per voter."""
+        width, fields = len(self.header), self.fields
+        return [fields[start : start + width] for start in range(0, len(fields), width)]
 
 
 @dataclass(frozen=True)
@@ -93,7 +174,7 @@ class Election:
     projects: tuple[Project, ...]
     budget: int
     kind: BallotKind
-    ballots: tuple[Ballot, ...]
+    ballots: Sequence[Ballot]  # a tuple, or BallotGroups when read from a file
     meta: dict[str, str] = field(default_factory=dict, compare=False)
     voters: VoterRows | None = field(default=None, compare=False, repr=False)
     project_columns: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -128,7 +209,7 @@ class Election:
         """Return the points an ordinal ballot gives by position (first choice first)."""
         if self.ordinal_points is not None:
             return self.ordinal_points
-        longest = max((len(b.projects) for b in self.ballots), default=0)
+        longest = longest_ballot(self.ballots)
         declared = self.meta.get("max_length", "")
         length = int(declared) if declared.isdigit() else longest
         length = max(length, longest)
@@ -186,11 +267,32 @@ class Tables:
         weight: np.ndarray,
     ) -> Tables:
         """Build the tables from ballots given as (project indices, points)."""
-        num_projects = len(election.projects)
         lengths = np.fromiter((len(c) for c, _ in ballots), np.int64, len(ballots))
-        group_arr = np.repeat(np.arange(len(ballots), dtype=np.int64), lengths)
         total = int(lengths.sum())
-        column_arr = np.fromiter((c for cols, _ in ballots for c in cols), np.int64, total)
+        columns = np.fromiter((c for cols, _ in ballots for c in cols), np.int64, total)
+        points = None
+        if election.kind in ("score", "cumulative"):
+            points = np.fromiter((q for _, pts in ballots for q in pts), np.int64, total)
+        return cls.from_flat(election, lengths, columns, points, weight)
+
+    @classmethod
+    def from_flat(
+        cls,
+        election: Election,
+        lengths: np.ndarray,
+        column_arr: np.ndarray,
+        points: np.ndarray | None,
+        weight: np.ndarray,
+    ) -> Tables:
+        """Build the tables from ballots laid end to end.
+
+        Ballot ``g`` names the ``lengths[g]`` projects that come next in
+        ``column_arr`` (project indices); ``points`` gives their points for score
+        and cumulative ballots.
+        """
+        num_projects = len(election.projects)
+        group_arr = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        total = len(column_arr)
         if election.kind == "approval":
             point_arr = np.ones(total, dtype=np.int64)
         elif election.kind == "ordinal":
@@ -198,12 +300,15 @@ class Tables:
             starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
             point_arr = scoring[np.arange(total, dtype=np.int64) - starts]
         else:
-            point_arr = np.fromiter((q for _, pts in ballots for q in pts), np.int64, total)
+            assert points is not None
+            point_arr = points
         # A zero-point entry is not support: it must not make a voter a supporter.
         keep = point_arr > 0
         if not keep.all():
             group_arr, column_arr, point_arr = group_arr[keep], column_arr[keep], point_arr[keep]
-        order = np.argsort(column_arr, kind="stable")
+        # Stable sorts of 16-bit numbers are radix sorts: far faster than int64.
+        small = column_arr.astype(np.int16) if num_projects < 2**15 else column_arr
+        order = np.argsort(small, kind="stable")
         counts = np.bincount(column_arr, minlength=num_projects)
         bounds = np.concatenate(([0], np.cumsum(counts)))
         group_sorted = group_arr[order]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from os import PathLike
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from thegither.allocation.model import (
-    Ballot,
+    BallotGroups,
     BallotKind,
     Election,
     PabulibError,
@@ -38,22 +39,40 @@ VOTE_TYPES: dict[str, BallotKind] = {
 }
 KIND_TO_VOTE_TYPE = {"approval": "approval", "score": "scoring", "cumulative": "cumulative"}
 KIND_TO_VOTE_TYPE["ordinal"] = "ordinal"
+BOM = b"\xef\xbb\xbf"
+SEED = 20240101  # fixed, so that reading a file is deterministic
 
 
 def read_pb(path: str | PathLike[str]) -> Election:
     """Read a Pabulib file; raise :class:`PabulibError` naming the line and the problem."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise PabulibError(f"cannot open {path}: {exc.strerror or exc}") from None
+    bom = len(BOM) if data.startswith(BOM) else 0
+    try:
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PabulibError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+        raise PabulibError(f"{path} is not UTF-8 text (byte {bom + exc.start})") from None
+    if "\r" in text:
+        # Read line ends the way text mode does: CRLF and a lone CR both end a line.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return parse_pb(text)
 
 
 def parse_pb(text: str) -> Election:
     """Parse the text of a Pabulib file."""
-    return _Parser(text).parse()
+    return _Parser(text, fast=True).parse()
+
+
+def parse_pb_carefully(text: str) -> Election:
+    """Parse like :func:`parse_pb`, but read every VOTES row with the csv module.
+
+    :func:`parse_pb` takes a shortcut for a VOTES section with no quotes and rows
+    of one shape; this is the path it falls back to, kept callable so tests can
+    check that both read every file the same.
+    """
+    return _Parser(text, fast=False).parse()
 
 
 def _whole_number(text: str, what: str, line: int) -> int:
@@ -77,9 +96,80 @@ def _is_section(row: list[str]) -> str | None:
     return None
 
 
+@dataclass
+class _VoteRows:
+    """The VOTES rows as one flat list of fields, with where each row sits in the file."""
+
+    fields: list[str]
+    width: int
+    first_line: int  # line of row 0 when ``lines`` is None (rows on consecutive lines)
+    last_line: int  # the file's last line, for "is the file cut short?"
+    lines: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.fields) // self.width
+
+    def line(self, row: int) -> int:
+        """Return the line number of row ``row``."""
+        return self.lines[row] if self.lines is not None else self.first_line + row
+
+    def column(self, col: int) -> list[str]:
+        """Return one column, a field per row."""
+        return self.fields[col :: self.width]
+
+
+def _split_plain_rows(body: str, width: int, first_line: int) -> _VoteRows | None:
+    """Split a VOTES section with plain str.split, or return None if it needs csv.
+
+    The shortcut holds when no field is quoted, every line has ``width`` fields
+    and no line is blank: then splitting on ";" is exactly what csv would do.
+    Anything else (quotes, a lone CR, a short row, a blank line) goes to csv,
+    which reads it carefully and names the line of any problem.
+    """
+    lines_in_file = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+    body = body.removesuffix("\n")
+    if '"' in body or "\r" in body:
+        return None
+    if not body:
+        return _VoteRows([], width, first_line, first_line - 1)
+    lines = body.split("\n")
+    if any(line.count(";") != width - 1 for line in lines):
+        return None
+    fields = body.replace("\n", ";").split(";")
+    return _VoteRows(fields, width, first_line, first_line - 1 + lines_in_file)
+
+
+def _read_csv_rows(reader: Any, width: int) -> _VoteRows:
+    """Read the VOTES rows left in ``reader`` one at a time, checking each."""
+    fields: list[str] = []
+    lines: list[int] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return _VoteRows(fields, width, 0, reader.line_num, lines)
+        except csv.Error as exc:
+            raise PabulibError(f"line {reader.line_num}: {exc}") from None
+        if len(row) != width:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if _is_section(row):
+                raise PabulibError(
+                    f"line {reader.line_num}: section {row[0].strip().upper()} after VOTES"
+                )
+            raise PabulibError(
+                f"line {reader.line_num}: a VOTES row needs {width} fields, found {len(row)}"
+            )
+        fields.extend(row)
+        lines.append(reader.line_num)
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
-        self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    def __init__(self, text: str, *, fast: bool) -> None:
+        self.text = text
+        self.fast = fast
+        self.stream = io.StringIO(text, newline="")
+        self.reader = csv.reader(self.stream, delimiter=";")
 
     def _rows(self):
         """Yield (line number, row) for non-blank rows, turning csv errors into ours."""
@@ -95,6 +185,17 @@ class _Parser:
                 continue
             yield reader.line_num, row
 
+    def _vote_rows(self, width: int, header_line: int) -> _VoteRows:
+        """Read every VOTES row, by the shortcut where it holds."""
+        if self.fast:
+            # The csv reader reads whole lines and no further, so the stream's
+            # position is where the VOTES rows start.
+            body = self.text[self.stream.tell() :]
+            rows = _split_plain_rows(body, width, header_line + 1)
+            if rows is not None:
+                return rows
+        return _read_csv_rows(self.reader, width)
+
     def parse(self) -> Election:
         rows = self._rows()
         meta: dict[str, str] = {}
@@ -103,7 +204,6 @@ class _Parser:
         section = None
         seen: list[str] = []
         header: list[str] | None = None
-        vote_state: _Votes | None = None
         for line, row in rows:
             name = _is_section(row)
             if name is not None:
@@ -130,8 +230,8 @@ class _Parser:
                     project_header = header
                     _require(header, ("project_id", "cost"), "PROJECTS", line)
                 else:
-                    vote_state = _Votes(header, meta, project_rows, project_header, line)
-                    vote_state.consume(self.reader)
+                    votes = _Votes(header, meta, project_rows, project_header, line)
+                    return votes.finish(self._vote_rows(votes.width, line))
                 continue
             if section == "meta":
                 if len(row) != 2:
@@ -153,9 +253,7 @@ class _Parser:
                 raise PabulibError(
                     f"line {self.reader.line_num}: section {name.upper()} is missing"
                 )
-        if vote_state is None:
-            raise PabulibError(f"line {self.reader.line_num}: the VOTES section has no header")
-        return vote_state.finish(self.reader.line_num)
+        raise PabulibError(f"line {self.reader.line_num}: the VOTES section has no header")
 
 
 def _require(header: list[str], names: tuple[str, ...], section: str, line: int) -> None:
@@ -167,8 +265,25 @@ def _require(header: list[str], names: tuple[str, ...], section: str, line: int)
         raise PabulibError(f"line {line}: the {section} header repeats {sorted(duplicated)}")
 
 
+@dataclass
+class _Flat:
+    """Ballots laid end to end: ballot ``g`` is the next ``lengths[g]`` entries.
+
+    ``columns`` are project indices in canonical order (sorted, except ordinal
+    ballots, whose order is the voter's); ``points`` match them, or are None.
+    """
+
+    lengths: np.ndarray
+    columns: np.ndarray
+    points: np.ndarray | None
+
+    def owners(self) -> np.ndarray:
+        """Return, for each entry, the ballot it belongs to."""
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
+
+
 class _Votes:
-    """Collect the VOTES section, merging identical ballots as they arrive."""
+    """Turn the VOTES rows into ballot groups (identical ballots merged) and check them."""
 
     def __init__(
         self,
@@ -209,11 +324,6 @@ class _Votes:
             # Points are meaningless for these kinds; keep the column as plain text.
             self.points_col = None
         self.project_header = project_header
-        self.first_votes_line = line + 1
-        self.raw_groups: dict[Any, int] = {}
-        self.raw_first_line: list[int] = []
-        self.rows: list[list[str]] = []
-        self.voter_groups: list[int] = []
 
     def _projects(self, rows: list[tuple[int, list[str]]], header: list[str]) -> list[Project]:
         id_col = header.index("project_id")
@@ -241,43 +351,6 @@ class _Votes:
                 f" but PROJECTS lists {len(projects)}"
             )
         return projects
-
-    def consume(self, reader: Any) -> None:
-        """Read every VOTES row. This loop runs once per voter, so it is kept tight."""
-        width = self.width
-        vote_col = self.vote_col
-        points_col = self.points_col
-        raw_groups = self.raw_groups
-        first_line = self.raw_first_line
-        rows = self.rows
-        groups = self.voter_groups
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise PabulibError(f"line {reader.line_num}: {exc}") from None
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                if _is_section(row):
-                    raise PabulibError(
-                        f"line {reader.line_num}: section {row[0].strip().upper()} after VOTES"
-                    )
-                raise PabulibError(
-                    f"line {reader.line_num}: a VOTES row needs {width} fields, found {len(row)}"
-                )
-            # Group on the raw text first: a dict lookup is far cheaper than parsing
-            # every ballot, and most files repeat ballots.
-            key = row[vote_col] if points_col is None else (row[vote_col], row[points_col])
-            group = raw_groups.get(key)
-            if group is None:
-                group = len(first_line)
-                raw_groups[key] = group
-                first_line.append(reader.line_num)
-            rows.append(row)
-            groups.append(group)
 
     def _columns(self, vote: str, line: int) -> list[int]:
         index = self.index
@@ -316,48 +389,93 @@ class _Votes:
         order = sorted(range(len(cols)), key=cols.__getitem__)
         return tuple(cols[i] for i in order), tuple(pts[i] for i in order)
 
-    def finish(self, last_line: int) -> Election:
-        canonical: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
-        remap: list[int] = []
+    def _parse_fast(self, votes: list[str], points: list[str] | None) -> _Flat | None:
+        """Parse every distinct raw ballot at once, or return None if any needs care.
+
+        Only the common case is handled here: names that are exact project ids,
+        whole numbers of points, one point per project, no project twice. Any
+        other ballot (empty, "none", spaces, a mistake) sends all of them to
+        :meth:`_parse_each`, which reads them one by one and names the line of
+        the first mistake.
+        """
+        index = self.index
+        names = ",".join(votes).split(",")
+        lengths = np.fromiter((v.count(",") + 1 for v in votes), np.int64, len(votes))
+        try:
+            columns = np.fromiter(map(index.__getitem__, names), np.int64, len(names))
+        except KeyError:
+            return None
+        owners = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
+        order = _order_within_ballots(columns, owners, len(index))
+        in_order = columns[order]
+        if np.any((in_order[1:] == in_order[:-1]) & (owners[1:] == owners[:-1])):
+            return None
+        if points is None:
+            return _Flat(lengths, columns if self.kind == "ordinal" else in_order, None)
+        given = np.fromiter((q.count(",") + 1 for q in points), np.int64, len(points))
+        if not np.array_equal(given, lengths):
+            return None
+        try:
+            numbers = np.fromiter(map(int, ",".join(points).split(",")), np.int64, len(names))
+        except (ValueError, OverflowError):
+            return None
+        if np.any(numbers < 0):
+            return None
+        return _Flat(lengths, in_order, numbers[order])
+
+    def _parse_each(self, votes: list[str], points: list[str] | None, lines: list[int]) -> _Flat:
+        """Parse the distinct raw ballots one by one, raising on the first mistake."""
+        parsed = [
+            self._ballot(vote, points[g] if points is not None else "", lines[g])
+            for g, vote in enumerate(votes)
+        ]
+        lengths = np.fromiter((len(c) for c, _ in parsed), np.int64, len(parsed))
+        total = int(lengths.sum())
+        columns = np.fromiter((c for cols, _ in parsed for c in cols), np.int64, total)
+        numbers = None
+        if points is not None:
+            numbers = np.fromiter((q for _, pts in parsed for q in pts), np.int64, total)
+        return _Flat(lengths, columns, numbers)
+
+    def finish(self, rows: _VoteRows) -> Election:
+        """Check the rows and build the election."""
+        votes = rows.column(self.vote_col)
         with_points = self.points_col is not None
-        for key, line in zip(self.raw_groups, self.raw_first_line, strict=True):
-            vote, points = key if with_points else (key, "")
-            parsed = self._ballot(vote, points, line)
-            remap.append(canonical.setdefault(parsed, len(canonical)))
-        remap_arr = np.asarray(remap, dtype=np.int64)
-        voter_groups = remap_arr[np.asarray(self.voter_groups, dtype=np.int64)]
-        weights = np.bincount(voter_groups, minlength=len(canonical)).astype(np.int64)
-        ids = [p.id for p in self.projects]
-        ballots = tuple(
-            Ballot(
-                tuple([ids[c] for c in cols]),
-                pts if with_points else None,
-                int(weights[g]),
-            )
-            for g, (cols, pts) in enumerate(canonical)
+        points = rows.column(self.points_col) if self.points_col is not None else None
+        # Group on the raw text first: a dict lookup is far cheaper than parsing
+        # a ballot, and most files repeat ballots.
+        raw_groups: dict[Any, int] = {}
+        keys = zip(votes, points, strict=True) if points is not None else votes
+        row_group = np.fromiter(
+            (raw_groups.setdefault(key, len(raw_groups)) for key in keys), np.int64, len(votes)
         )
-        voter_col = self.voter_col
-        voter_ids = [row[voter_col] for row in self.rows]
-        if len(set(voter_ids)) != len(voter_ids):
-            seen: set[str] = set()
-            for number, voter_id in enumerate(voter_ids):
-                if voter_id in seen:
-                    line = self.first_votes_line + number
-                    raise PabulibError(f"line {line}: voter id {voter_id!r} is used twice")
-                seen.add(voter_id)
+        raw_votes = [k[0] for k in raw_groups] if with_points else list(raw_groups)
+        raw_points = [k[1] for k in raw_groups] if with_points else None
+        flat = self._parse_fast(raw_votes, raw_points)
+        if flat is None:
+            # Groups are numbered in order of first appearance, so np.unique's
+            # first indices are each group's first row.
+            first_rows = np.unique(row_group, return_index=True)[1].tolist()
+            lines = [rows.line(r) for r in first_rows]
+            flat = self._parse_each(raw_votes, raw_points, lines)
+        merged, flat = _merge_identical(flat, len(self.projects))
+        voter_groups = merged[row_group]
+        weights = np.bincount(voter_groups, minlength=len(flat.lengths)).astype(np.int64)
+        self._check_voter_ids(rows)
         declared = self.meta.get("num_votes")
-        if declared is not None and _whole_number(declared, "num_votes", 0) != len(voter_ids):
+        if declared is not None and _whole_number(declared, "num_votes", 0) != len(rows):
             raise PabulibError(
-                f"line {last_line}: META says num_votes is {declared}"
-                f" but VOTES has {len(voter_ids)} rows (is the file cut short?)"
+                f"line {rows.last_line}: META says num_votes is {declared}"
+                f" but VOTES has {len(rows)} rows (is the file cut short?)"
             )
+        ids = [p.id for p in self.projects]
         election = Election(
             projects=tuple(self.projects),
             budget=self.budget,
             kind=self.kind,
-            ballots=ballots,
+            ballots=BallotGroups(ids, flat.lengths, flat.columns, flat.points, weights),
             meta=dict(self.meta),
-            voters=VoterRows(tuple(self.header), self.rows, voter_groups),
+            voters=VoterRows(tuple(self.header), rows.fields, voter_groups),
             project_columns=tuple(
                 c for c in self.project_header if c not in ("project_id", "cost")
             ),
@@ -365,8 +483,83 @@ class _Votes:
         )
         # Seed the cached numpy tables from the indices we already have, so the
         # ids are not looked up a second time.
-        election.__dict__["tables"] = Tables.from_indices(election, list(canonical), weights)
+        election.__dict__["tables"] = Tables.from_flat(
+            election, flat.lengths, flat.columns, flat.points, weights
+        )
         return election
+
+    def _check_voter_ids(self, rows: _VoteRows) -> None:
+        voter_ids = rows.column(self.voter_col)
+        if len(set(voter_ids)) == len(voter_ids):
+            return
+        seen: set[str] = set()
+        for row, voter_id in enumerate(voter_ids):
+            if voter_id in seen:
+                raise PabulibError(f"line {rows.line(row)}: voter id {voter_id!r} is used twice")
+            seen.add(voter_id)
+
+
+def _order_within_ballots(columns: np.ndarray, owners: np.ndarray, num_projects: int):
+    """Return the order that sorts each ballot's projects, the ballots staying in place.
+
+    Many files list each ballot's projects in order already; then the order is
+    a plain slice and nothing is sorted.
+    """
+    ascending = (columns[1:] > columns[:-1]) | (owners[1:] != owners[:-1])
+    if ascending.all():
+        return slice(None)
+    return np.argsort(owners * num_projects + columns, kind="stable")
+
+
+def _merge_identical(flat: _Flat, num_projects: int) -> tuple[np.ndarray, _Flat]:
+    """Merge raw ballots that are the same once parsed (say ``a,b`` and ``b,a``).
+
+    Return the merged ballot of each raw ballot and the merged ballots, in order
+    of first appearance (as merging them one by one would give).
+    """
+    count = len(flat.lengths)
+    widest = int(flat.lengths.max()) if count else 0
+    owners = flat.owners()
+    place = np.arange(len(flat.columns), dtype=np.int64) - np.repeat(
+        np.cumsum(flat.lengths) - flat.lengths, flat.lengths
+    )
+    # One row per ballot, padded with 0 (project indices shift up by one).
+    table = np.zeros((count, widest), dtype=np.int64)
+    table[owners, place] = flat.columns + 1
+    if flat.points is not None:
+        numbers = np.zeros((count, widest), dtype=np.int64)
+        numbers[owners, place] = flat.points
+        table = np.hstack((table, numbers))
+    first, inverse = _unique_rows(table)
+    by_appearance = np.argsort(first)
+    merged_of = np.empty(len(first), dtype=np.int64)
+    merged_of[by_appearance] = np.arange(len(first), dtype=np.int64)
+    kept = np.zeros(count, dtype=bool)
+    kept[first] = True
+    keep = kept[owners]
+    merged = _Flat(
+        flat.lengths[first[by_appearance]],
+        flat.columns[keep],
+        flat.points[keep] if flat.points is not None else None,
+    )
+    return merged_of[inverse], merged
+
+
+def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return np.unique's ``return_index`` and ``return_inverse`` for the rows of ``table``.
+
+    Sorting rows is slow, so each row is first reduced to one 64-bit number (a
+    sum with random weights, which wraps around), and rows are compared as
+    those. Different rows could share a number, so the result is checked
+    against the rows themselves before it is used.
+    """
+    weights = np.random.default_rng(SEED).integers(1, 2**63, table.shape[1], dtype=np.uint64)
+    keys = table.astype(np.uint64) @ (weights | np.uint64(1))
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if np.array_equal(table[first[inverse]], table):
+        return first, inverse
+    _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def write_pb(election: Election, path: str | PathLike[str]) -> None:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from thegither.allocation.arrays import dot
 from thegither.allocation.model import Election, PabulibError
 
 TOLERANCE = 1e-9
@@ -60,7 +61,7 @@ def sequential_phragmen(election: Election, *, rank: np.ndarray) -> PhragmenResu
                 values[p] = float("inf")
             else:
                 sup = tables.supporters[p]
-                values[p] = (float(load[sup] @ weight[sup]) + float(tables.cost[p])) / votes
+                values[p] = (dot(load[sup], weight[sup]) + float(tables.cost[p])) / votes
         best = min(values.values())
         tied = [p for p in remaining if values[p] <= best * (1 + TOLERANCE)]
         if len(tied) > 1 and best != float("inf"):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from thegither.allocation import PabulibError, read_pb, write_pb
-from thegither.allocation.pabulib import parse_pb
+from thegither.allocation import PabulibError, pabulib, read_pb, write_pb
+from thegither.allocation.model import Election
+from thegither.allocation.pabulib import parse_pb, parse_pb_carefully
 
 SHARED_FILES = [
     "Netherlands_Amsterdam_252.pb",
@@ -111,6 +112,7 @@ def _broken(old: str, new: str) -> str:
     return GOOD.replace(old, new)
 
 
+@pytest.mark.parametrize("parse", [parse_pb, parse_pb_carefully])
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -133,9 +135,9 @@ def _broken(old: str, new: str) -> str:
         (_broken("META\n", "PROJECTS\n"), "expected section META"),
     ],
 )
-def test_malformed_file_names_the_line_and_the_problem(text: str, message: str):
+def test_malformed_file_names_the_line_and_the_problem(text: str, message: str, parse):
     with pytest.raises(PabulibError, match=message.replace("(", r"\(")):
-        parse_pb(text)
+        parse(text)
 
 
 def test_missing_file_is_a_pabulib_error(tmp_path: Path):
@@ -150,3 +152,131 @@ def test_cumulative_ballot_needs_one_point_per_project():
     text = text.replace("\n2;b,a\n3;c\n4;a", "\n2;b,a;1,1\n3;c;1\n4;a;1")
     with pytest.raises(PabulibError, match="line 14: the vote names 2 projects but gives 1"):
         parse_pb(text)
+
+
+def _same(one: Election, other: Election) -> None:
+    """Assert two elections are the same down to their tables and voter rows."""
+    assert one == other
+    assert one.meta == other.meta
+    assert [p.fields for p in one.projects] == [p.fields for p in other.projects]
+    assert one.voters is not None
+    assert other.voters is not None
+    assert one.voters.header == other.voters.header
+    assert one.voters.rows == other.voters.rows
+    assert one.voters.ballot.tolist() == other.voters.ballot.tolist()
+    for name in ("cost", "weight", "votes", "score"):
+        assert getattr(one.tables, name).tolist() == getattr(other.tables, name).tolist()
+    for mine, theirs in zip(one.tables.supporters, other.tables.supporters, strict=True):
+        assert mine.tolist() == theirs.tolist()
+    for mine, theirs in zip(one.tables.points, other.tables.points, strict=True):
+        assert mine.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("name", SHARED_FILES)
+def test_shortcut_and_careful_reading_give_the_same_election(pabulib_folder: Path, name: str):
+    text = (pabulib_folder / name).read_text(encoding="utf-8-sig")
+    _same(parse_pb(text), parse_pb_carefully(text))
+
+
+def test_every_shared_file_takes_the_shortcut(pabulib_folder: Path, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("the VOTES rows were read with csv")
+
+    monkeypatch.setattr(pabulib, "_read_csv_rows", refuse)
+    for name in SHARED_FILES:
+        read_pb(pabulib_folder / name)
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        '1;"a,b"\n2;b,a\n3;c\n4;a\n',  # a quoted field
+        "1;a,b\n\n2;b,a\n3;c\n4;a\n\n\n",  # blank lines
+        "1;a,b\r\n2;b,a\r\n3;c\r\n4;a\r\n",  # CRLF handed to parse_pb directly
+    ],
+)
+def test_unusual_votes_sections_read_the_same_as_plain_ones(votes: str):
+    text = GOOD.replace("1;a,b\n2;b,a\n3;c\n4;a\n", votes)
+    _same(parse_pb(text), parse_pb(GOOD))
+    _same(parse_pb_carefully(text), parse_pb(GOOD))
+
+
+def test_spaces_around_project_ids_are_ignored():
+    spaced = parse_pb(GOOD.replace("1;a,b\n2;b,a\n", "1;a, b\n2; b ,a\n"))
+    assert spaced == parse_pb(GOOD)
+    assert spaced.voters is not None
+    assert spaced.voters.rows[1] == ["2", " b ,a"]  # kept as written, for writing back
+
+
+def test_a_vote_of_none_or_nothing_is_an_empty_ballot():
+    text = GOOD.replace("3;c\n4;a\n", "3;none\n4;\n")
+    election = parse_pb(text)
+    assert {b.projects: b.weight for b in election.ballots} == {("a", "b"): 2, (): 2}
+
+
+def test_cumulative_ballots_in_another_order_are_grouped():
+    text = GOOD.replace("vote_type;approval", "vote_type;cumulative").replace(
+        "voter_id;vote\n1;a,b\n2;b,a\n3;c\n4;a",
+        "voter_id;vote;points\n1;a,b;2,1\n2;b,a;1,2\n3;c;3\n4;a;3",
+    )
+    election = parse_pb(text)
+    assert {(b.projects, b.points): b.weight for b in election.ballots} == {
+        (("a", "b"), (2, 1)): 2,
+        (("c",), (3,)): 1,
+        (("a",), (3,)): 1,
+    }
+
+
+CUMULATIVE = GOOD.replace("vote_type;approval", "vote_type;cumulative").replace(
+    "voter_id;vote\n1;a,b\n2;b,a\n3;c\n4;a",
+    "voter_id;vote;points\n1;a,b;2,1\n2;b,a;1,2\n3;c;3\n4;a;3",
+)
+
+
+@pytest.mark.parametrize("parse", [parse_pb, parse_pb_carefully])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("3;c;3\n", "3;c;x\n", "line 16: points 'x' is not a number"),
+        ("3;c;3\n", "3;c;1.5\n", "line 16: points '1.5' is not a whole number"),
+        ("3;c;3\n", "3;c;-1\n", "line 16: points must be 0 or more"),
+        ("3;c;3\n", "3;c;1,1\n", "line 16: the vote names 1 projects but gives 2 points"),
+        ("4;a;3\n", "4;a,a;1,1\n", "line 17: the vote names a project twice"),
+    ],
+)
+def test_malformed_points_name_the_line_and_the_problem(old: str, new: str, message: str, parse):
+    assert old in CUMULATIVE
+    with pytest.raises(PabulibError, match=message):
+        parse(CUMULATIVE.replace(old, new))
+
+
+@pytest.mark.parametrize("parse", [parse_pb, parse_pb_carefully])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # Blank and multi-line rows must not throw the line count off.
+        ("3;c\n4;a\n", "3;c\n\n3;a\n", "line 18: voter id '3' is used twice"),
+        ("2;b,a\n3;c\n4;a\n", '2;"b,\na"\n3;c\n3;a\n', "line 18: voter id '3' is used twice"),
+        ("4;a\n", "4;a\nMETA\n", "line 18: section META after VOTES"),
+        ("4;a\n", "4;a\n5\n", "line 18: a VOTES row needs 2 fields, found 1"),
+    ],
+)
+def test_malformed_votes_rows_name_the_right_line(old: str, new: str, message: str, parse):
+    with pytest.raises(PabulibError, match=message):
+        parse(_broken(old, new))
+
+
+def test_a_file_that_is_not_utf8_names_the_byte(tmp_path: Path):
+    path = tmp_path / "latin.pb"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("Library", "Biblioth\xe8que").encode("latin-1"))
+    offset = 3 + GOOD.index("Library") + len("Biblioth")
+    with pytest.raises(PabulibError, match=f"is not UTF-8 text \\(byte {offset}\\)"):
+        read_pb(path)
+
+
+def test_a_file_with_no_voters_reads_as_no_ballots():
+    election = parse_pb(
+        GOOD.replace("num_votes;4", "num_votes;0").replace("1;a,b\n2;b,a\n3;c\n4;a\n", "")
+    )
+    assert len(election.ballots) == 0
+    assert election.tables.votes.tolist() == [0, 0, 0]
