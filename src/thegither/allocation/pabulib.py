@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def _split_plain_rows(body: str, width: int, first_line: int) -> _VoteRows | Non
     if not body:
         return _VoteRows([], width, first_line, first_line - 1)
     lines = body.split("\n")
-    if any(line.count(";") != width - 1 for line in lines):
+    if set(map(str.count, lines, repeat(";"))) != {width - 1}:
         return None
     fields = body.replace("\n", ";").split(";")
     return _VoteRows(fields, width, first_line, first_line - 1 + lines_in_file)
@@ -400,7 +401,7 @@ class _Votes:
         """
         index = self.index
         names = ",".join(votes).split(",")
-        lengths = np.fromiter((v.count(",") + 1 for v in votes), np.int64, len(votes))
+        lengths = np.fromiter(map(str.count, votes, repeat(",")), np.int64, len(votes)) + 1
         try:
             columns = np.fromiter(map(index.__getitem__, names), np.int64, len(names))
         except KeyError:
@@ -412,7 +413,7 @@ class _Votes:
             return None
         if points is None:
             return _Flat(lengths, columns if self.kind == "ordinal" else in_order, None)
-        given = np.fromiter((q.count(",") + 1 for q in points), np.int64, len(points))
+        given = np.fromiter(map(str.count, points, repeat(",")), np.int64, len(points)) + 1
         if not np.array_equal(given, lengths):
             return None
         try:
@@ -444,11 +445,10 @@ class _Votes:
         points = rows.column(self.points_col) if self.points_col is not None else None
         # Group on the raw text first: a dict lookup is far cheaper than parsing
         # a ballot, and most files repeat ballots.
-        raw_groups: dict[Any, int] = {}
-        keys = zip(votes, points, strict=True) if points is not None else votes
-        row_group = np.fromiter(
-            (raw_groups.setdefault(key, len(raw_groups)) for key in keys), np.int64, len(votes)
-        )
+        keys = list(zip(votes, points, strict=True)) if points is not None else votes
+        # dict.fromkeys keeps first appearances in order; both passes run in C.
+        raw_groups = {key: g for g, key in enumerate(dict.fromkeys(keys))}
+        row_group = np.fromiter(map(raw_groups.__getitem__, keys), np.int64, len(keys))
         raw_votes = [k[0] for k in raw_groups] if with_points else list(raw_groups)
         raw_points = [k[1] for k in raw_groups] if with_points else None
         flat = self._parse_fast(raw_votes, raw_points)
