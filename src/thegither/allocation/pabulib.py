@@ -127,17 +127,20 @@ def _split_plain_rows(body: str, width: int, first_line: int) -> _VoteRows | Non
     Anything else (quotes, a lone CR, a short row, a blank line) goes to csv,
     which reads it carefully and names the line of any problem.
     """
-    lines_in_file = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
-    body = body.removesuffix("\n")
     if '"' in body or "\r" in body:
         return None
-    if not body:
-        return _VoteRows([], width, first_line, first_line - 1)
     lines = body.split("\n")
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
+        lines.pop()
+    if not lines:
+        return _VoteRows([], width, first_line, first_line - 1)
     if set(map(str.count, lines, repeat(";"))) != {width - 1}:
         return None
     fields = body.replace("\n", ";").split(";")
-    return _VoteRows(fields, width, first_line, first_line - 1 + lines_in_file)
+    if ends_with_newline:
+        fields.pop()  # the empty "field" after the last line's end
+    return _VoteRows(fields, width, first_line, first_line - 1 + len(lines))
 
 
 def _read_csv_rows(reader: Any, width: int) -> _VoteRows:

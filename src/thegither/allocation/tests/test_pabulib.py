@@ -280,3 +280,19 @@ def test_a_file_with_no_voters_reads_as_no_ballots():
     )
     assert len(election.ballots) == 0
     assert election.tables.votes.tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("ending", ["\n", "", "\n\n"])
+def test_a_cut_short_file_names_its_last_line_both_ways(ending: str):
+    text = _broken("num_votes;4", "num_votes;5").removesuffix("\n") + ending
+    messages = []
+    for parse in (parse_pb, parse_pb_carefully):
+        with pytest.raises(PabulibError) as caught:
+            parse(text)
+        messages.append(str(caught.value))
+    last = 17 + ending.count("\n") - (1 if ending else 0)
+    assert (
+        messages
+        == [f"line {last}: META says num_votes is 5 but VOTES has 4 rows (is the file cut short?)"]
+        * 2
+    )
