@@ -48,7 +48,6 @@ re-running MES from scratch at every raise.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -73,6 +72,21 @@ class Step:
     exact: Fraction | None = None
 
 
+# A price found once, and what it rested on: (rho, rich weighted utility, groups,
+# their budgets then, their weights, what each would pay at rho, and the project's
+# index if supporters with nothing then were left out, else -1). See _Engine.bound_from.
+Price = tuple
+
+
+@dataclass
+class Round:
+    """What one round of an add1 run leaves for the run at the next raise."""
+
+    project: int  # the project funded
+    prices: list[tuple[int, Price]]  # the latest price known for projects, as of this round
+    gone: list[int]  # projects found unaffordable in this round
+
+
 @dataclass
 class Run:
     """One run of MES at a given starting budget per voter."""
@@ -83,6 +97,8 @@ class Run:
     budgets: np.ndarray | None = None  # per-voter money left at the end (float)
     payments: np.ndarray | None = None  # groups x steps, per-voter payment (float)
     removed_at: dict[int, int] = field(default_factory=dict)
+    rounds: list[Round] | None = None  # for the next add1 raise
+    certified: int = 0  # rounds taken from the previous raise's run
 
 
 @dataclass
@@ -157,6 +173,12 @@ class _Projects:
             float(u[0]) if len(u) and bool((u == u[0]).all()) else 0.0 for u in self.util
         ]
         self.weight_total = [float(w.sum()) for w in self.w]
+        self.wu_f = [wu.astype(np.float64) for wu in self.wu]
+        self.cost_arr = self.cost.astype(np.float64)
+        self.weight_arr = np.array(self.weight_total, dtype=np.float64)
+        # No price can be below cost / total utility: everyone paying their share.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.floor = self.cost_arr / np.array(self.total, dtype=np.float64)
         # MES only considers projects someone supports and that cost something.
         self.eligible = [
             p for p in range(len(tables.cost)) if self.total[p] > 0 and tables.cost[p] > 0
@@ -178,9 +200,13 @@ class _Projects:
 class _Engine:
     """Run MES at one starting budget; keep enough history to settle ties exactly."""
 
-    def __init__(self, data: _Projects, rank: np.ndarray, start: Fraction, record: bool) -> None:
+    def __init__(
+        self, data: _Projects, rank: np.ndarray, start: Fraction, record: bool, trace: bool = False
+    ) -> None:
         self.data = data
         self.rank = rank
+        self.trace = trace
+        self.price: Price = ()  # what the last finite rho rested on
         self.start = start
         self.b = np.full(data.num_groups, float(start))
         self.drained_at = np.full(data.num_groups, NEVER, dtype=np.int64)
@@ -293,6 +319,7 @@ class _Engine:
         poor = bp < x
         count = int(np.count_nonzero(poor))
         if not count and not self.dropped[p]:
+            self.price = (x / unit, 0.0, None, None, None, 0.0, -1)  # no one was poor
             return x / unit
         if count * 4 > len(bp) and self.compacted_at[p] + COMPACT_EVERY <= len(self.steps):
             bp = self.b[self._compact(p)]
@@ -310,10 +337,14 @@ class _Engine:
             poor = bp < x
             new_count = int(np.count_nonzero(poor))
             if new_count == count:
+                outside = p if self.dropped[p] else -1
+                rich = rich_weight * unit
+                self.price = (x / unit, rich, self.live_sup[p], bp, w, x, outside)
                 return self._checked(p, x / unit, float(bp.max()) / unit)
             count = new_count
         ratio = bp / unit
         r = self._rho_sorted(ratio, money, w * unit, cost)
+        self._note_price(p, r)
         return self._checked(p, r, float(ratio.max()))
 
     def _compact(self, p: int) -> np.ndarray:
@@ -339,11 +370,23 @@ class _Engine:
         d = self.data
         bp = self.b[d.sup[p]]
         ratio = bp / d.util[p]
-        return self._checked(
-            p,
-            self._rho_sorted(ratio, bp * d.w[p], d.wu[p].astype(np.float64), float(d.cost[p])),
-            float(ratio.max()),
-        )
+        r = self._rho_sorted(ratio, bp * d.w[p], d.wu_f[p], float(d.cost[p]))
+        self._note_price(p, r)
+        return self._checked(p, r, float(ratio.max()))
+
+    def _note_price(self, p: int, r: float) -> None:
+        """Remember what price ``r`` rested on, over all supporters, erring safe.
+
+        Supporters within the tolerance of ``r`` count as poor, not rich: that
+        only loosens the bound :meth:`bound_from` derives from it.
+        """
+        if r == float("inf"):
+            return
+        d = self.data
+        sup = d.sup[p]
+        bp = self.b[sup]
+        pay = d.util[p] * (r * (1 + TOLERANCE))
+        self.price = (r, _dot(d.wu_f[p], bp >= pay), sup, bp, d.w[p], pay, -1)
 
     def _checked(self, p: int, r: float, top: float) -> float:
         """Return ``r``, or infinity if the supporters' money only just covers the cost.
@@ -353,8 +396,10 @@ class _Engine:
         """
         if r == float("inf"):
             return self._unaffordable(p)
-        if r > top * (1 - TOLERANCE) and self.exact_available(p) < int(self.data.cost[p]):
-            return float("inf")
+        if r > top * (1 - TOLERANCE):
+            available = self.exact_available(p)
+            if available < int(self.data.cost[p]):
+                return float("inf")
         return r
 
     def _unaffordable(self, p: int) -> float:
@@ -372,10 +417,12 @@ class _Engine:
         if self.exact_available(p) < int(d.cost[p]):
             return float("inf")
         ratio = bp / d.util[p]
-        guess = self._rho_sorted(ratio, bp * d.w[p], d.wu[p] * 1.0, cost, TOLERANCE)
+        guess = self._rho_sorted(ratio, bp * d.w[p], d.wu_f[p], cost, TOLERANCE)
         if guess == float("inf"):
             guess = float(ratio.max())
-        return float(self.exact_rho(p, guess)[0])
+        r = float(self.exact_rho(p, guess)[0])
+        self._note_price(p, r)
+        return r
 
     @staticmethod
     def _rho_sorted(
@@ -395,58 +442,49 @@ class _Engine:
         return float(candidates[fits[0]]) if len(fits) else float("inf")
 
     # -- the rounds -------------------------------------------------------
-    def run(self, eligible: list[int], spend_limit: int | None = None) -> Run:
+    def run(
+        self, eligible: list[int], spend_limit: int | None = None, previous: Run | None = None
+    ) -> Run:
         """Run the rounds; with ``spend_limit``, stop as soon as more than that is spent.
 
         An add1 run that overspends is thrown away whatever else it would fund,
-        so it need not be finished.
+        so it need not be finished. With ``previous`` (a run at a lower start,
+        made with ``trace``), use its prices as bounds (:meth:`bound_from`) and
+        price the project it funded in each round first.
         """
         d = self.data
-        rank = self.rank
-        # A heap of (lower bound on rho, tie-break rank, project): rho only goes up
-        # as budgets fall, so a project's last rho is a lower bound on its next.
-        heap = [(d.cost[p] / d.total[p], int(rank[p]), p) for p in eligible]
-        heapq.heapify(heap)
+        # Each candidate's lower bound on rho (infinity once funded or dropped):
+        # rho only goes up as budgets fall, so a project's last rho is a bound.
+        self.bound = np.full(len(d.cost), np.inf)
+        self.bound[eligible] = d.floor[eligible]
+        self.active = len(eligible)
+        self.removed_at: dict[int, int] = {}
+        self.known: dict[int, Price] = {}  # the latest price found at a lower start
+        self.own: set[int] = set()  # projects priced in this run
+        self.priced = 0
+        self.rounds: list[Round] | None = [] if self.trace else None
+        path = previous.rounds if previous is not None and previous.rounds else []
         selected: list[int] = []
-        removed_at: dict[int, int] = {}
         spent = 0
-        while heap:
-            # Lowest lower bound first; equal bounds in tie-break order. Stop once
-            # the bound exceeds the best fresh rho (lazy evaluation).
-            best = float("inf")
-            fresh: list[tuple[float, int, int]] = []
-            while heap and heap[0][0] <= best * (1 + TOLERANCE):
-                _, tie, p = heapq.heappop(heap)
-                r = self.rho(p)
-                if r == float("inf"):
-                    # Budgets only fall, so it can never be afforded again this run.
-                    removed_at[p] = len(self.steps)
-                    continue
-                fresh.append((r, tie, p))
-                if r < best:
-                    best = r
-            if not fresh:
+        while self.active:
+            followed = path[len(selected)] if len(selected) < len(path) else None
+            chosen = self.lazy_round(followed)
+            if chosen is None:
                 break
-            limit = best * (1 + TOLERANCE)
-            tied = [entry for entry in fresh if entry[0] <= limit]
-            exact: Fraction | None = None
-            if len(tied) > 1:
-                values = {entry: self.exact_rho(entry[2], entry[0])[0] for entry in tied}
-                low = min(values.values())
-                chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
-                exact = low
-            else:
-                chosen = tied[0]
-            for entry in fresh:
-                if entry is not chosen:
-                    heapq.heappush(heap, entry)
-            p = chosen[2]
-            self.pay(p, chosen[0], exact)
+            p, r, exact = chosen
+            self.pay(p, r, exact)
+            self.bound[p] = np.inf
+            self.active -= 1
             selected.append(p)
             spent += int(d.cost[p])
+            if self.rounds is not None:
+                noted = [entry for entry in self.noted if entry[0] != p]
+                self.rounds.append(Round(p, noted, self.noted_gone))
             if spend_limit is not None and spent > spend_limit:
                 break
-        result = Run(self.start, selected, self.steps, removed_at=removed_at)
+        result = Run(self.start, selected, self.steps, removed_at=self.removed_at)
+        result.rounds = self.rounds
+        result.certified = self.priced
         if self.record:
             result.budgets = self.b
             result.payments = (
@@ -455,6 +493,112 @@ class _Engine:
                 else np.zeros((d.num_groups, 0), dtype=np.float64)
             )
         return result
+
+    def _follow(self, followed: Round) -> None:
+        """Take the lower start's prices of this round, and drop what it found unaffordable
+        if its supporters still clearly cannot pay."""
+        d = self.data
+        for q, price in followed.prices:
+            if q not in self.own:
+                self.known[q] = price
+                self.noted.append((q, price))
+        for q in followed.gone:
+            gone = self.bound[q] == np.inf
+            if not gone and _dot(self.b[d.sup[q]], d.w[q]) < d.cost_f[q] * (1 - 2 * TOLERANCE):
+                self._drop(q)
+                self.noted_gone.append(q)
+
+    def bound_from(self, price: Price) -> float:
+        """Return a lower bound on a project's rho now, from a price found at another time.
+
+        Say the price was rho, with budgets ``B`` then and ``B'`` now, and
+        ``f(x) = sum w * min(B, x * u)`` the money the supporters give at price ``x``
+        (``f(rho) = cost``). Now the price ``x < rho`` must reach ``f'(x) >= cost``.
+        A supporter rich at ``x`` then (``B >= x * u``) gives ``x * u`` at most now,
+        as then; a poor one gives ``B'`` at most, so ``f'(x) <= f(x) + G`` where ``G``
+        is what the supporters poor at rho then have gained since (``sum w * max(0,
+        B' - B)``). And ``f(rho) - f(x) >= (rho - x) * R``, ``R`` the rich weighted
+        utility at rho. So ``x >= rho - G / R``.
+        """
+        rho, rich, groups, budgets, weight, pay, outside = price
+        if groups is None:
+            return rho  # no supporter was poor: rho is the least price there can be
+        now = self.b[groups]
+        gained = np.maximum(now - budgets, 0.0)
+        gain = _dot(gained * weight, budgets < pay)
+        if outside >= 0:
+            # Supporters left out (the project's index) had nothing then: all
+            # they have now is a gain.
+            d = self.data
+            gain += max(_dot(self.b[d.sup[outside]], d.w[outside]) - _dot(now, weight), 0.0)
+        return rho - gain / rich if rich > 0 else float("-inf")
+
+    def _price(self, p: int) -> float:
+        """Return project ``p``'s rho now; note it for the next raise, drop it if unaffordable."""
+        self.priced += 1
+        r = self.rho(p)
+        if r == float("inf"):
+            # Budgets only fall, so it can never be afforded again this run.
+            self._drop(p)
+            self.noted_gone.append(p)
+            return r
+        self.bound[p] = r
+        self.own.add(p)
+        if self.trace:
+            self.noted.append((p, self.price))
+        self.fresh.append((r, int(self.rank[p]), p))
+        return r
+
+    def _drop(self, p: int) -> None:
+        if self.bound[p] != np.inf:
+            self.bound[p] = np.inf
+            self.active -= 1
+            self.removed_at[p] = len(self.steps)
+
+    def lazy_round(self, followed: Round | None) -> tuple[int, float, Fraction | None] | None:
+        """Return the project to fund in this round, its rho and its exact rho if settled.
+
+        Price candidates in order of their lower bound (ties in tie-break order)
+        and stop once the bound exceeds the best fresh rho (lazy evaluation).
+        Following a lower start's run, price the project it funded first, and
+        before pricing another, try to rule it out with that run's price
+        (:meth:`bound_from`), which is far cheaper.
+        """
+        self.fresh, self.noted, self.noted_gone = [], [], []
+        best = float("inf")
+        if followed is not None:
+            self._follow(followed)
+            if self.bound[followed.project] != np.inf:
+                best = self._price(followed.project)
+        fresh = self.fresh
+        priced = {entry[2] for entry in fresh}
+        order = np.lexsort((self.rank, self.bound))[: self.active]
+        bounds = self.bound[order].tolist()
+        for q, low in zip(order.tolist(), bounds, strict=True):
+            if low > best * (1 + TOLERANCE):
+                break
+            if q in priced:
+                continue
+            if q not in self.own and q in self.known:
+                low = self.bound_from(self.known[q])
+                if low > self.bound[q]:
+                    self.bound[q] = low
+                # A margin over the tolerance: near-ties are always priced and settled.
+                if low > best * (1 + 2 * TOLERANCE):
+                    continue
+            r = self._price(q)
+            if r < best:
+                best = r
+        if not fresh:
+            return None
+        limit = best * (1 + TOLERANCE)
+        tied = [entry for entry in fresh if entry[0] <= limit]
+        if len(tied) == 1:
+            return tied[0][2], tied[0][0], None
+        values = {entry: self.exact_rho(entry[2], entry[0])[0] for entry in tied}
+        low = min(values.values())
+        chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
+        return chosen[2], chosen[0], low
 
     def pay(self, p: int, r: float, exact: Fraction | None) -> None:
         """Charge project ``p``'s supporters at rho ``r`` and record the round."""
@@ -553,7 +697,8 @@ def method_of_equal_shares(
     def outcome_of(run: Run) -> list[int]:
         return free + run.selected
 
-    run = _Engine(data, rank, start, record=completion is None).run(data.eligible)
+    tracing = completion is not None
+    run = _Engine(data, rank, start, record=not tracing, trace=tracing).run(data.eligible)
     if completion is None:
         return MesResult(outcome_of(run), run, start, initial, 0, free)
     previous: Run | None = None
@@ -573,7 +718,8 @@ def method_of_equal_shares(
             break
         previous = run
         start += 1
-        run = _Engine(data, rank, start, record=False).run(data.eligible, spend_limit)
+        engine = _Engine(data, rank, start, record=False, trace=True)
+        run = engine.run(data.eligible, spend_limit, previous=run)
     if previous is None:  # the very first run overspent: cannot happen with exact budgets
         previous = Run(initial, [], [])
     # Re-run the returned budget once more, recording payments for the explanations.
