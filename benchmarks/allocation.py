@@ -163,6 +163,31 @@ def same_selection(ours: dict, theirs: dict | None) -> bool | None:
     return sorted(ours["selected"]) == sorted(theirs["selected"])
 
 
+def thegither_source() -> dict:
+    """Say which Thegither code is measured: where it is imported from, and its commit."""
+    import thegither
+
+    where = Path(thegither.__file__).resolve().parent
+    info: dict = {"path": str(where)}
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(where), "rev-parse", "--show-toplevel", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        dirty = subprocess.run(
+            ["git", "-C", top[0], "status", "--porcelain", "--", str(where / "allocation")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        info |= {"commit": top[1][:12], "uncommitted_changes": bool(dirty)}
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        info["commit"] = None  # e.g. a `git archive` snapshot on PYTHONPATH
+    return info
+
+
 def fmt(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -361,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.peer_from_fixtures
         else ("live, fixture over threshold" if args.skip_peer_over is not None else "live"),
         "cpus": os.cpu_count(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "thegither": thegither_source(),
         "results": results,
         "targets": check_targets(rows, [p.name for p in paths], rules),
     }
