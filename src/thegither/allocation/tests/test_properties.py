@@ -324,7 +324,9 @@ def test_mes_gives_each_party_the_whole_projects_its_share_of_the_budget_buys(
     Tolerance: less than one project, and only downwards. Parties cannot pool money
     across party lines, so the fraction of a project each share leaves over is lost;
     plain MES gives exactly the whole part. add1 raises every share equally, so each
-    party gets at least that many and never more than one over its exact quota.
+    party gets at least that many. It can get more than one over its quota: parties
+    of 2, 2, 4 and 7 voters, projects costing 9 and 36 to spend give the 7 voters
+    three projects at 4.4 each (quota 1.87), as re-running MES at that share does.
     """
     voters = sum(sizes)
     election = party_list(sizes, per_party=budget // cost + 1, cost=cost, budget=budget)
@@ -333,7 +335,7 @@ def test_mes_gives_each_party_the_whole_projects_its_share_of_the_budget_buys(
     assert plain == [q.numerator // q.denominator for q in quota]
     add1 = funded_per_party(allocate(election, rule="mes-add1", utility=utility), len(sizes))
     assert all(got >= base for got, base in zip(add1, plain, strict=True))
-    assert all(got < q + 1 for got, q in zip(add1, quota, strict=True))
+    assert sum(add1) * cost <= budget
 
 
 # -- order of voters and projects ----------------------------------------------------
