@@ -11,24 +11,7 @@ import pytest
 
 from thegither.allocation import RULES, read_pb
 from thegither.allocation.cli import main
-
-# Worked out by hand in test_every_rule_gives_its_own_outcome.
-SMALL = """META
-key;value
-budget;100
-vote_type;approval
-PROJECTS
-project_id;cost;name
-a;60;Park
-b;50;Library
-c;40;Bikes
-VOTES
-voter_id;vote
-1;a,b
-2;b,a
-3;c
-4;a
-"""
+from thegither.allocation.tests.samples import SMALL
 
 # x has the most votes (3 for 100); y and z give more votes per unit of cost (2 for 50).
 UTILITY = """META

@@ -8,6 +8,7 @@ import pytest
 
 from thegither.allocation import RULES, allocate, read_pb
 from thegither.allocation.pabulib import parse_pb
+from thegither.allocation.tests.samples import SMALL
 
 
 def official(election) -> set[str]:
@@ -34,24 +35,6 @@ def test_official_outcome_is_reproduced(
     election = read_pb(pabulib_folder / name)
     outcome = allocate(election, rule=rule, exhaustive_stop=exhaustive_stop)
     assert set(outcome.selected) == official(election)
-
-
-SMALL = """META
-key;value
-budget;100
-vote_type;approval
-PROJECTS
-project_id;cost;name
-a;60;Park
-b;50;Library
-c;40;Bikes
-VOTES
-voter_id;vote
-1;a,b
-2;b,a
-3;c
-4;a
-"""
 
 
 @pytest.mark.parametrize("rule", RULES)
