@@ -37,7 +37,7 @@ cheap instead of skipping runs (docs/decisions/0030-fast-mes-add1.md):
   counted as poor with no money, which gives the same rho;
 * a run that has already spent more than the budget stops: add1 discards it;
 * long dot products avoid BLAS, whose threads cost milliseconds a call on a
-  busy machine (see :func:`_dot`).
+  busy machine (see :func:`thegither.allocation.arrays.dot`).
 
 Skipping raises is not sound in general here: the order of selection (and so
 every later budget) changes at about one raise in three on the Warsaw files,
@@ -73,14 +73,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import accumulate
 
 import numpy as np
 
+from thegither.allocation.arrays import dot
 from thegither.allocation.model import Election
 
 TOLERANCE = 1e-9
 NEVER = np.iinfo(np.int64).max
-BLAS_THREADS_ABOVE = 8192
 COMPACT_EVERY = 8  # rounds between two clean-ups of one project's supporters
 
 
@@ -134,18 +135,6 @@ class MesResult:
     free: list[int]  # projects of cost 0 funded before any round
 
 
-def _dot(values: np.ndarray, mask: np.ndarray) -> float:
-    """Return the sum of ``values * mask`` (``mask`` may be boolean).
-
-    ``np.dot`` is the fastest call for short vectors, but hands long ones to
-    BLAS, which (OpenBLAS, above 10,000 numbers) starts threads: on a busy
-    machine that costs milliseconds a call. The einsum loop stays in this thread.
-    """
-    if len(values) < BLAS_THREADS_ABOVE:
-        return float(np.dot(values, mask))
-    return float(np.einsum("i,i->", values, mask))
-
-
 def _utility(points: np.ndarray, cost: int, utility: str) -> np.ndarray:
     """Return each supporter's utility for a project.
 
@@ -170,6 +159,7 @@ class _Projects:
         self.cost = tables.cost
         self.cost_f = [float(c) for c in tables.cost]
         self.num_groups = len(tables.weight)
+        self.mark = np.zeros(self.num_groups, dtype=bool)  # scratch, always left all False
         self.sup: list[np.ndarray] = []
         self.util: list[np.ndarray] = []  # utility per voter, float
         self.w: list[np.ndarray] = []  # weight per supporter group, float
@@ -338,33 +328,35 @@ class _Engine:
         # the supporters who still have money (the others are poor with nothing).
         cost = self.data.cost_f[p]
         x = cost / self.data.weight_total[p]
-        bp = self.b[self.live_sup[p]]
+        bp = self.b.take(self.live_sup[p])
         poor = bp < x
         count = int(np.count_nonzero(poor))
         if not count and not self.dropped[p]:
             self.price = [x / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
             return x / unit
         if count * 4 > len(bp) and self.compacted_at[p] + COMPACT_EVERY <= len(self.steps):
-            bp = self.b[self._compact(p)]
+            bp = self.b.take(self._compact(p))
             poor = bp < x
-            count = int(np.count_nonzero(poor))
         w = self.live_w[p]
         total_weight = self.live_weight[p]
-        # Masked sums (see _dot), because boolean indexing is several times slower.
+        # Masked sums (see arrays.dot), because boolean indexing is several times slower.
         money = bp * w
+        poor_weight = dot(w, poor)
         for _ in range(8):
-            rich_weight = total_weight - _dot(w, poor)
+            rich_weight = total_weight - poor_weight
             if rich_weight <= 0:
                 return self._unaffordable(p)
-            x = (cost - _dot(money, poor)) / rich_weight
+            x = (cost - dot(money, poor)) / rich_weight
             poor = bp < x
-            new_count = int(np.count_nonzero(poor))
-            if new_count == count:
+            # The poor only ever join as x rises, and weights are whole numbers
+            # (exact in floats), so an unchanged weight means an unchanged set.
+            new_weight = dot(w, poor)
+            if new_weight == poor_weight:
                 outside = p if self.dropped[p] else -1
                 rich = rich_weight * unit
                 self.price = [x / unit, rich, self.live_sup[p], bp, w, x, outside]
                 return self._checked(p, x / unit, float(bp.max()) / unit)
-            count = new_count
+            poor_weight = new_weight
         ratio = bp / unit
         r = self._rho_sorted(ratio, money, w * unit, cost)
         self._note_price(p, r)
@@ -379,7 +371,7 @@ class _Engine:
         sup = self.live_sup[p]
         keep = self.alive[sup]
         w = self.live_w[p]
-        gone = float(w.sum()) - _dot(w, keep)
+        gone = float(w.sum()) - dot(w, keep)
         self.live_sup[p] = sup = sup[keep]
         self.live_w[p] = w[keep]
         self.live_weight[p] -= gone
@@ -409,7 +401,7 @@ class _Engine:
         sup = d.sup[p]
         bp = self.b[sup]
         pay = d.util[p] * (r * (1 + TOLERANCE))
-        self.price = [r, _dot(d.wu_f[p], bp >= pay), sup, bp, d.w[p], pay, -1]
+        self.price = [r, dot(d.wu_f[p], bp >= pay), sup, bp, d.w[p], pay, -1]
 
     def _checked(self, p: int, r: float, top: float) -> float:
         """Return ``r``, or infinity if the supporters' money only just covers the cost.
@@ -435,7 +427,7 @@ class _Engine:
         d = self.data
         bp = self.b[d.sup[p]]
         cost = float(d.cost[p])
-        if _dot(bp, d.w[p]) <= cost * (1 - TOLERANCE):
+        if dot(bp, d.w[p]) <= cost * (1 - TOLERANCE):
             return float("inf")
         if self.exact_available(p) < int(d.cost[p]):
             return float("inf")
@@ -527,7 +519,7 @@ class _Engine:
                 self.noted.append((q, price))
         for q in followed.gone:
             gone = self.bound[q] == np.inf
-            if not gone and _dot(self.b[d.sup[q]], d.w[q]) < d.cost_f[q] * (1 - 2 * TOLERANCE):
+            if not gone and dot(self.b[d.sup[q]], d.w[q]) < d.cost_f[q] * (1 - 2 * TOLERANCE):
                 self._drop(q)
                 self.noted_gone.append(q)
 
@@ -549,8 +541,38 @@ class _Engine:
         if pay is not None:
             self._keep_poor(price)
             groups, budgets, weight = price[2:5]
-        gain = _dot(np.maximum(self.b[groups] - budgets, 0.0), weight)
+        gain = dot(np.maximum(self.b[groups] - budgets, 0.0), weight)
         return rho - gain / rich if rich > 0 else float("-inf")
+
+    def bounds_from(self, prices: list[Price]) -> list[float]:
+        """Return :meth:`bound_from` for several prices, in one pass over their poor supporters.
+
+        A round checks a few bounds, each a handful of numpy calls on a few
+        hundred numbers, so the calls, not the numbers, are the cost: gather them.
+        """
+        lows = []
+        parts = []
+        for i, price in enumerate(prices):
+            if price[2] is not None and price[5] is not None:
+                self._keep_poor(price)
+            groups = price[2]
+            if groups is None or not len(groups) or price[1] <= 0:
+                lows.append(price[0] if groups is None or not len(groups) else float("-inf"))
+            else:
+                lows.append(0.0)
+                parts.append(i)
+        if parts:
+            chosen = [prices[i] for i in parts]
+            groups = np.concatenate([price[2] for price in chosen])
+            gained = self.b.take(groups)
+            gained -= np.concatenate([price[3] for price in chosen])
+            np.maximum(gained, 0.0, out=gained)
+            gained *= np.concatenate([price[4] for price in chosen])
+            starts = list(accumulate((len(price[2]) for price in chosen[:-1]), initial=0))
+            gains = np.add.reduceat(gained, starts).tolist()
+            for i, price, gain in zip(parts, chosen, gains, strict=True):
+                lows[i] = price[0] - gain / price[1]
+        return lows
 
     def _keep_poor(self, price: Price) -> None:
         """Keep only the supporters poor at the price, once: prices are kept for later raises.
@@ -563,7 +585,10 @@ class _Engine:
         groups, budgets, weight = groups[poor], budgets[poor], weight[poor]
         if outside >= 0:
             d = self.data
-            left_out = ~np.isin(d.sup[outside], price[2], assume_unique=True)
+            # A mark per group: np.isin would sort both arrays.
+            d.mark[price[2]] = True
+            left_out = ~d.mark[d.sup[outside]]
+            d.mark[price[2]] = False
             groups = np.concatenate((groups, d.sup[outside][left_out]))
             budgets = np.concatenate((budgets, np.zeros(int(left_out.sum()))))
             weight = np.concatenate((weight, d.w[outside][left_out]))
@@ -609,14 +634,18 @@ class _Engine:
         fresh = self.fresh
         priced = {entry[2] for entry in fresh}
         order = np.lexsort((self.rank, self.bound))[: self.active]
+        order = order.tolist()
         bounds = self.bound[order].tolist()
-        for q, low in zip(order.tolist(), bounds, strict=True):
+        checked = self._check_known(order, bounds, best, priced)
+        for q, low in zip(order, bounds, strict=True):
             if low > best * (1 + TOLERANCE):
                 break
             if q in priced:
                 continue
             if q not in self.own and q in self.known:
-                low = self.bound_from(self.known[q])
+                low = checked.get(q)
+                if low is None:
+                    low = self.bound_from(self.known[q])
                 if low > self.bound[q]:
                     self.bound[q] = low
                 # A margin over the tolerance: near-ties are always priced and settled.
@@ -636,6 +665,28 @@ class _Engine:
         chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
         return chosen[2], chosen[0], low
 
+    def _check_known(
+        self, order: list[int], bounds: list[float], best: float, priced: set[int]
+    ) -> dict[int, float]:
+        """Return the bounds from the lower start's prices of every candidate the round may check.
+
+        ``best`` only falls while the round prices, so the candidates it will
+        reach are among those whose bound is within the tolerance of ``best`` now.
+        """
+        if best == float("inf"):
+            return {}
+        limit = best * (1 + TOLERANCE)
+        wanted = []
+        for q, low in zip(order, bounds, strict=True):
+            if low > limit:
+                break
+            if q not in priced and q not in self.own and q in self.known:
+                wanted.append(q)
+        if len(wanted) < 2:
+            return {}
+        lows = self.bounds_from([self.known[q] for q in wanted])
+        return dict(zip(wanted, lows, strict=True))
+
     def pay(self, p: int, r: float, exact: Fraction | None) -> None:
         """Charge project ``p``'s supporters at rho ``r`` and record the round."""
         unit = self.data.uniform[p]
@@ -643,7 +694,7 @@ class _Engine:
             self._pay_exactly(p, r, exact)
             return
         sup = self.live_sup[p]
-        bp = self.b[sup]
+        bp = self.b.take(sup)
         x = r * unit
         diff = bp - x
         if len(diff) and float(np.abs(diff).min()) <= x * TOLERANCE:
@@ -654,7 +705,7 @@ class _Engine:
         poor = diff < 0
         new = np.maximum(diff, 0.0)  # the poor pay all they have
         drained = sup[poor & self.alive[sup]]
-        poor_weight = round(_dot(self.live_w[p], poor))
+        poor_weight = round(dot(self.live_w[p], poor))
         denominator = (
             self.data.total[p] - self.wu_dropped[p] - poor_weight * int(self.data.util_int[p][0])
         )
