@@ -82,6 +82,7 @@ from thegither.allocation.model import Election
 
 TOLERANCE = 1e-9
 NEVER = np.iinfo(np.int64).max
+WARM_START_MARGIN = 1e-6  # how far below a known lower bound rho's iteration starts
 COMPACT_EVERY = 8  # rounds between two clean-ups of one project's supporters
 
 
@@ -109,6 +110,7 @@ class Round:
     project: int  # the project funded
     prices: list[tuple[int, Price]]  # the latest price known for projects, as of this round
     gone: list[int]  # projects found unaffordable in this round
+    rho: float = 0.0  # the funded project's price: where the next raise starts looking
 
 
 @dataclass
@@ -236,6 +238,9 @@ class _Engine:
         self.dropped = [0] * len(data.sup)  # how many supporter groups were dropped
         self.wu_dropped = [0] * len(data.sup)  # and their weight * utility
         self.compacted_at = [-COMPACT_EVERY] * len(data.sup)
+        # This round's converged poor/rich split per project priced (budgets, poor
+        # mask, poor weight), so paying the chosen one need not redo it.
+        self.converged: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
 
     # -- exact arithmetic -------------------------------------------------
     def exact_rho_of(self, h: int) -> Fraction:
@@ -315,11 +320,12 @@ class _Engine:
         return self.exact_budget_sum(sup[alive], len(self.steps))
 
     # -- float arithmetic -------------------------------------------------
-    def rho(self, p: int) -> float:
+    def rho(self, p: int, guess: float = 0.0) -> float:
         """Return project ``p``'s rho now, in floats, or infinity if its supporters cannot pay.
 
         Uses pabutools' poor/rich iteration: assume everyone pays the same share,
         mark those who cannot afford it as paying all they have, recompute, repeat.
+        ``guess`` (a price found at other budgets) is where to start.
         """
         unit = self.data.uniform[p]
         if not unit:
@@ -327,13 +333,19 @@ class _Engine:
         # Equal utilities: work with the pay per voter x = rho * unit, and only on
         # the supporters who still have money (the others are poor with nothing).
         cost = self.data.cost_f[p]
-        x = cost / self.data.weight_total[p]
+        least = cost / self.data.weight_total[p]
+        # The iteration reaches rho's poor set, and so the same float, from any
+        # start: from below it climbs; from above, its first step lands at or below
+        # rho (each step solves a line that lies above the supporters' money),
+        # and an unchanged poor weight still means an unchanged set. So start at
+        # the guess, else a little under the lower bound.
+        x = max(least, guess * unit or self.bound[p] * unit * (1 - WARM_START_MARGIN))
         bp = self.b.take(self.live_sup[p])
         poor = bp < x
         count = int(np.count_nonzero(poor))
         if not count and not self.dropped[p]:
-            self.price = [x / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
-            return x / unit
+            self.price = [least / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
+            return least / unit
         if count * 4 > len(bp) and self.compacted_at[p] + COMPACT_EVERY <= len(self.steps):
             bp = self.b.take(self._compact(p))
             poor = bp < x
@@ -348,10 +360,12 @@ class _Engine:
                 return self._unaffordable(p)
             x = (cost - dot(money, poor)) / rich_weight
             poor = bp < x
-            # The poor only ever join as x rises, and weights are whole numbers
-            # (exact in floats), so an unchanged weight means an unchanged set.
+            # After the first step the poor only ever join as x rises, and weights
+            # are whole numbers (exact in floats): an unchanged weight means an
+            # unchanged set.
             new_weight = dot(w, poor)
             if new_weight == poor_weight:
+                self.converged[p] = (bp, poor, poor_weight)
                 outside = p if self.dropped[p] else -1
                 rich = rich_weight * unit
                 self.price = [x / unit, rich, self.live_sup[p], bp, w, x, outside]
@@ -371,7 +385,7 @@ class _Engine:
         sup = self.live_sup[p]
         keep = self.alive[sup]
         w = self.live_w[p]
-        gone = float(w.sum()) - dot(w, keep)
+        gone = self.live_weight[p] - dot(w, keep)  # whole numbers: exact in floats
         self.live_sup[p] = sup = sup[keep]
         self.live_w[p] = w[keep]
         self.live_weight[p] -= gone
@@ -494,7 +508,7 @@ class _Engine:
             spent += int(d.cost[p])
             if self.rounds is not None:
                 noted = [entry for entry in self.noted if entry[0] != p]
-                self.rounds.append(Round(p, noted, self.noted_gone))
+                self.rounds.append(Round(p, noted, self.noted_gone, r))
             if spend_limit is not None and spent > spend_limit:
                 break
         result = Run(self.start, selected, self.steps, removed_at=self.removed_at)
@@ -513,10 +527,9 @@ class _Engine:
         """Take the lower start's prices of this round, and drop what it found unaffordable
         if its supporters still clearly cannot pay."""
         d = self.data
-        for q, price in followed.prices:
-            if q not in self.own:
-                self.known[q] = price
-                self.noted.append((q, price))
+        own = self.own
+        self.noted = [entry for entry in followed.prices if entry[0] not in own]
+        self.known.update(self.noted)
         for q in followed.gone:
             gone = self.bound[q] == np.inf
             if not gone and dot(self.b[d.sup[q]], d.w[q]) < d.cost_f[q] * (1 - 2 * TOLERANCE):
@@ -594,10 +607,10 @@ class _Engine:
             weight = np.concatenate((weight, d.w[outside][left_out]))
         price[2:7] = groups, budgets, weight, None, -1
 
-    def _price(self, p: int) -> float:
+    def _price(self, p: int, guess: float = 0.0) -> float:
         """Return project ``p``'s rho now; note it for the next raise, drop it if unaffordable."""
         self.priced += 1
-        r = self.rho(p)
+        r = self.rho(p, guess)
         if r == float("inf"):
             # Budgets only fall, so it can never be afforded again this run.
             self._drop(p)
@@ -626,11 +639,12 @@ class _Engine:
         (:meth:`bound_from`), which is far cheaper.
         """
         self.fresh, self.noted, self.noted_gone = [], [], []
+        self.converged = {}
         best = float("inf")
         if followed is not None:
             self._follow(followed)
             if self.bound[followed.project] != np.inf:
-                best = self._price(followed.project)
+                best = self._price(followed.project, followed.rho)
         fresh = self.fresh
         priced = {entry[2] for entry in fresh}
         order = np.lexsort((self.rank, self.bound))[: self.active]
@@ -642,6 +656,7 @@ class _Engine:
                 break
             if q in priced:
                 continue
+            guess = 0.0
             if q not in self.own and q in self.known:
                 low = checked.get(q)
                 if low is None:
@@ -651,7 +666,8 @@ class _Engine:
                 # A margin over the tolerance: near-ties are always priced and settled.
                 if low > best * (1 + 2 * TOLERANCE):
                     continue
-            r = self._price(q)
+                guess = self.known[q][0]
+            r = self._price(q, guess)
             if r < best:
                 best = r
         if not fresh:
@@ -694,7 +710,8 @@ class _Engine:
             self._pay_exactly(p, r, exact)
             return
         sup = self.live_sup[p]
-        bp = self.b.take(sup)
+        # Budgets have not changed since the round priced p: reuse what rho found.
+        bp, poor, poor_weight = self.converged.get(p) or (self.b.take(sup), None, 0.0)
         x = r * unit
         diff = bp - x
         if len(diff) and float(np.abs(diff).min()) <= x * TOLERANCE:
@@ -702,10 +719,14 @@ class _Engine:
             # exactly, since it changes later budgets.
             self._pay_exactly(p, r, exact)
             return
-        poor = diff < 0
+        if poor is None:
+            poor = diff < 0
+            poor_weight = dot(self.live_w[p], poor)
+        # else: no budget is that close to x, so rho's poor set (budget below its x,
+        # a rounding away from this x) is exactly those with diff < 0.
+        poor_weight = round(poor_weight)
         new = np.maximum(diff, 0.0)  # the poor pay all they have
         drained = sup[poor & self.alive[sup]]
-        poor_weight = round(dot(self.live_w[p], poor))
         denominator = (
             self.data.total[p] - self.wu_dropped[p] - poor_weight * int(self.data.util_int[p][0])
         )
