@@ -18,7 +18,6 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 def in_ci() -> bool:
