@@ -245,7 +245,7 @@ class _Engine:
         self.live_weight = list(data.weight_total)
         self.dropped = [0] * len(data.sup)  # how many supporter groups were dropped
         self.wu_dropped = [0] * len(data.sup)  # and their weight * utility
-        self.compacted_at = [-COMPACT_EVERY] * len(data.sup)
+        self.compacted_at = [0] * len(data.sup)  # nobody has paid all they had yet
         # This round's converged poor/rich split per project priced (budgets, poor
         # mask, poor weight), so paying the chosen one need not redo it.
         self.converged: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
@@ -655,9 +655,7 @@ class _Engine:
                 best = self._price(followed.project, followed.rho)
         fresh = self.fresh
         priced = {entry[2] for entry in fresh}
-        order = np.lexsort((self.rank, self.bound))[: self.active]
-        bounds = self.bound[order].tolist()
-        order = order.tolist()
+        order, bounds = self._candidates(best)
         checked = self._check_known(order, bounds, best, priced)
         for q, low in zip(order, bounds, strict=True):
             if low > best * (1 + TOLERANCE):
@@ -688,6 +686,22 @@ class _Engine:
         low = min(values.values())
         chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
         return chosen[2], chosen[0], low
+
+    def _candidates(self, best: float) -> tuple[list[int], list[float]]:
+        """Return the projects that may still win this round, in (bound, tie rank) order,
+        and their bounds.
+
+        Once a first price is known, only projects whose bound is within the
+        tolerance of it can win: a handful, sorted in Python faster than numpy
+        sorts them all.
+        """
+        if best == float("inf"):
+            order = np.lexsort((self.rank, self.bound))[: self.active]
+            return order.tolist(), self.bound[order].tolist()
+        near = np.flatnonzero(self.bound <= best * (1 + TOLERANCE))
+        bounds, ranks = self.bound[near].tolist(), self.rank[near].tolist()
+        ranked = sorted(zip(bounds, ranks, near.tolist(), strict=True))
+        return [q for _, _, q in ranked], [low for low, _, _ in ranked]
 
     def _check_known(
         self, order: list[int], bounds: list[float], best: float, priced: set[int]
