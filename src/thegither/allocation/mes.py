@@ -34,8 +34,8 @@ cheap instead of skipping runs (docs/decisions/0030-fast-mes-add1.md):
 * the lazy evaluation goes through projects in (lower bound, tie rank) order;
 * supporters who paid all they had keep a budget of exactly zero for the rest
   of the run, so they are dropped from a project's arrays (at most every
-  ``COMPACT_EVERY`` rounds: the arrays only shrink by about 5 %) and their weight
-  is counted as poor with no money, which gives the same rho;
+  ``COMPACT_EVERY`` rounds from the run's start: the arrays only shrink by about
+  5 %) and their weight is counted as poor with no money, which gives the same rho;
 * the poor/rich iteration may start anywhere, from above as well as below
   (:meth:`_Engine.rho`): it starts at the price the project had one raise lower,
   which usually gives the answer in one pass instead of three;
