@@ -350,18 +350,22 @@ class _Engine:
         x = max(least, guess * unit or self.bound[p] * unit * (1 - WARM_START_MARGIN))
         bp = self.b.take(self.live_sup[p])
         poor = bp < x
-        count = int(np.count_nonzero(poor))
-        if not count and not self.dropped[p]:
-            self.price = [least / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
-            return least / unit
-        if count * 4 > len(bp) and self.compacted_at[p] + COMPACT_EVERY <= len(self.steps):
-            bp = self.b.take(self._compact(p))
-            poor = bp < x
         w = self.live_w[p]
         total_weight = self.live_weight[p]
         # Masked sums (see arrays.dot), because boolean indexing is several times slower.
-        money = bp * w
         poor_weight = dot(w, poor)
+        if not poor_weight and not self.dropped[p]:
+            self.price = [least / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
+            return least / unit
+        if poor_weight * 4 > total_weight and self.compacted_at[p] + COMPACT_EVERY <= len(
+            self.steps
+        ):
+            bp = self.b.take(self._compact(p))
+            poor = bp < x
+            w = self.live_w[p]
+            total_weight = self.live_weight[p]
+            poor_weight = dot(w, poor)
+        money = bp * w
         for _ in range(8):
             rich_weight = total_weight - poor_weight
             if rich_weight <= 0:
