@@ -41,7 +41,8 @@ VOTE_TYPES: dict[str, BallotKind] = {
 KIND_TO_VOTE_TYPE = {"approval": "approval", "score": "scoring", "cumulative": "cumulative"}
 KIND_TO_VOTE_TYPE["ordinal"] = "ordinal"
 BOM = b"\xef\xbb\xbf"
-SEED = 20240101  # fixed, so that reading a file is deterministic
+# 2**64 divided by the golden ratio: spreads small column numbers over 64 bits.
+FIBONACCI_HASH = np.uint64(0x9E3779B97F4A7C15)
 
 
 def read_pb(path: str | PathLike[str]) -> Election:
@@ -552,12 +553,14 @@ def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return np.unique's ``return_index`` and ``return_inverse`` for the rows of ``table``.
 
     Sorting rows is slow, so each row is first reduced to one 64-bit number (a
-    sum with random weights, which wraps around), and rows are compared as
-    those. Different rows could share a number, so the result is checked
-    against the rows themselves before it is used.
+    sum with odd, well-spread weights, which wraps around), and rows are compared
+    as those. Different rows could share a number, so the result is checked
+    against the rows themselves before it is used. The weights come from
+    Fibonacci hashing rather than ``np.random``, whose import alone costs ~10 ms.
     """
-    weights = np.random.default_rng(SEED).integers(1, 2**63, table.shape[1], dtype=np.uint64)
-    keys = table.astype(np.uint64) @ (weights | np.uint64(1))
+    columns = np.arange(1, table.shape[1] + 1, dtype=np.uint64)
+    weights = (columns * FIBONACCI_HASH) | np.uint64(1)
+    keys = table.astype(np.uint64) @ weights
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     if np.array_equal(table[first[inverse]], table):
         return first, inverse
