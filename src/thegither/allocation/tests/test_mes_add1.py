@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thegither.allocation import read_pb
+from thegither.allocation import mes, read_pb
 from thegither.allocation.mes import _Engine, _Projects, exhaustive, method_of_equal_shares
 from thegither.allocation.tiebreak import tie_rank
 
@@ -65,3 +65,31 @@ def test_fast_add1_matches_rerunning_mes_at_every_raise(
     selected, start = plain_add1(election, utility=utility, exhaustive_stop=exhaustive_stop)
     assert fast.selected == selected
     assert fast.start == start
+
+
+@pytest.mark.parametrize("utility", ["cost", "cardinality"])
+@pytest.mark.parametrize("name", ["Netherlands_Assen_2024.pb", "Poland_Swiecie_2023.pb"])
+def test_every_raise_a_certificate_skips_funds_what_both_ends_fund(
+    pabulib_folder: Path, monkeypatch: pytest.MonkeyPatch, name: str, utility: str
+):
+    election = read_pb(pabulib_folder / name)
+    rank = tie_rank(election, "text-id")
+    accepted = []
+    certify = mes._certified
+
+    def spy(low, high):
+        certified = certify(low, high)
+        if certified:
+            accepted.append((low, high))
+        return certified
+
+    monkeypatch.setattr(mes, "_certified", spy)
+    method_of_equal_shares(election, utility=utility, rank=rank, completion="add1")
+    assert any(high.start - low.start > 1 for low, high in accepted)
+    data = _Projects(election, utility)
+    for low, high in accepted:
+        assert high.selected == low.selected
+        inside = {low.start + 1, (low.start + high.start) // 2, high.start - 1} - {high.start}
+        for start in inside:
+            plain = _Engine(data, rank, start, record=False).run(data.eligible)
+            assert plain.selected == low.selected, (low.start, start, high.start)
