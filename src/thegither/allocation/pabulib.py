@@ -41,8 +41,6 @@ VOTE_TYPES: dict[str, BallotKind] = {
 KIND_TO_VOTE_TYPE = {"approval": "approval", "score": "scoring", "cumulative": "cumulative"}
 KIND_TO_VOTE_TYPE["ordinal"] = "ordinal"
 BOM = b"\xef\xbb\xbf"
-# 2**64 divided by the golden ratio: spreads small column numbers over 64 bits.
-FIBONACCI_HASH = np.uint64(0x9E3779B97F4A7C15)
 
 
 def read_pb(path: str | PathLike[str]) -> Election:
@@ -549,18 +547,28 @@ def _merge_identical(flat: _Flat, num_projects: int) -> tuple[np.ndarray, _Flat]
     return merged_of[inverse], merged
 
 
+def _column_weights(count: int) -> np.ndarray:
+    """Return ``count`` fixed, well-mixed odd 64-bit weights (SplitMix64 of 1, 2, ...).
+
+    They must look random: weights in arithmetic progression make many rows
+    share a sum. SplitMix64 is used instead of ``np.random``, whose import alone
+    costs about 10 ms of the first parse. Arithmetic wraps around 2**64.
+    """
+    z = np.arange(1, count + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return (z ^ (z >> np.uint64(31))) | np.uint64(1)
+
+
 def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return np.unique's ``return_index`` and ``return_inverse`` for the rows of ``table``.
 
     Sorting rows is slow, so each row is first reduced to one 64-bit number (a
-    sum with odd, well-spread weights, which wraps around), and rows are compared
-    as those. Different rows could share a number, so the result is checked
-    against the rows themselves before it is used. The weights come from
-    Fibonacci hashing rather than ``np.random``, whose import alone costs ~10 ms.
+    sum with random-looking odd weights, which wraps around), and rows are
+    compared as those. Different rows could share a number, so the result is
+    checked against the rows themselves before it is used.
     """
-    columns = np.arange(1, table.shape[1] + 1, dtype=np.uint64)
-    weights = (columns * FIBONACCI_HASH) | np.uint64(1)
-    keys = table.astype(np.uint64) @ weights
+    keys = table.astype(np.uint64) @ _column_weights(table.shape[1])
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     if np.array_equal(table[first[inverse]], table):
         return first, inverse

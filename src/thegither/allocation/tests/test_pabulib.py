@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from thegither.allocation import PabulibError, pabulib, read_pb, write_pb
@@ -296,3 +297,16 @@ def test_a_cut_short_file_names_its_last_line_both_ways(ending: str):
         == [f"line {last}: META says num_votes is 5 but VOTES has 4 rows (is the file cut short?)"]
         * 2
     )
+
+
+def test_ballot_row_hashes_tell_many_similar_ballots_apart():
+    """Merging identical ballots hashes each row; collisions would force the slow path."""
+    from thegither.allocation.pabulib import _column_weights
+
+    rng = np.random.default_rng(7)
+    # Sorted, padded rows of small project numbers, like real ballots.
+    table = np.unique(np.sort(rng.integers(0, 90, size=(20_000, 12)), axis=1), axis=0)
+
+    keys = table.astype(np.uint64) @ _column_weights(table.shape[1])
+
+    assert len(np.unique(keys)) == len(table)
