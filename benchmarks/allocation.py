@@ -26,7 +26,6 @@ import argparse
 import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -98,25 +97,13 @@ def measure(impl: str, path: Path, rule: str, timeout: float) -> dict:
         out = Path(tmp) / "result.json"
         command = [sys.executable, str(Path(__file__).resolve())]
         command += ["--child", impl, str(path), rule, str(out)]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=REPO)
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                os.kill(process.pid, signal.SIGKILL)
-                _, status, usage = os.wait4(process.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.05)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        peak_mb = usage.ru_maxrss / 1024  # kibibytes on Linux
+        returncode, timed_out, _wall, peak_mb = load_reference().run_measured(
+            command, timeout, poll=0.05, cwd=REPO
+        )
         if timed_out:
             result = {"computed": False, "reason": f"stopped after {timeout:.0f} s"}
-        elif process.returncode != 0 or not out.exists():
-            result = {"computed": False, "reason": f"exit code {process.returncode}"}
+        elif returncode != 0 or not out.exists():
+            result = {"computed": False, "reason": f"exit code {returncode}"}
         else:
             result = json.loads(out.read_text())
     result["peak_mb"] = peak_mb

@@ -315,6 +315,31 @@ def pabutools_problem() -> str | None:
     return None
 
 
+def run_measured(
+    command: list[str], timeout: float, *, poll: float, cwd: Path | None = None
+) -> tuple[int, bool, float, float]:
+    """Run ``command``, killing it after ``timeout`` seconds.
+
+    Return its exit code, whether it was stopped, its wall time in seconds, and its
+    peak resident memory in MB (``ru_maxrss`` from ``os.wait4``, kibibytes on Linux).
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd)  # noqa: S603 (our own script, fixed arguments)
+    timed_out = False
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - started > timeout:
+            os.kill(process.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(process.pid, 0)
+            timed_out = True
+            break
+        time.sleep(poll)
+    wall = time.perf_counter() - started
+    return os.waitstatus_to_exitcode(status), timed_out, wall, usage.ru_maxrss / 1024
+
+
 def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: float) -> dict:
     """Run one (file, rule) in a fresh interpreter; add wall time and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -328,23 +353,7 @@ def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: floa
             str(out),
             str(memory_cap_gb),
         ]
-        started = time.perf_counter()
-        process = subprocess.Popen(command)  # noqa: S603 (our own script, fixed arguments)
-        usage = None
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                os.kill(process.pid, signal.SIGKILL)
-                _, status, usage = os.wait4(process.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.2)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        peak_mb = usage.ru_maxrss / 1024  # Linux reports kibibytes
+        returncode, timed_out, wall, peak_mb = run_measured(command, timeout, poll=0.2)
         if timed_out:
             result = {
                 "computed": False,
@@ -353,11 +362,11 @@ def run_in_subprocess(path: Path, rule: str, timeout: float, memory_cap_gb: floa
                     "stopped so the other fixtures could be computed"
                 ),
             }
-        elif process.returncode != 0 or not out.exists():
+        elif returncode != 0 or not out.exists():
             # A crash says nothing about pabutools' outcome: never store it as a fixture.
             raise PabutoolsCrashed(
                 f"pabutools subprocess for {path.name} {rule} failed "
-                f"(exit code {process.returncode}); see its traceback above"
+                f"(exit code {returncode}); see its traceback above"
             )
         else:
             result = json.loads(out.read_text())
