@@ -147,18 +147,27 @@ class VoterRows:
     ``fields`` holds every row's fields one after another (``len(header)`` a
     row): one flat list is far cheaper to build than a list per voter.
     ``ballot[i]`` is the index in :attr:`Election.ballots` of row ``i``'s ballot.
+    When ``text`` is given instead (unquoted rows, one a line), ``fields`` is
+    empty and the rows are split from it only when asked for: most callers
+    never need the columns the rules ignore.
     """
 
     header: tuple[str, ...]
     fields: list[str]
     ballot: np.ndarray
+    text: str | None = None
 
     def __len__(self) -> int:
-        return len(self.fields) // len(self.header)
+        return len(self.ballot)
 
     @cached_property
     def rows(self) -> list[list[str]]:
         """Return the rows, one list of fields per voter."""
+        if self.text is not None:
+            lines = self.text.split("\n")
+            if lines[-1] == "":
+                lines.pop()  # the text ends with a line end
+            return [line.split(";") for line in lines]
         width, fields = len(self.header), self.fields
         return [fields[start : start + width] for start in range(0, len(fields), width)]
 

@@ -105,6 +105,8 @@ class _VoteRows:
     first_line: int  # line of row 0 when ``lines`` is None (rows on consecutive lines)
     last_line: int  # the file's last line, for "is the file cut short?"
     lines: list[int] | None = None
+    # The unsplit rows when ``fields`` holds only each row's first ``width`` fields.
+    text: str | None = None
 
     def __len__(self) -> int:
         return len(self.fields) // self.width
@@ -118,28 +120,59 @@ class _VoteRows:
         return self.fields[col :: self.width]
 
 
-def _split_plain_rows(body: str, width: int, first_line: int) -> _VoteRows | None:
+def _split_plain_rows(body: str, width: int, first_line: int, needed: int) -> _VoteRows | None:
     """Split a VOTES section with plain str.split, or return None if it needs csv.
 
     The shortcut holds when no field is quoted, every line has ``width`` fields
     and no line is blank: then splitting on ";" is exactly what csv would do.
     Anything else (quotes, a lone CR, a short row, a blank line) goes to csv,
     which reads it carefully and names the line of any problem.
+
+    Only the first ``needed`` columns are split out when that leaves columns
+    over; the whole rows stay in ``text`` for writing the file back.
     """
     if '"' in body or "\r" in body:
         return None
-    lines = body.split("\n")
-    ends_with_newline = lines[-1] == ""
-    if ends_with_newline:
-        lines.pop()
-    if not lines:
+    if not body:
         return _VoteRows([], width, first_line, first_line - 1)
-    if set(map(str.count, lines, repeat(";"))) != {width - 1}:
+    # Find the line ends and semicolons with numpy: a string per line would
+    # cost as much as the split itself.
+    data = np.frombuffer(body.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    line_ends = np.flatnonzero(data == ord("\n"))
+    if not body.endswith("\n"):
+        line_ends = np.append(line_ends, len(data))  # the last line has no line end
+    semicolons = np.flatnonzero(data == ord(";"))
+    per_line = np.diff(np.searchsorted(semicolons, line_ends), prepend=0)
+    if np.any(per_line != width - 1):
         return None
+    last_line = first_line - 1 + len(line_ends)
+    if needed < width:
+        cuts = semicolons[needed - 1 :: width - 1]  # the ";" after each line's last needed field
+        fields = _leading_fields(data, line_ends, cuts)
+        return _VoteRows(fields, needed, first_line, last_line, text=body)
     fields = body.replace("\n", ";").split(";")
-    if ends_with_newline:
+    if body.endswith("\n"):
         fields.pop()  # the empty "field" after the last line's end
-    return _VoteRows(fields, width, first_line, first_line - 1 + len(lines))
+    return _VoteRows(fields, width, first_line, last_line)
+
+
+def _leading_fields(data: np.ndarray, line_ends: np.ndarray, cuts: np.ndarray) -> list[str]:
+    """Return the fields of each line up to its cut, one flat list.
+
+    ``data`` is UTF-8 text, ``line_ends`` and ``cuts`` are positions in it, a
+    line end and a ";" per line. A string per field is what makes splitting
+    slow, so each line's bytes from the cut on are dropped before splitting.
+    """
+    starts = np.concatenate(([0], line_ends[:-1] + 1))
+    ends = cuts + 1  # keep the ";": it parts this line's last field from the next line's first
+    # Runs of bytes, kept and dropped in turn, that together cover ``data``.
+    runs = np.empty(2 * len(starts), dtype=np.int64)
+    runs[0::2] = ends - starts
+    runs[1::2] = np.append(starts[1:], len(data)) - ends
+    keep = np.repeat(np.tile(np.array([True, False]), len(starts)), runs)
+    fields = data[keep].tobytes().decode("utf-8", "surrogatepass").split(";")
+    fields.pop()  # the empty "field" after the last line's kept ";"
+    return fields
 
 
 def _read_csv_rows(reader: Any, width: int) -> _VoteRows:
@@ -188,13 +221,13 @@ class _Parser:
                 continue
             yield reader.line_num, row
 
-    def _vote_rows(self, width: int, header_line: int) -> _VoteRows:
+    def _vote_rows(self, width: int, needed: int, header_line: int) -> _VoteRows:
         """Read every VOTES row, by the shortcut where it holds."""
         if self.fast:
             # The csv reader reads whole lines and no further, so the stream's
             # position is where the VOTES rows start.
             body = self.text[self.stream.tell() :]
-            rows = _split_plain_rows(body, width, header_line + 1)
+            rows = _split_plain_rows(body, width, header_line + 1, needed)
             if rows is not None:
                 return rows
         return _read_csv_rows(self.reader, width)
@@ -234,7 +267,7 @@ class _Parser:
                     _require(header, ("project_id", "cost"), "PROJECTS", line)
                 else:
                     votes = _Votes(header, meta, project_rows, project_header, line)
-                    return votes.finish(self._vote_rows(votes.width, line))
+                    return votes.finish(self._vote_rows(votes.width, votes.needed, line))
                 continue
             if section == "meta":
                 if len(row) != 2:
@@ -326,6 +359,9 @@ class _Votes:
         if self.kind in ("approval", "ordinal"):
             # Points are meaningless for these kinds; keep the column as plain text.
             self.points_col = None
+        # How many leading columns the ballots and checks read.
+        used = (self.voter_col, self.vote_col, self.points_col or 0)
+        self.needed = max(used) + 1
         self.project_header = project_header
 
     def _projects(self, rows: list[tuple[int, list[str]]], header: list[str]) -> list[Project]:
@@ -477,7 +513,12 @@ class _Votes:
             kind=self.kind,
             ballots=BallotGroups(ids, flat.lengths, flat.columns, flat.points, weights),
             meta=dict(self.meta),
-            voters=VoterRows(tuple(self.header), rows.fields, voter_groups),
+            voters=VoterRows(
+                tuple(self.header),
+                rows.fields if rows.text is None else [],
+                voter_groups,
+                rows.text,
+            ),
             project_columns=tuple(
                 c for c in self.project_header if c not in ("project_id", "cost")
             ),
