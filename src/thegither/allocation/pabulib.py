@@ -175,36 +175,63 @@ def _leading_fields(data: np.ndarray, line_ends: np.ndarray, cuts: np.ndarray) -
     return fields
 
 
-def _read_csv_rows(reader: Any, width: int) -> _VoteRows:
-    """Read the VOTES rows left in ``reader`` one at a time, checking each."""
+def _read_csv_rows(reader: Any, width: int, lines_before: int) -> _VoteRows:
+    """Read the VOTES rows left in ``reader`` one at a time, checking each.
+
+    ``lines_before`` is how many lines of the file come before the first line
+    ``reader`` reads (0 when it reads the file from its start).
+    """
     fields: list[str] = []
     lines: list[int] = []
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return _VoteRows(fields, width, 0, reader.line_num, lines)
+            return _VoteRows(fields, width, 0, lines_before + reader.line_num, lines)
         except csv.Error as exc:
-            raise PabulibError(f"line {reader.line_num}: {exc}") from None
+            raise PabulibError(f"line {lines_before + reader.line_num}: {exc}") from None
+        line = lines_before + reader.line_num
         if len(row) != width:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if _is_section(row):
-                raise PabulibError(
-                    f"line {reader.line_num}: section {row[0].strip().upper()} after VOTES"
-                )
-            raise PabulibError(
-                f"line {reader.line_num}: a VOTES row needs {width} fields, found {len(row)}"
-            )
+                raise PabulibError(f"line {line}: section {row[0].strip().upper()} after VOTES")
+            raise PabulibError(f"line {line}: a VOTES row needs {width} fields, found {len(row)}")
         fields.extend(row)
-        lines.append(reader.line_num)
+        lines.append(line)
+
+
+class _Lines:
+    """Iterate over the lines of a text with no CR, as ``StringIO(text, newline="")`` would.
+
+    StringIO copies the whole text up front, most of which is VOTES rows that
+    the parser reads apart; this reads only as far as it is asked to.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        start = self.pos
+        if start >= len(self.text):
+            raise StopIteration
+        self.pos = self.text.find("\n", start) + 1 or len(self.text)
+        return self.text[start : self.pos]
+
+    def tell(self) -> int:
+        """Return the position of the next line."""
+        return self.pos
 
 
 class _Parser:
     def __init__(self, text: str, *, fast: bool) -> None:
         self.text = text
         self.fast = fast
-        self.stream = io.StringIO(text, newline="")
+        self.stream = _Lines(text) if "\r" not in text else io.StringIO(text, newline="")
         self.reader = csv.reader(self.stream, delimiter=";")
 
     def _rows(self):
@@ -230,7 +257,11 @@ class _Parser:
             rows = _split_plain_rows(body, width, header_line + 1, needed)
             if rows is not None:
                 return rows
-        return _read_csv_rows(self.reader, width)
+        if isinstance(self.stream, _Lines):
+            # Read the rows through StringIO, in C, not line by line in Python.
+            rest = io.StringIO(self.text[self.stream.tell() :], newline="")
+            return _read_csv_rows(csv.reader(rest, delimiter=";"), width, header_line)
+        return _read_csv_rows(self.reader, width, 0)
 
     def parse(self) -> Election:
         rows = self._rows()
@@ -438,12 +469,15 @@ class _Votes:
         the first mistake.
         """
         index = self.index
-        names = ",".join(votes).split(",")
+        joined = ",".join(votes)
         lengths = np.fromiter(map(str.count, votes, repeat(",")), np.int64, len(votes)) + 1
-        try:
-            columns = np.fromiter(map(index.__getitem__, names), np.int64, len(names))
-        except KeyError:
-            return None
+        total = int(lengths.sum())
+        columns = _numeric_columns(joined, list(index))
+        if columns is None:
+            try:
+                columns = np.fromiter(map(index.__getitem__, joined.split(",")), np.int64, total)
+            except KeyError:
+                return None
         owners = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
         order = _order_within_ballots(columns, owners, len(index))
         in_order = columns[order]
@@ -455,7 +489,7 @@ class _Votes:
         if not np.array_equal(given, lengths):
             return None
         try:
-            numbers = np.fromiter(map(int, ",".join(points).split(",")), np.int64, len(names))
+            numbers = np.fromiter(map(int, ",".join(points).split(",")), np.int64, total)
         except (ValueError, OverflowError):
             return None
         if np.any(numbers < 0):
@@ -540,6 +574,81 @@ class _Votes:
             if voter_id in seen:
                 raise PabulibError(f"line {rows.line(row)}: voter id {voter_id!r} is used twice")
             seen.add(voter_id)
+
+
+def _numeric_columns(joined: str, ids: list[str]) -> np.ndarray | None:
+    """Return the index in ``ids`` of each comma-separated name, or None.
+
+    This is a shortcut for files whose project ids are numbers: it reads the
+    names as numbers with numpy instead of making a string of each. It holds
+    only when every id and every name is plain digits with no leading zero, so
+    that equal numbers mean equal text; otherwise (or for a name that is not
+    an id) the caller looks the names up one by one.
+    """
+    if not ids or not all(map(_is_plain_number, ids)):
+        return None
+    values = _plain_numbers(joined)
+    if values is None:
+        return None
+    numbers = np.array(list(map(int, ids)), dtype=np.int64)
+    by_number = np.argsort(numbers)
+    sorted_numbers = numbers[by_number]
+    found = np.minimum(np.searchsorted(sorted_numbers, values), len(ids) - 1)
+    if not np.array_equal(sorted_numbers[found], values):
+        return None
+    return by_number[found]
+
+
+def _is_plain_number(text: str) -> bool:
+    """Say if ``text`` is 1 to 18 digits with no leading zero (fits in an int64)."""
+    if not (0 < len(text) <= 18 and text.isascii() and text.isdigit()):
+        return False
+    return text == "0" or text[0] != "0"
+
+
+def _plain_numbers(joined: str) -> np.ndarray | None:
+    """Return the numbers in a comma-separated text, or None unless each is plain."""
+    if not joined.isascii():
+        return None
+    data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    is_comma = data == ord(",")
+    digits = data - np.uint8(ord("0"))  # wraps round for bytes below "0"
+    if np.any((digits > 9) & ~is_comma):
+        return None
+    size = joined.find(",") if "," in joined else len(joined)
+    count = (len(data) + 1) // (size + 1)
+    if (
+        0 < size <= 18
+        and count * (size + 1) == len(data) + 1
+        and np.count_nonzero(is_comma) == count - 1
+        and is_comma[size :: size + 1].all()
+    ):
+        return _same_size_numbers(digits, count, size)
+    return _numbers_of_any_size(digits, is_comma)
+
+
+def _same_size_numbers(digits: np.ndarray, count: int, size: int) -> np.ndarray | None:
+    """Read ``count`` numbers of ``size`` digits each, parted by one byte each."""
+    # Pad the last number with a byte so that each number fills one table row.
+    table = np.append(digits, np.uint8(0)).reshape(count, size + 1)[:, :size]
+    if size > 1 and np.any(table[:, 0] == 0):
+        return None  # a leading zero
+    return table.astype(np.int64) @ (10 ** np.arange(size - 1, -1, -1, dtype=np.int64))
+
+
+def _numbers_of_any_size(digits: np.ndarray, is_comma: np.ndarray) -> np.ndarray | None:
+    """Read the numbers between commas, of 1 to 18 digits each with no leading zero."""
+    commas = np.flatnonzero(is_comma)
+    starts = np.concatenate(([0], commas + 1))
+    sizes = np.append(commas, len(digits)) - starts
+    if np.any(sizes < 1) or np.any(sizes > 18) or np.any(digits[starts[sizes > 1]] == 0):
+        return None
+    # Read the numbers a digit at a time: there are far fewer numbers than bytes.
+    values = np.zeros(len(starts), dtype=np.int64)
+    for place in range(int(sizes.max())):
+        live = sizes > place
+        values[live] = values[live] * 10 + digits[starts[live] + place]
+    return values
 
 
 def _order_within_ballots(columns: np.ndarray, owners: np.ndarray, num_projects: int):
