@@ -147,7 +147,7 @@ class VoterRows:
     ``fields`` holds every row's fields one after another (``len(header)`` a
     row): one flat list is far cheaper to build than a list per voter.
     ``ballot[i]`` is the index in :attr:`Election.ballots` of row ``i``'s ballot.
-    When ``text`` is given instead (unquoted rows, one a line), ``fields`` is
+    When ``text`` is given instead (unquoted rows in UTF-8, one a line), ``fields`` is
     empty and the rows are split from it only when asked for: most callers
     never need the columns the rules ignore.
     """
@@ -155,7 +155,7 @@ class VoterRows:
     header: tuple[str, ...]
     fields: list[str]
     ballot: np.ndarray
-    text: str | None = None
+    text: bytes | None = None
 
     def __len__(self) -> int:
         return len(self.ballot)
@@ -164,7 +164,7 @@ class VoterRows:
     def rows(self) -> list[list[str]]:
         """Return the rows, one list of fields per voter."""
         if self.text is not None:
-            lines = self.text.split("\n")
+            lines = self.text.decode("utf-8", "surrogatepass").split("\n")
             if lines[-1] == "":
                 lines.pop()  # the text ends with a line end
             return [line.split(";") for line in lines]

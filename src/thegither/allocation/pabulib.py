@@ -50,14 +50,28 @@ def read_pb(path: str | PathLike[str]) -> Election:
     except OSError as exc:
         raise PabulibError(f"cannot open {path}: {exc.strerror or exc}") from None
     bom = len(BOM) if data.startswith(BOM) else 0
+    raw = data[bom:]
+    if b"\r" in raw:
+        # Read line ends the way text mode does: CRLF and a lone CR both end a
+        # line. No UTF-8 sequence holds a CR or LF byte, so this changes no
+        # character and decoding fails on just the files it failed on before.
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
-        text = data[bom:].decode("utf-8")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PabulibError(f"{path} is not UTF-8 text (byte {_bad_byte(data, bom)})") from None
+    # Hand over the bytes too: the VOTES shortcut reads them, and encoding the
+    # text again would cost more than the bytes already in hand.
+    return _Parser(text, fast=True, raw=raw).parse()
+
+
+def _bad_byte(data: bytes, bom: int) -> int:
+    """Return the position in ``data`` of the first byte that is not UTF-8."""
+    try:
+        data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PabulibError(f"{path} is not UTF-8 text (byte {bom + exc.start})") from None
-    if "\r" in text:
-        # Read line ends the way text mode does: CRLF and a lone CR both end a line.
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return parse_pb(text)
+        return bom + exc.start
+    raise AssertionError("the data is UTF-8")
 
 
 def parse_pb(text: str) -> Election:
@@ -105,8 +119,8 @@ class _VoteRows:
     first_line: int  # line of row 0 when ``lines`` is None (rows on consecutive lines)
     last_line: int  # the file's last line, for "is the file cut short?"
     lines: list[int] | None = None
-    # The unsplit rows when ``fields`` holds only each row's first ``width`` fields.
-    text: str | None = None
+    # The unsplit rows, in UTF-8, when ``fields`` holds only each row's first ``width`` fields.
+    text: bytes | None = None
 
     def __len__(self) -> int:
         return len(self.fields) // self.width
@@ -120,8 +134,8 @@ class _VoteRows:
         return self.fields[col :: self.width]
 
 
-def _split_plain_rows(body: str, width: int, first_line: int, needed: int) -> _VoteRows | None:
-    """Split a VOTES section with plain str.split, or return None if it needs csv.
+def _split_plain_rows(body: bytes, width: int, first_line: int, needed: int) -> _VoteRows | None:
+    """Split a VOTES section (in UTF-8) with plain split, or return None if it needs csv.
 
     The shortcut holds when no field is quoted, every line has ``width`` fields
     and no line is blank: then splitting on ";" is exactly what csv would do.
@@ -131,15 +145,15 @@ def _split_plain_rows(body: str, width: int, first_line: int, needed: int) -> _V
     Only the first ``needed`` columns are split out when that leaves columns
     over; the whole rows stay in ``text`` for writing the file back.
     """
-    if '"' in body or "\r" in body:
+    if b'"' in body or b"\r" in body:
         return None
     if not body:
         return _VoteRows([], width, first_line, first_line - 1)
     # Find the line ends and semicolons with numpy: a string per line would
     # cost as much as the split itself.
-    data = np.frombuffer(body.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    data = np.frombuffer(body, dtype=np.uint8)
     line_ends = np.flatnonzero(data == ord("\n"))
-    if not body.endswith("\n"):
+    if not body.endswith(b"\n"):
         line_ends = np.append(line_ends, len(data))  # the last line has no line end
     semicolons = np.flatnonzero(data == ord(";"))
     per_line = np.diff(np.searchsorted(semicolons, line_ends), prepend=0)
@@ -150,8 +164,8 @@ def _split_plain_rows(body: str, width: int, first_line: int, needed: int) -> _V
         cuts = semicolons[needed - 1 :: width - 1]  # the ";" after each line's last needed field
         fields = _leading_fields(data, line_ends, cuts)
         return _VoteRows(fields, needed, first_line, last_line, text=body)
-    fields = body.replace("\n", ";").split(";")
-    if body.endswith("\n"):
+    fields = body.decode("utf-8", "surrogatepass").replace("\n", ";").split(";")
+    if body.endswith(b"\n"):
         fields.pop()  # the empty "field" after the last line's end
     return _VoteRows(fields, width, first_line, last_line)
 
@@ -228,8 +242,9 @@ class _Lines:
 
 
 class _Parser:
-    def __init__(self, text: str, *, fast: bool) -> None:
+    def __init__(self, text: str, *, fast: bool, raw: bytes | None = None) -> None:
         self.text = text
+        self.raw = raw  # ``text`` in UTF-8, if the caller has it
         self.fast = fast
         self.stream = _Lines(text) if "\r" not in text else io.StringIO(text, newline="")
         self.reader = csv.reader(self.stream, delimiter=";")
@@ -253,7 +268,12 @@ class _Parser:
         if self.fast:
             # The csv reader reads whole lines and no further, so the stream's
             # position is where the VOTES rows start.
-            body = self.text[self.stream.tell() :]
+            start = self.stream.tell()
+            if self.raw is not None:
+                # The lines before VOTES are few: encoding them finds the byte offset.
+                body = self.raw[len(self.text[:start].encode("utf-8", "surrogatepass")) :]
+            else:
+                body = self.text[start:].encode("utf-8", "surrogatepass")
             rows = _split_plain_rows(body, width, header_line + 1, needed)
             if rows is not None:
                 return rows
