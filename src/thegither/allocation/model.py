@@ -147,9 +147,9 @@ class VoterRows:
     ``fields`` holds every row's fields one after another (``len(header)`` a
     row): one flat list is far cheaper to build than a list per voter.
     ``ballot[i]`` is the index in :attr:`Election.ballots` of row ``i``'s ballot.
-    When ``text`` is given instead (unquoted rows in UTF-8, one a line), ``fields`` is
-    empty and the rows are split from it only when asked for: most callers
-    never need the columns the rules ignore.
+    When ``text`` is given instead (unquoted rows in UTF-8, one a line, ending
+    in LF or CRLF), ``fields`` is empty and the rows are split from it only
+    when asked for: most callers never need the columns the rules ignore.
     """
 
     header: tuple[str, ...]
@@ -164,7 +164,10 @@ class VoterRows:
     def rows(self) -> list[list[str]]:
         """Return the rows, one list of fields per voter."""
         if self.text is not None:
-            lines = self.text.decode("utf-8", "surrogatepass").split("\n")
+            text = self.text.decode("utf-8", "surrogatepass")
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")  # the file's line ends
+            lines = text.split("\n")
             if lines[-1] == "":
                 lines.pop()  # the text ends with a line end
             return [line.split(";") for line in lines]

@@ -51,27 +51,17 @@ def read_pb(path: str | PathLike[str]) -> Election:
         raise PabulibError(f"cannot open {path}: {exc.strerror or exc}") from None
     bom = len(BOM) if data.startswith(BOM) else 0
     raw = data[bom:]
-    if b"\r" in raw:
-        # Read line ends the way text mode does: CRLF and a lone CR both end a
-        # line. No UTF-8 sequence holds a CR or LF byte, so this changes no
-        # character and decoding fails on just the files it failed on before.
-        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    # Line ends are left as they are: normalising CRLF over the whole file
+    # costs more than the rest of reading it. The parser reads CRLF and a
+    # lone CR as line ends the way text mode does, line by line in the
+    # header and in one pass over the VOTES rows.
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PabulibError(f"{path} is not UTF-8 text (byte {_bad_byte(data, bom)})") from None
+    except UnicodeDecodeError as exc:
+        raise PabulibError(f"{path} is not UTF-8 text (byte {bom + exc.start})") from None
     # Hand over the bytes too: the VOTES shortcut reads them, and encoding the
     # text again would cost more than the bytes already in hand.
     return _Parser(text, fast=True, raw=raw).parse()
-
-
-def _bad_byte(data: bytes, bom: int) -> int:
-    """Return the position in ``data`` of the first byte that is not UTF-8."""
-    try:
-        data[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return bom + exc.start
-    raise AssertionError("the data is UTF-8")
 
 
 def parse_pb(text: str) -> Election:
@@ -134,7 +124,9 @@ class _VoteRows:
         return self.fields[col :: self.width]
 
 
-def _split_plain_rows(body: bytes, width: int, first_line: int, needed: int) -> _VoteRows | None:
+def _split_plain_rows(
+    body: bytes, width: int, first_line: int, needed: int, *, crlf: bool = False
+) -> _VoteRows | None:
     """Split a VOTES section (in UTF-8) with plain split, or return None if it needs csv.
 
     The shortcut holds when no field is quoted, every line has ``width`` fields
@@ -142,10 +134,13 @@ def _split_plain_rows(body: bytes, width: int, first_line: int, needed: int) -> 
     Anything else (quotes, a lone CR, a short row, a blank line) goes to csv,
     which reads it carefully and names the line of any problem.
 
+    With ``crlf``, lines may end in CRLF (the CR is no part of the last field);
+    otherwise any CR goes to csv.
+
     Only the first ``needed`` columns are split out when that leaves columns
     over; the whole rows stay in ``text`` for writing the file back.
     """
-    if b'"' in body or b"\r" in body:
+    if b'"' in body or (not crlf and b"\r" in body):
         return None
     if not body:
         return _VoteRows([], width, first_line, first_line - 1)
@@ -153,6 +148,14 @@ def _split_plain_rows(body: bytes, width: int, first_line: int, needed: int) -> 
     # cost as much as the split itself.
     data = np.frombuffer(body, dtype=np.uint8)
     line_ends = np.flatnonzero(data == ord("\n"))
+    if crlf:
+        # A lone CR ends a line too, which csv reads: go on only if every CR
+        # is the CR of a CRLF, counting the CRs before each LF.
+        returns = np.count_nonzero(data == ord("\r"))
+        before_lf = line_ends[line_ends > 0] - 1
+        if returns != np.count_nonzero(data[before_lf] == ord("\r")):
+            return None
+        crlf = returns > 0
     if not body.endswith(b"\n"):
         line_ends = np.append(line_ends, len(data))  # the last line has no line end
     semicolons = np.flatnonzero(data == ord(";"))
@@ -164,7 +167,10 @@ def _split_plain_rows(body: bytes, width: int, first_line: int, needed: int) -> 
         cuts = semicolons[needed - 1 :: width - 1]  # the ";" after each line's last needed field
         fields = _leading_fields(data, line_ends, cuts)
         return _VoteRows(fields, needed, first_line, last_line, text=body)
-    fields = body.decode("utf-8", "surrogatepass").replace("\n", ";").split(";")
+    rows = body.decode("utf-8", "surrogatepass")
+    if crlf:
+        rows = rows.replace("\r\n", "\n")
+    fields = rows.replace("\n", ";").split(";")
     if body.endswith(b"\n"):
         fields.pop()  # the empty "field" after the last line's end
     return _VoteRows(fields, width, first_line, last_line)
@@ -178,13 +184,13 @@ def _leading_fields(data: np.ndarray, line_ends: np.ndarray, cuts: np.ndarray) -
     slow, so each line's bytes from the cut on are dropped before splitting.
     """
     starts = np.concatenate(([0], line_ends[:-1] + 1))
-    ends = cuts + 1  # keep the ";": it parts this line's last field from the next line's first
-    # Runs of bytes, kept and dropped in turn, that together cover ``data``.
-    runs = np.empty(2 * len(starts), dtype=np.int64)
-    runs[0::2] = ends - starts
-    runs[1::2] = np.append(starts[1:], len(data)) - ends
-    keep = np.repeat(np.tile(np.array([True, False]), len(starts)), runs)
-    fields = data[keep].tobytes().decode("utf-8", "surrogatepass").split(";")
+    sizes = cuts + 1 - starts  # keep the ";": it parts this line's last field from the next's first
+    # The position in ``data`` of each kept byte: its line's start, plus its
+    # place among the kept bytes less the kept bytes of the lines before. The
+    # kept bytes are few, so this beats a mask over every byte.
+    kept = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    kept += np.arange(len(kept))
+    fields = data[kept].tobytes().decode("utf-8", "surrogatepass").split(";")
     fields.pop()  # the empty "field" after the last line's kept ";"
     return fields
 
@@ -216,25 +222,42 @@ def _read_csv_rows(reader: Any, width: int, lines_before: int) -> _VoteRows:
 
 
 class _Lines:
-    """Iterate over the lines of a text with no CR, as ``StringIO(text, newline="")`` would.
+    """Iterate over the lines of a text, each ending in LF, as text mode would read them.
 
-    StringIO copies the whole text up front, most of which is VOTES rows that
-    the parser reads apart; this reads only as far as it is asked to.
+    CRLF and a lone CR end a line too and are read as LF, like
+    ``StringIO(text.replace("\r\n", "\n").replace("\r", "\n"), newline="")``.
+    That copies the whole text up front, most of which is VOTES rows that the
+    parser reads apart; this reads only as far as it is asked to.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        # The next LF and CR at or after ``pos`` (or the text's end), kept so
+        # that a file with few of either is not searched to its end every line.
+        self.next_lf = -1
+        self.next_cr = -1 if "\r" in text else len(text)
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        start = self.pos
-        if start >= len(self.text):
+        text, start = self.text, self.pos
+        if start >= len(text):
             raise StopIteration
-        self.pos = self.text.find("\n", start) + 1 or len(self.text)
-        return self.text[start : self.pos]
+        if self.next_lf < start:
+            self.next_lf = text.find("\n", start) % (len(text) + 1)  # -1 becomes the end
+        if self.next_cr < start:
+            self.next_cr = text.find("\r", start) % (len(text) + 1)
+        if self.next_lf < self.next_cr:
+            self.pos = self.next_lf + 1
+            return text[start : self.pos]
+        if self.next_cr == len(text):
+            self.pos = len(text)  # the last line, with no line end
+            return text[start:]
+        # CRLF or a lone CR: one line end either way.
+        self.pos = self.next_cr + (2 if text.startswith("\n", self.next_cr + 1) else 1)
+        return text[start : self.next_cr] + "\n"
 
     def tell(self) -> int:
         """Return the position of the next line."""
@@ -244,9 +267,12 @@ class _Lines:
 class _Parser:
     def __init__(self, text: str, *, fast: bool, raw: bytes | None = None) -> None:
         self.text = text
-        self.raw = raw  # ``text`` in UTF-8, if the caller has it
+        self.raw = raw  # ``text`` in UTF-8, if the caller has it (read_pb does)
         self.fast = fast
-        self.stream = _Lines(text) if "\r" not in text else io.StringIO(text, newline="")
+        # A file's CRs are read as line ends, as text mode reads them; text
+        # handed over as a string is read as it is, CRs kept in quoted fields.
+        read_as_file = raw is not None or "\r" not in text
+        self.stream = _Lines(text) if read_as_file else io.StringIO(text, newline="")
         self.reader = csv.reader(self.stream, delimiter=";")
 
     def _rows(self):
@@ -274,13 +300,18 @@ class _Parser:
                 body = self.raw[len(self.text[:start].encode("utf-8", "surrogatepass")) :]
             else:
                 body = self.text[start:].encode("utf-8", "surrogatepass")
-            rows = _split_plain_rows(body, width, header_line + 1, needed)
+            crlf = self.raw is not None  # only a file's CRs are line ends
+            rows = _split_plain_rows(body, width, header_line + 1, needed, crlf=crlf)
             if rows is not None:
                 return rows
         if isinstance(self.stream, _Lines):
             # Read the rows through StringIO, in C, not line by line in Python.
-            rest = io.StringIO(self.text[self.stream.tell() :], newline="")
-            return _read_csv_rows(csv.reader(rest, delimiter=";"), width, header_line)
+            rest = self.text[self.stream.tell() :]
+            if "\r" in rest:
+                # Only a file's text reaches here with CRs: read them as _Lines does.
+                rest = rest.replace("\r\n", "\n").replace("\r", "\n")
+            stream = io.StringIO(rest, newline="")
+            return _read_csv_rows(csv.reader(stream, delimiter=";"), width, header_line)
         return _read_csv_rows(self.reader, width, 0)
 
     def parse(self) -> Election:

@@ -310,3 +310,51 @@ def test_ballot_row_hashes_tell_many_similar_ballots_apart():
     keys = table.astype(np.uint64) @ _column_weights(table.shape[1])
 
     assert len(np.unique(keys)) == len(table)
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("", ""),  # CRLF throughout, VOTES by the shortcut
+        ("2;b,a\n", "2;b,a\r"),  # a lone CR inside VOTES
+        ("4;a\n", "4;a\r"),  # a lone CR ending the file
+        ("4;a\n", "4;a"),  # no line end at the end
+        ("1;a,b\n", '1;"a,b"\n'),  # VOTES by csv
+        ("1;a,b\n", '1;"a,\nb"\n'),  # a line break inside a quoted VOTES field
+        ("c;40;Bikes\n", 'c;40;"Bikes\nand more"\n'),  # ... and a quoted name
+        ("budget;100\n", "budget;100\r"),  # a lone CR in META
+    ],
+)
+def test_a_crlf_file_reads_like_its_lf_twin(tmp_path: Path, old: str, new: str):
+    lf = _broken(old, new.replace("\r", "\n")) if old else GOOD
+    path = tmp_path / "crlf.pb"
+    path.write_bytes(_crlf(_broken(old, new) if old else GOOD).encode())
+    _same(read_pb(path), parse_pb(lf))
+
+
+def test_a_file_of_lone_crs_reads_like_its_lf_twin(tmp_path: Path):
+    path = tmp_path / "cr.pb"
+    path.write_bytes(GOOD.replace("\n", "\r").encode())
+    _same(read_pb(path), parse_pb(GOOD))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("3;c\n", "3;c;extra\n", "line 16: a VOTES row needs 2 fields, found 3"),
+        ("3;c\n4;a\n", "3;c\n\n3;a\n", "line 18: voter id '3' is used twice"),
+        ("3;c\n", "3;z\n", "line 16: the vote names project 'z'"),
+        ("num_votes;4", "num_votes;5", "line 17: META says num_votes is 5"),
+        ("b;50;Library", "b;5x;Library", "line 10: cost '5x' is not a number"),
+    ],
+)
+def test_a_crlf_file_names_the_same_line(tmp_path: Path, old: str, new: str, message: str):
+    path = tmp_path / "crlf.pb"
+    for text in (_broken(old, new), _broken(old, new).replace("2;b,a\n", "2;b,a\r")):
+        path.write_bytes(_crlf(text).encode())
+        with pytest.raises(PabulibError, match=message):
+            read_pb(path)
