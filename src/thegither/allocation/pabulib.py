@@ -187,9 +187,11 @@ def _leading_fields(data: np.ndarray, line_ends: np.ndarray, cuts: np.ndarray) -
     sizes = cuts + 1 - starts  # keep the ";": it parts this line's last field from the next's first
     # The position in ``data`` of each kept byte: its line's start, plus its
     # place among the kept bytes less the kept bytes of the lines before. The
-    # kept bytes are few, so this beats a mask over every byte.
-    kept = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-    kept += np.arange(len(kept))
+    # kept bytes are few, so this beats a mask over every byte; 32-bit
+    # positions, where they fit, halve the memory written.
+    kind = np.int32 if len(data) < 2**31 else np.int64
+    kept = np.repeat((starts - (np.cumsum(sizes) - sizes)).astype(kind), sizes)
+    kept += np.arange(len(kept), dtype=kind)
     fields = data[kept].tobytes().decode("utf-8", "surrogatepass").split(";")
     fields.pop()  # the empty "field" after the last line's kept ";"
     return fields
