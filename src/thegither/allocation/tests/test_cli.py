@@ -201,8 +201,8 @@ def test_an_unknown_rule_is_refused_by_the_option_parser(small: Path, capsys):
 
 
 def run_command(*argv: str) -> subprocess.CompletedProcess[str]:
-    if not THEGITHER.exists():
-        pytest.skip(f"the thegither console script is not installed next to {sys.executable}")
+    # make test installs the package, console script included: its absence is a failure.
+    assert THEGITHER.exists(), f"no thegither console script next to {sys.executable}"
     return subprocess.run(
         [str(THEGITHER), "allocate", *argv], capture_output=True, text=True, timeout=120
     )
