@@ -1,7 +1,5 @@
 """Suite-wide test set-up."""
 
-import os
-
 import pytest
 
 
@@ -18,8 +16,3 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
-
-
-def in_ci() -> bool:
-    """Return True when running in CI, where a missing component is a failure."""
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from thegither.tests.support import missing
+
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -27,8 +29,5 @@ def pabulib_folder() -> Path:
     """Return the Pabulib folder; fail on CI and skip elsewhere when it is missing."""
     folder = pabulib_dir()
     if not folder.is_dir():
-        message = f"Pabulib files not found in {folder} (set THEGITHER_PABULIB_DIR)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"Pabulib files not found in {folder} (set THEGITHER_PABULIB_DIR)")
     return folder

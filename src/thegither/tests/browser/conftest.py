@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from thegither.tests.browser.checks import LOCAL_HOSTS, PageWatcher
+from thegither.tests.support import missing
 
 # Playwright's sync API runs an event loop in the test thread, so Django thinks
 # database calls made from the test come from async code. They don't.
@@ -35,11 +36,6 @@ MISSING_CHROMIUM = (
 )
 
 
-def in_ci() -> bool:
-    """Return True in CI, where a missing browser is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
@@ -51,9 +47,7 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     """Start the system Chromium once for the whole run."""
     if not CHROMIUM.exists():
-        if in_ci():
-            pytest.fail(MISSING_CHROMIUM, pytrace=False)
-        pytest.skip(MISSING_CHROMIUM)
+        missing(MISSING_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
