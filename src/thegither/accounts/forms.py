@@ -49,6 +49,13 @@ class InvitationForm(forms.Form):
             self.fields["role"].initial = Role.PANEL_MEMBER
 
 
+def check_passwords_match(form: forms.Form, first: str, second: str) -> None:
+    """Add an error to ``second`` when the two password fields differ."""
+    typed, again = form.cleaned_data.get(first), form.cleaned_data.get(second)
+    if typed and again and typed != again:
+        form.add_error(second, _("The two passwords are different. Try again."))
+
+
 class JoinForm(forms.Form):
     """Make an account from an invitation: no date of birth, email optional."""
 
@@ -106,9 +113,7 @@ class JoinForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        first, second = cleaned.get("password"), cleaned.get("password_again")
-        if first and second and first != second:
-            self.add_error("password_again", _("The two passwords are different. Try again."))
+        check_passwords_match(self, "password", "password_again")
         return cleaned
 
 
@@ -147,7 +152,5 @@ class ResetCodeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if first and second and first != second:
-            self.add_error("new_password2", _("The two passwords are different. Try again."))
+        check_passwords_match(self, "new_password1", "new_password2")
         return cleaned
