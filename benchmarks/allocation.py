@@ -23,6 +23,7 @@ is one JSON summary.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -44,8 +45,9 @@ TARGET_FAST_RULES = ("greedy", "mes")
 TARGET_FAST_SECONDS = 0.1
 
 
+@functools.cache
 def load_reference():
-    """Import scripts/pabutools_reference.py (rule definitions, fixture paths)."""
+    """Import scripts/pabutools_reference.py once (rule definitions, fixture paths)."""
     spec = importlib.util.spec_from_file_location("pabutools_reference", REFERENCE_SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
