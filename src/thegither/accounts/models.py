@@ -84,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 violation_error_message=_("Someone already uses this email address."),
             ),
             models.CheckConstraint(
-                condition=models.Q(age_band__in=[value for value, _label in AgeBand.choices]),
+                condition=models.Q(age_band__in=AgeBand.values),
                 name="accounts_user_age_band_known",
             ),
         ]
@@ -181,7 +181,7 @@ class Membership(models.Model):
                 fields=["user", "organisation"], name="accounts_membership_one_per_organisation"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=[value for value, _label in Role.choices]),
+                condition=models.Q(role__in=Role.values),
                 name="accounts_membership_role_known",
             ),
         ]
@@ -226,7 +226,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=[value for value, _label in Role.choices]),
+                condition=models.Q(role__in=Role.values),
                 name="accounts_invitation_role_known",
             ),
         ]
