@@ -120,7 +120,7 @@ MAX_PATIENCE = 16  # most plain raises add1 takes before trying a certificate ag
 COMPACT_EVERY = 32  # rounds between two clean-ups of one project's supporters (a run has ~50)
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One round of MES: the project funded and who paid everything they had."""
 
@@ -137,7 +137,7 @@ class Step:
 Price = list
 
 
-@dataclass
+@dataclass(slots=True)
 class Round:
     """What one round of an add1 run leaves for the run at the next raise."""
 
@@ -641,8 +641,11 @@ class _Engine:
         self.noted = [entry for entry in followed.prices if entry[0] not in own]
         self.known.update(self.noted)
         for q in followed.gone:
-            gone = self.bound[q] == np.inf
-            if not gone and dot(self.b[d.sup[q]], d.w[q]) < d.cost_f[q] * (1 - 2 * TOLERANCE):
+            if self.bound[q] == np.inf:
+                continue
+            # Supporters dropped from the live arrays have nothing left: sum the others.
+            money = dot(self.b.take(self.live_sup[q]), self.live_w[q])
+            if money < d.cost_f[q] * (1 - 2 * TOLERANCE):
                 self._drop(q)
                 self.noted_gone.append(q)
 
