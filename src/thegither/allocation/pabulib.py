@@ -3,6 +3,8 @@
 A file has three sections, META, PROJECTS and VOTES, each a semicolon-separated
 table with a header row. Fields may be quoted (names can hold ``;`` and doubled
 quotes); files may start with a UTF-8 byte order mark and use CRLF line ends.
+A VOTES row is one line: a quote left open there is an error, not a field that
+runs on to the end of the file (docs/decisions/0031-fast-pabulib-reading.md).
 """
 
 from __future__ import annotations
@@ -206,6 +208,7 @@ def _read_csv_rows(reader: Any, width: int, lines_before: int) -> _VoteRows:
     fields: list[str] = []
     lines: list[int] = []
     while True:
+        first = lines_before + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -213,6 +216,12 @@ def _read_csv_rows(reader: Any, width: int, lines_before: int) -> _VoteRows:
         except csv.Error as exc:
             raise PabulibError(f"line {lines_before + reader.line_num}: {exc}") from None
         line = lines_before + reader.line_num
+        if line > first:
+            # A VOTES field never holds a line break: a quote was left open, and csv
+            # would read on to the next quote, or to the end of the file.
+            raise PabulibError(
+                f"line {first}: a quote opened in this row is not closed on its line"
+            )
         if len(row) != width:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue

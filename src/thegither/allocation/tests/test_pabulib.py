@@ -257,7 +257,9 @@ def test_malformed_points_name_the_line_and_the_problem(old: str, new: str, mess
     [
         # Blank and multi-line rows must not throw the line count off.
         ("3;c\n4;a\n", "3;c\n\n3;a\n", "line 18: voter id '3' is used twice"),
-        ("2;b,a\n3;c\n4;a\n", '2;"b,\na"\n3;c\n3;a\n', "line 18: voter id '3' is used twice"),
+        # A VOTES row is one line: a quote left open must not swallow the rows after it.
+        ("2;b,a\n", '2;"b,a\n', "line 15: a quote opened in this row is not closed on its line"),
+        ("2;b,a\n3;c\n", '2;"b,\na"\n3;c\n', "line 15: a quote opened in this row is not"),
         ("4;a\n", "4;a\nMETA\n", "line 18: section META after VOTES"),
         ("4;a\n", "4;a\n5\n", "line 18: a VOTES row needs 2 fields, found 1"),
     ],
@@ -324,7 +326,6 @@ def _crlf(text: str) -> str:
         ("4;a\n", "4;a\r"),  # a lone CR ending the file
         ("4;a\n", "4;a"),  # no line end at the end
         ("1;a,b\n", '1;"a,b"\n'),  # VOTES by csv
-        ("1;a,b\n", '1;"a,\nb"\n'),  # a line break inside a quoted VOTES field
         ("c;40;Bikes\n", 'c;40;"Bikes\nand more"\n'),  # ... and a quoted name
         ("budget;100\n", "budget;100\r"),  # a lone CR in META
     ],
@@ -358,3 +359,16 @@ def test_a_crlf_file_names_the_same_line(tmp_path: Path, old: str, new: str, mes
         path.write_bytes(_crlf(text).encode())
         with pytest.raises(PabulibError, match=message):
             read_pb(path)
+
+
+@pytest.mark.parametrize("parse", [parse_pb, parse_pb_carefully])
+def test_a_quote_left_open_in_a_free_text_column_is_refused_not_read_to_the_end(parse):
+    # Without num_votes nothing would count the rows: csv would read the rest of the
+    # file into the open field and the file would lose its last voters silently.
+    text = (
+        GOOD.replace("num_votes;4\n", "")
+        .replace("voter_id;vote\n", "voter_id;vote;sex\n")
+        .replace("1;a,b\n2;b,a\n3;c\n4;a\n", '1;a,b;F\n2;b,a;"M\n3;c;F\n4;a;M\n')
+    )
+    with pytest.raises(PabulibError, match="line 14: a quote opened in this row is not closed"):
+        parse(text)
