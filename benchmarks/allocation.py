@@ -39,6 +39,10 @@ DEFAULT_RULES = ("greedy", "mes", "mes-add1", "phragmen")
 WARSAW_FILES = ("Poland_Warszawa_2026.pb", "Poland_Warszawa_2023_Mokotow.pb")
 TARGET_WARSAW_SECONDS = 1.5
 TARGET_WARSAW_MB = 300
+# What the issue measured pabutools 1.2.3 at for MES add1 on its machine, next to the 1.5 s
+# target. pabutools measured live in the same run tells how this machine compares, so the
+# target can also be read on a slower or busier machine (docs/decisions/0032).
+ISSUE_PEER_SECONDS = {"Poland_Warszawa_2026.pb": 365.0, "Poland_Warszawa_2023_Mokotow.pb": 320.0}
 TARGET_SPEEDUP = 50
 TARGET_SPEEDUP_FROM_SECONDS = 1.0
 TARGET_FAST_RULES = ("greedy", "mes")
@@ -219,6 +223,37 @@ def print_row(name: str, rule: str, impl: str, result: dict | None, ratio: str, 
     )
 
 
+def warsaw_target(name: str, ours: dict, theirs: dict | None) -> dict:
+    """Check MES add1 on a Warsaw file against 1.5 s and 300 MB, as measured and as scaled.
+
+    The issue set 1.5 s where pabutools took ``ISSUE_PEER_SECONDS``. When pabutools ran
+    live in this run, ``machine_factor`` is how much slower this machine is than that one
+    right now, and ``scaled_total_s`` is Thegither's time divided by it: the figure to
+    hold against 1.5 s. Memory does not scale with speed: it is held against 300 MB as is.
+    """
+    ours_total = total(ours)
+    memory_met = ours["peak_mb"] < TARGET_WARSAW_MB
+    item = {
+        "file": name,
+        "total_s": round(ours_total, 4),
+        "peak_mb": round(ours["peak_mb"], 1),
+        "met_as_measured": ours_total < TARGET_WARSAW_SECONDS and memory_met,
+    }
+    peer_total = total(theirs)
+    if peer_total is not None and theirs.get("source") == "live":
+        factor = peer_total / ISSUE_PEER_SECONDS[name]
+        scaled = ours_total / factor
+        item |= {
+            "pabutools_live_s": round(peer_total, 1),
+            "pabutools_in_issue_s": ISSUE_PEER_SECONDS[name],
+            "machine_factor": round(factor, 3),
+            "scaled_total_s": round(scaled, 4),
+            "met_scaled": scaled < TARGET_WARSAW_SECONDS and memory_met,
+        }
+    item["met"] = item.get("met_scaled", item["met_as_measured"])
+    return item
+
+
 def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
     """Compare the measured rows with the issue's speed targets."""
     warsaw, speedup, fast = [], [], []
@@ -227,15 +262,7 @@ def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
         if not ours.get("computed"):
             continue
         if row["file"] in WARSAW_FILES and row["rule"] == "mes-add1":
-            warsaw.append(
-                {
-                    "file": row["file"],
-                    "total_s": round(total(ours), 4),
-                    "peak_mb": round(ours["peak_mb"], 1),
-                    "met": total(ours) < TARGET_WARSAW_SECONDS
-                    and ours["peak_mb"] < TARGET_WARSAW_MB,
-                }
-            )
+            warsaw.append(warsaw_target(row["file"], ours, theirs))
         peer_total = total(theirs)
         if peer_total is not None and peer_total >= TARGET_SPEEDUP_FROM_SECONDS:
             ratio = peer_total / total(ours)

@@ -1,0 +1,102 @@
+"""The allocation benchmark's target checks, on made-up measurements, and one real run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thegither.tests.support import missing
+
+HERE = Path(__file__).resolve().parent
+SPEC = importlib.util.spec_from_file_location("allocation_benchmark", HERE / "allocation.py")
+bench = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(bench)
+
+MOKOTOW = "Poland_Warszawa_2023_Mokotow.pb"
+
+
+def measured(total: float, peak_mb: float = 60.0, source: str = "live") -> dict:
+    return {
+        "computed": True,
+        "parse_seconds": 0.05,
+        "rule_seconds": total - 0.05,
+        "peak_mb": peak_mb,
+        "source": source,
+    }
+
+
+def test_a_slower_machine_is_allowed_for_by_pabutools_measured_alongside():
+    # pabutools took twice the issue's 320 s here, so 2.4 s counts as 1.2 s there.
+    item = bench.warsaw_target(MOKOTOW, measured(2.4), measured(640.0, 9000.0))
+    assert item["met_as_measured"] is False
+    assert item["machine_factor"] == pytest.approx(2.0)
+    assert item["scaled_total_s"] == pytest.approx(1.2)
+    assert item["met_scaled"] is True
+    assert item["met"] is True
+
+
+def test_a_scaled_time_over_the_target_fails():
+    item = bench.warsaw_target(MOKOTOW, measured(3.4), measured(640.0, 9000.0))
+    assert item["scaled_total_s"] == pytest.approx(1.7)
+    assert item["met"] is False
+
+
+def test_memory_is_held_against_300_mb_whatever_the_speed():
+    item = bench.warsaw_target(MOKOTOW, measured(1.0, peak_mb=310.0), measured(640.0, 9000.0))
+    assert item["met_scaled"] is False
+    assert item["met_as_measured"] is False
+
+
+def test_recorded_peer_timings_never_scale_the_target():
+    # A fixture was timed on another machine at another time: it says nothing about now.
+    item = bench.warsaw_target(MOKOTOW, measured(2.4), measured(1137.0, source="fixture"))
+    assert "machine_factor" not in item
+    assert item["met"] is item["met_as_measured"] is False
+
+
+def test_targets_count_only_what_was_measured():
+    rows = [
+        {
+            "file": MOKOTOW,
+            "rule": "mes-add1",
+            "thegither": measured(1.2),
+            "pabutools": measured(700.0, 9000.0),
+        }
+    ]
+    targets = bench.check_targets(rows, [MOKOTOW, "Poland_Warszawa_2026.pb"], ["mes-add1"])
+    warsaw = targets["mes_add1_warsaw_under_1.5s_and_300MB"]
+    # Warszawa 2026 was asked for but not measured: the target is not met yet.
+    assert warsaw["met"] is False
+    assert warsaw["checked"] == 1
+    assert warsaw["expected"] == 2
+    speedup = targets["50x_faster_where_pabutools_needs_1s"]
+    assert speedup["met"] is True
+    assert speedup["checked"] == 1
+
+
+@pytest.mark.slow
+def test_one_command_prints_a_table_and_a_json_line():
+    files = Path(bench.load_reference().pabulib_dir())
+    if not (files / "Poland_Swiecie_2023.pb").exists():
+        missing(f"Pabulib files not found in {files} (set THEGITHER_PABULIB_DIR)")
+    args = ["--files", "Poland_Swiecie_2023", "--rules", "greedy", "mes", "--peer-from-fixtures"]
+    done = subprocess.run(
+        [sys.executable, str(HERE / "allocation.py"), *args, "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split()[:3] == ["file", "rule", "impl"]
+    summary = json.loads(lines[-1])
+    result = summary["results"]["Poland_Swiecie_2023.pb"]
+    assert set(result) == {"greedy", "mes"}
+    assert result["mes"]["same_selection"] is True
+    assert result["mes"]["pabutools"]["source"] == "fixture"
+    assert summary["targets"]["greedy_and_mes_rule_under_0.1s"]["checked"] == 2
