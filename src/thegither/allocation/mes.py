@@ -262,6 +262,7 @@ class _Engine:
     ) -> None:
         self.data = data
         self.rank = rank
+        self.ranks = rank.tolist()  # the same, for sorting a few projects in Python
         self.trace = trace
         self.price: Price = []  # what the last finite rho rested on
         self.start = start
@@ -283,6 +284,9 @@ class _Engine:
         # This round's converged poor/rich split per project priced (budgets, poor
         # mask, poor weight), so paying the chosen one need not redo it.
         self.converged: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+        # Projects priced this round at their least price, cost / total utility,
+        # with every supporter clearly able to pay their share: that price is exact.
+        self.at_floor: set[int] = set()
 
     # -- exact arithmetic -------------------------------------------------
     def exact_rho_of(self, h: int) -> Fraction:
@@ -390,6 +394,8 @@ class _Engine:
         poor_weight = dot(w, poor)
         if not poor_weight and not self.dropped[p]:
             self.price = [least / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
+            if float(bp.min()) >= least * (1 + TOLERANCE):
+                self.at_floor.add(p)
             return least / unit
         if poor_weight * 4 > total_weight and self.compacted_at[p] + COMPACT_EVERY <= len(
             self.steps
@@ -607,9 +613,10 @@ class _Engine:
         threshold = beat.prices[h] * (1 + 2 * TOLERANCE)
         least = beat.floors[h]
         fresh = {entry[2] for entry in self.fresh}
-        near = np.flatnonzero(self.bound <= threshold)
-        # Lowest bound first: a price this round below the threshold fails at once.
-        for q in near[np.argsort(self.bound[near], kind="stable")].tolist():
+        # Lowest bound first (then the lower index, as a stable sort gives): a price
+        # this round below the threshold fails at once.
+        near = sorted([(low, q) for q, low in enumerate(self.bound.tolist()) if low <= threshold])
+        for _, q in near:
             if q == p or (least and self._never_below(q, p)):
                 continue
             if q in fresh:
@@ -753,6 +760,7 @@ class _Engine:
         """
         self.fresh, self.noted, self.noted_gone = [], [], []
         self.converged = {}
+        self.at_floor = set()
         best = float("inf")
         if followed is not None:
             self._follow(followed)
@@ -787,25 +795,37 @@ class _Engine:
         tied = [entry for entry in fresh if entry[0] <= limit]
         if len(tied) == 1:
             return tied[0][2], tied[0][0], None
-        values = {entry: self.exact_rho(entry[2], entry[0])[0] for entry in tied}
+        values = {entry: self.exact_price(entry[2], entry[0]) for entry in tied}
         low = min(values.values())
         chosen = min((e for e in tied if values[e] == low), key=lambda e: e[1])
         return chosen[2], chosen[0], low
+
+    def exact_price(self, p: int, r: float) -> Fraction:
+        """Return project ``p``'s exact rho now, given its float rho ``r``.
+
+        At its least price with no supporter near their share, rho is exactly
+        cost / total utility: no need to rebuild anyone's budget.
+        """
+        if p in self.at_floor:
+            return Fraction(int(self.data.cost[p]), self.data.total[p])
+        return self.exact_rho(p, r)[0]
 
     def _candidates(self, best: float) -> tuple[list[int], list[float]]:
         """Return the projects that may still win this round, in (bound, tie rank) order,
         and their bounds.
 
         Once a first price is known, only projects whose bound is within the
-        tolerance of it can win: a handful, sorted in Python faster than numpy
-        sorts them all.
+        tolerance of it can win: a handful, picked and sorted in Python, which
+        on a hundred numbers is faster than numpy's calls.
         """
         if best == float("inf"):
             order = np.lexsort((self.rank, self.bound))[: self.active]
             return order.tolist(), self.bound[order].tolist()
-        near = np.flatnonzero(self.bound <= best * (1 + TOLERANCE))
-        bounds, ranks = self.bound[near].tolist(), self.rank[near].tolist()
-        ranked = sorted(zip(bounds, ranks, near.tolist(), strict=True))
+        limit = best * (1 + TOLERANCE)
+        ranks = self.ranks
+        ranked = sorted(
+            [(low, ranks[q], q) for q, low in enumerate(self.bound.tolist()) if low <= limit]
+        )
         return [q for _, _, q in ranked], [low for low, _, _ in ranked]
 
     def _check_known(
@@ -833,7 +853,9 @@ class _Engine:
     def pay(self, p: int, r: float, exact: Fraction | None) -> None:
         """Charge project ``p``'s supporters at rho ``r`` and record the round."""
         unit = self.data.uniform[p]
-        if not unit or exact is not None:
+        if exact is not None and p in self.at_floor:
+            r = float(exact)  # settled at its least price: nobody pays all they have
+        elif not unit or exact is not None:
             self._pay_exactly(p, r, exact)
             return
         sup = self.live_sup[p]
