@@ -863,6 +863,16 @@ class _Engine:
         bp, poor, poor_weight = self.converged.get(p) or (self.b.take(sup), None, 0.0)
         x = r * unit
         diff = bp - x
+        if len(diff) and float(diff.min()) > x * TOLERANCE:
+            # Everyone can clearly pay x (often so in a run's first rounds).
+            if self.record:
+                column = np.zeros(self.data.num_groups, dtype=np.float64)
+                column[sup] = x
+                self.payments.append(column)
+            self.b[sup] = diff
+            denominator = self.data.total[p] - self.wu_dropped[p]
+            self.steps.append(Step(p, r, sup[:0], denominator, exact))
+            return
         if len(diff) and float(np.abs(diff).min()) <= x * TOLERANCE:
             # Someone has almost exactly their share: decide who pays everything
             # exactly, since it changes later budgets.
@@ -944,6 +954,17 @@ class _Raises:
             self.count += 1
         return run
 
+    def differs_within(self, k: int, end: int, run: Run) -> bool:
+        """Return whether a run already worked out in ``(k, end]`` funds otherwise than ``run``.
+
+        Then no certificate from ``k`` can reach ``end`` (it would prove that run funds
+        what ``run`` funds), so it need not be tried.
+        """
+        return any(
+            k < j <= end and (other.overspent or other.selected != run.selected)
+            for j, other in self.runs.items()
+        )
+
     def forget_below(self, k: int) -> None:
         """Drop the runs below raise ``k``: the search never goes back."""
         for j in [j for j in self.runs if j < k]:
@@ -987,8 +1008,11 @@ def _add1(raises: _Raises, verdict) -> Run | None:
     k, step = 0, 1
     wait, patience = 0, 1  # plain raises before the next try, and how many after a failure
     while True:
-        candidate = raises.at(k + step, run if step > 1 else None)
-        if step > 1 and not _certified(run, candidate):
+        if step > 1 and raises.differs_within(k, k + step, run):
+            candidate = None  # a run in between is known to fund otherwise: no certificate
+        else:
+            candidate = raises.at(k + step, run if step > 1 else None)
+        if step > 1 and (candidate is None or not _certified(run, candidate)):
             if step == 2:
                 # Where even two raises change the outcome, the prices a try adds
                 # are wasted: try again later, the later the more tries failed.
