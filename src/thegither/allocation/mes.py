@@ -394,8 +394,6 @@ class _Engine:
         poor_weight = dot(w, poor)
         if not poor_weight and not self.dropped[p]:
             self.price = [least / unit, 0.0, None, None, None, 0.0, -1]  # no one was poor
-            if float(bp.min()) >= least * (1 + TOLERANCE):
-                self.at_floor.add(p)
             return least / unit
         if poor_weight * 4 > total_weight and self.compacted_at[p] + COMPACT_EVERY <= len(
             self.steps
@@ -789,6 +787,14 @@ class _Engine:
             r = self._price(q, guess)
             if r < best:
                 best = r
+        return self.settle(best)
+
+    def settle(self, best: float) -> tuple[int, float, Fraction | None] | None:
+        """Return the round's winner among the projects priced (``fresh``), best price ``best``.
+
+        Prices within the tolerance of the best are compared exactly, then by tie rank.
+        """
+        fresh = self.fresh
         if not fresh:
             return None
         limit = best * (1 + TOLERANCE)
@@ -803,11 +809,16 @@ class _Engine:
     def exact_price(self, p: int, r: float) -> Fraction:
         """Return project ``p``'s exact rho now, given its float rho ``r``.
 
-        At its least price with no supporter near their share, rho is exactly
-        cost / total utility: no need to rebuild anyone's budget.
+        If every supporter clearly has more than an equal share of the cost, nobody
+        pays all they have and rho is exactly cost / total utility: no need to
+        rebuild anyone's budget (:meth:`pay` then knows nobody is poor).
         """
-        if p in self.at_floor:
-            return Fraction(int(self.data.cost[p]), self.data.total[p])
+        d = self.data
+        if d.uniform[p] and not self.dropped[p]:
+            least = d.cost_f[p] / d.weight_total[p]
+            if float(self.b.take(d.sup[p]).min()) >= least * (1 + TOLERANCE):
+                self.at_floor.add(p)
+                return Fraction(int(d.cost[p]), d.total[p])
         return self.exact_rho(p, r)[0]
 
     def _candidates(self, best: float) -> tuple[list[int], list[float]]:
