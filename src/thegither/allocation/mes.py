@@ -114,6 +114,9 @@ from thegither.allocation.arrays import dot
 from thegither.allocation.model import Election
 
 TOLERANCE = 1e-9
+# ndarray.min and .max go through a Python wrapper; rounds call these thousands of times.
+_smallest = np.minimum.reduce
+_largest = np.maximum.reduce
 NEVER = np.iinfo(np.int64).max
 WARM_START_MARGIN = 1e-6  # how far below a known lower bound rho's iteration starts
 MAX_PATIENCE = 16  # most plain raises add1 takes before trying a certificate again
@@ -419,7 +422,7 @@ class _Engine:
                 outside = p if self.dropped[p] else -1
                 rich = rich_weight * unit
                 self.price = [x / unit, rich, self.live_sup[p], bp, w, x, outside]
-                return self._checked(p, x / unit, float(bp.max()) / unit)
+                return self._checked(p, x / unit, float(_largest(bp)) / unit)
             poor_weight = new_weight
         ratio = bp / unit
         r = self._rho_sorted(ratio, money, w * unit, cost)
@@ -571,7 +574,7 @@ class _Engine:
             spent += int(d.cost[p])
             # Every other candidate's bound is a lower bound on its price now
             # (its fresh price if priced this round); dropped ones are infinite.
-            rivals.append(float(self.bound.min()))
+            rivals.append(float(_smallest(self.bound)))
             prices.append(self.steps[-1].rho)
             floors.append(self.steps[-1].denominator == d.total[p])
             if self.rounds is not None:
@@ -874,7 +877,7 @@ class _Engine:
         bp, poor, poor_weight = self.converged.get(p) or (self.b.take(sup), None, 0.0)
         x = r * unit
         diff = bp - x
-        if len(diff) and float(diff.min()) > x * TOLERANCE:
+        if len(diff) and float(_smallest(diff)) > x * TOLERANCE:
             # Everyone can clearly pay x (often so in a run's first rounds).
             if self.record:
                 column = np.zeros(self.data.num_groups, dtype=np.float64)
@@ -884,7 +887,7 @@ class _Engine:
             denominator = self.data.total[p] - self.wu_dropped[p]
             self.steps.append(Step(p, r, sup[:0], denominator, exact))
             return
-        if len(diff) and float(np.abs(diff).min()) <= x * TOLERANCE:
+        if len(diff) and float(_smallest(np.abs(diff))) <= x * TOLERANCE:
             # Someone has almost exactly their share: decide who pays everything
             # exactly, since it changes later budgets.
             self._pay_exactly(p, r, exact)
