@@ -270,6 +270,7 @@ def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
                 {
                     "file": row["file"],
                     "rule": row["rule"],
+                    "pabutools_s": round(peer_total, 3),
                     "ratio": round(ratio, 1),
                     "met": ratio >= TARGET_SPEEDUP,
                 }
@@ -298,10 +299,22 @@ def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
             "failures": failures,
         }
 
+    speedup_target = verdict(speedup, None)
+    factors = [item["machine_factor"] for item in warsaw if "machine_factor" in item]
+    if factors:
+        # On a machine slower than the issue's, "pabutools needs a second" on the issue's
+        # machine is pabutools needing machine_factor seconds here (the smallest factor
+        # measured, which leaves out the fewest cases).
+        factor = min(factors)
+        scoped = [i for i in speedup if i["pabutools_s"] >= TARGET_SPEEDUP_FROM_SECONDS * factor]
+        speedup_target["scaled"] = verdict(scoped, None) | {
+            "machine_factor": factor,
+            "pabutools_needs_s": round(TARGET_SPEEDUP_FROM_SECONDS * factor, 3),
+        }
     return {
         "mes_add1_warsaw_under_1.5s_and_300MB": verdict(warsaw, warsaw_expected)
         | {"measured": warsaw},
-        "50x_faster_where_pabutools_needs_1s": verdict(speedup, None),
+        "50x_faster_where_pabutools_needs_1s": speedup_target,
         "greedy_and_mes_rule_under_0.1s": verdict(fast, fast_expected),
     }
 
@@ -329,6 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         "--peer-from-fixtures",
         action="store_true",
         help="take every pabutools timing from the fixtures (labelled) instead of running it",
+    )
+    parser.add_argument(
+        "--live",
+        nargs="*",
+        default=[],
+        metavar="FILE:RULE",
+        help="run pabutools live for these (file stem:rule) even over --skip-peer-over",
     )
     parser.add_argument("--peer-timeout", type=float, default=1800, help="seconds per peer run")
     parser.add_argument(
@@ -370,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             best_of = (args.repeat, args.repeat_under)
             ours = measure_best("thegither", path, rule, args.peer_timeout, *best_of)
             recorded = from_fixture(reference, path, rule)
-            limit = args.skip_peer_over
+            limit = None if f"{path.stem}:{rule}" in args.live else args.skip_peer_over
             recorded_seconds = recorded and (total(recorded) or recorded.get("wall_seconds"))
             if args.peer_from_fixtures or (
                 limit is not None and recorded_seconds and recorded_seconds > limit
