@@ -1,7 +1,12 @@
-"""Small elections that tests share, worked out by hand.
+"""Small elections that tests share.
 
-Three projects (Park 60, Library 50, Bikes 40), a budget of 100 and four voters.
+``SMALL``, worked out by hand: three projects (Park 60, Library 50, Bikes 40), a budget
+of 100 and four voters. ``tight_elections``: random ones whose money divides exactly.
 """
+
+from hypothesis import strategies as st
+
+from thegither.allocation import Ballot, Election, Project
 
 SMALL = """META
 key;value
@@ -19,3 +24,20 @@ voter_id;vote
 3;c
 4;a
 """
+
+
+@st.composite
+def tight_elections(draw) -> Election:
+    """Draw a small election whose budget often divides exactly among voters and costs."""
+    kind = draw(st.sampled_from(["approval", "score"]))
+    costs = draw(st.lists(st.sampled_from([1, 2, 3, 5, 6, 7, 10]), min_size=1, max_size=6))
+    projects = tuple(Project(f"p{i}", c) for i, c in enumerate(costs))
+    ids = [p.id for p in projects]
+    ballots = []
+    for _ in range(draw(st.integers(1, 5))):
+        chosen = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+        points = tuple(draw(st.integers(1, 4)) for _ in chosen) if kind == "score" else None
+        ballots.append(Ballot(tuple(chosen), points, weight=draw(st.sampled_from([1, 3, 7, 9]))))
+    voters = sum(b.weight for b in ballots)
+    budget = draw(st.sampled_from([voters, 3 * voters, sum(costs), 11 * voters]))
+    return Election(projects=projects, budget=budget, kind=kind, ballots=tuple(ballots))

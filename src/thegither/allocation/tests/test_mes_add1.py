@@ -6,9 +6,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from thegither.allocation import mes, read_pb
+from thegither.allocation import Election, mes, read_pb
 from thegither.allocation.mes import _Engine, _Projects, exhaustive, method_of_equal_shares
+from thegither.allocation.tests.samples import tight_elections
 from thegither.allocation.tiebreak import tie_rank
 
 FILES = (
@@ -93,3 +96,22 @@ def test_every_raise_a_certificate_skips_funds_what_both_ends_fund(
         for start in inside:
             plain = _Engine(data, rank, start, record=False).run(data.eligible)
             assert plain.selected == low.selected, (low.start, start, high.start)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_elections(), st.sampled_from(["cost", "cardinality"]), st.booleans())
+def test_fast_add1_matches_rerunning_mes_on_small_tight_elections(
+    election: Election, utility: str, exhaustive_stop: bool
+):
+    # Budgets that divide exactly make exact ties at projects' least prices, near-ties
+    # in payments and certificates tried across changes of order: every shortcut.
+    fast = method_of_equal_shares(
+        election,
+        utility=utility,
+        rank=tie_rank(election, "text-id"),
+        completion="add1",
+        exhaustive_stop=exhaustive_stop,
+    )
+    selected, start = plain_add1(election, utility=utility, exhaustive_stop=exhaustive_stop)
+    assert fast.selected == selected
+    assert fast.start == start

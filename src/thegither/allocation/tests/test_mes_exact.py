@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from thegither.allocation import Ballot, Election, Project, allocate
 from thegither.allocation.mes import _Engine, _Projects
+from thegither.allocation.tests.samples import tight_elections
 from thegither.allocation.tiebreak import tie_rank
 
 
@@ -50,23 +51,6 @@ def price(money, sup, util, weight, cost: int) -> Fraction:
     raise AssertionError("an affordable project always has a price")
 
 
-@st.composite
-def tight_elections(draw) -> Election:
-    """Draw a small election whose budget often divides exactly among voters and costs."""
-    kind = draw(st.sampled_from(["approval", "score"]))
-    costs = draw(st.lists(st.sampled_from([1, 2, 3, 5, 6, 7, 10]), min_size=1, max_size=6))
-    projects = tuple(Project(f"p{i}", c) for i, c in enumerate(costs))
-    ids = [p.id for p in projects]
-    ballots = []
-    for _ in range(draw(st.integers(1, 5))):
-        chosen = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
-        points = tuple(draw(st.integers(1, 4)) for _ in chosen) if kind == "score" else None
-        ballots.append(Ballot(tuple(chosen), points, weight=draw(st.sampled_from([1, 3, 7, 9]))))
-    voters = sum(b.weight for b in ballots)
-    budget = draw(st.sampled_from([voters, 3 * voters, sum(costs), 11 * voters]))
-    return Election(projects=projects, budget=budget, kind=kind, ballots=tuple(ballots))
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tight_elections(), st.sampled_from(["cost", "cardinality", "score"]), st.integers(0, 2))
 def test_float_mes_selects_what_exact_mes_selects(election: Election, utility: str, raise_by: int):
@@ -84,3 +68,27 @@ def test_score_ballots_spend_a_budget_that_divides_exactly():
     projects = tuple(Project(f"p{i}", c) for i, c in enumerate(costs))
     election = Election(projects=projects, budget=33, kind="score", ballots=(ballot,))
     assert len(allocate(election, rule="mes", utility="score").selected) == 5
+
+
+class _EveryTieChecked(_Engine):
+    """An engine that, in every round, checks the exact price shortcut against the long way."""
+
+    def settle(self, best):
+        for r, _, q in self.fresh:
+            assert self.exact_price(q, r) == self.exact_rho(q, r)[0], (q, len(self.steps))
+        self.at_floor = set()  # leave the round as the shortcut found it
+        return super().settle(best)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_elections(), st.sampled_from(["cost", "cardinality", "score"]), st.integers(0, 2))
+def test_the_exact_least_price_shortcut_agrees_with_rebuilding_budgets(
+    election: Election, utility: str, raise_by: int
+):
+    # exact_price skips rebuilding budgets when every supporter clearly has more than an
+    # equal share; whatever the round, it must give the exact rho the long way gives.
+    rank = tie_rank(election, "text-id")
+    data = _Projects(election, utility)
+    start = Fraction(election.budget, election.num_voters) + raise_by
+    run = _EveryTieChecked(data, rank, start, record=False).run(data.eligible)
+    assert run.selected == exact_mes(data, rank, start)
