@@ -287,8 +287,9 @@ class _Engine:
         # This round's converged poor/rich split per project priced (budgets, poor
         # mask, poor weight), so paying the chosen one need not redo it.
         self.converged: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
-        # Projects priced this round at their least price, cost / total utility,
-        # with every supporter clearly able to pay their share: that price is exact.
+        # Projects settled this round at their least price, cost / total utility,
+        # by exact_price: every supporter can clearly pay their share, so that price
+        # is exact and nobody pays all they have.
         self.at_floor: set[int] = set()
 
     # -- exact arithmetic -------------------------------------------------
@@ -819,7 +820,7 @@ class _Engine:
         d = self.data
         if d.uniform[p] and not self.dropped[p]:
             least = d.cost_f[p] / d.weight_total[p]
-            if float(self.b.take(d.sup[p]).min()) >= least * (1 + TOLERANCE):
+            if float(_smallest(self.b.take(d.sup[p]))) >= least * (1 + TOLERANCE):
                 self.at_floor.add(p)
                 return Fraction(int(d.cost[p]), d.total[p])
         return self.exact_rho(p, r)[0]

@@ -327,13 +327,29 @@ class Tables:
         point_sorted = point_arr[order]
         supporters = tuple(group_sorted[bounds[p] : bounds[p + 1]] for p in range(num_projects))
         pts = tuple(point_sorted[bounds[p] : bounds[p + 1]] for p in range(num_projects))
-        votes = np.array([int(weight[s].sum()) for s in supporters], dtype=np.int64)
-        score = np.array(
-            [int((weight[s] * q).sum()) for s, q in zip(supporters, pts, strict=True)],
-            dtype=np.int64,
-        )
+        voters = weight[group_arr]
+        votes = _totals(column_arr, voters, num_projects)
+        if election.kind == "approval":
+            score = votes  # a point per approval
+        else:
+            score = _totals(column_arr, voters * point_arr, num_projects)
         cost = np.array([p.cost for p in election.projects], dtype=np.int64)
         return cls(cost, weight, supporters, pts, votes, score)
+
+
+def _totals(projects: np.ndarray, amounts: np.ndarray, num_projects: int) -> np.ndarray:
+    """Return the sum of ``amounts`` per project index in ``projects``, as exact integers.
+
+    bincount adds in floats, which is exact while every partial sum stays below
+    2**53; past that (never in a real election), add in Python integers instead.
+    """
+    totals = np.bincount(projects, weights=amounts, minlength=num_projects)
+    if float(np.abs(amounts).sum(dtype=np.float64)) < 2.0**53:
+        return totals.astype(np.int64)
+    exact = [0] * num_projects
+    for p, amount in zip(projects.tolist(), amounts.tolist(), strict=True):
+        exact[p] += amount
+    return np.array(exact, dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ VOTE_TYPES: dict[str, BallotKind] = {
 KIND_TO_VOTE_TYPE = {"approval": "approval", "score": "scoring", "cumulative": "cumulative"}
 KIND_TO_VOTE_TYPE["ordinal"] = "ordinal"
 BOM = b"\xef\xbb\xbf"
+# Numeric project ids below this are looked up in a table indexed by number.
+LOOKUP_TABLE_LIMIT = 1 << 20
 
 
 def read_pb(path: str | PathLike[str]) -> Election:
@@ -653,6 +655,15 @@ def _numeric_columns(joined: str, ids: list[str]) -> np.ndarray | None:
     if values is None:
         return None
     numbers = np.array(list(map(int, ids)), dtype=np.int64)
+    largest = int(numbers.max())
+    if largest < LOOKUP_TABLE_LIMIT:
+        # Ids are small numbers: look each name up in a table indexed by number.
+        table = np.full(largest + 1, -1, dtype=np.int64)
+        table[numbers] = np.arange(len(ids), dtype=np.int64)
+        if not len(values) or int(values.max()) > largest:
+            return None
+        found = table[values]
+        return None if np.any(found < 0) else found
     by_number = np.argsort(numbers)
     sorted_numbers = numbers[by_number]
     found = np.minimum(np.searchsorted(sorted_numbers, values), len(ids) - 1)
@@ -692,10 +703,16 @@ def _plain_numbers(joined: str) -> np.ndarray | None:
 def _same_size_numbers(digits: np.ndarray, count: int, size: int) -> np.ndarray | None:
     """Read ``count`` numbers of ``size`` digits each, parted by one byte each."""
     # Pad the last number with a byte so that each number fills one table row.
-    table = np.append(digits, np.uint8(0)).reshape(count, size + 1)[:, :size]
+    table = np.append(digits, np.uint8(0)).reshape(count, size + 1)
     if size > 1 and np.any(table[:, 0] == 0):
         return None  # a leading zero
-    return table.astype(np.int64) @ (10 ** np.arange(size - 1, -1, -1, dtype=np.int64))
+    # A digit column at a time: converting the whole table to int64 first
+    # writes eight times the bytes. Nine digits always fit in 32 bits.
+    values = table[:, 0].astype(np.int32 if size <= 9 else np.int64)
+    for place in range(1, size):
+        values *= 10
+        values += table[:, place]
+    return values
 
 
 def _numbers_of_any_size(digits: np.ndarray, is_comma: np.ndarray) -> np.ndarray | None:
@@ -732,19 +749,10 @@ def _merge_identical(flat: _Flat, num_projects: int) -> tuple[np.ndarray, _Flat]
     of first appearance (as merging them one by one would give).
     """
     count = len(flat.lengths)
-    widest = int(flat.lengths.max()) if count else 0
     owners = flat.owners()
-    place = np.arange(len(flat.columns), dtype=np.int64) - np.repeat(
-        np.cumsum(flat.lengths) - flat.lengths, flat.lengths
-    )
-    # One row per ballot, padded with 0 (project indices shift up by one).
-    table = np.zeros((count, widest), dtype=np.int64)
-    table[owners, place] = flat.columns + 1
-    if flat.points is not None:
-        numbers = np.zeros((count, widest), dtype=np.int64)
-        numbers[owners, place] = flat.points
-        table = np.hstack((table, numbers))
-    first, inverse = _unique_rows(table)
+    starts = np.cumsum(flat.lengths) - flat.lengths
+    place = np.arange(len(flat.columns), dtype=np.int64) - starts[owners]
+    first, inverse = _unique_ballots(flat, owners, starts, place)
     by_appearance = np.argsort(first)
     merged_of = np.empty(len(first), dtype=np.int64)
     merged_of[by_appearance] = np.arange(len(first), dtype=np.int64)
@@ -772,20 +780,61 @@ def _column_weights(count: int) -> np.ndarray:
     return (z ^ (z >> np.uint64(31))) | np.uint64(1)
 
 
-def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return np.unique's ``return_index`` and ``return_inverse`` for the rows of ``table``.
+def _unique_ballots(
+    flat: _Flat, owners: np.ndarray, starts: np.ndarray, place: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return np.unique's ``return_index`` and ``return_inverse`` for the ballots of ``flat``.
 
-    Sorting rows is slow, so each row is first reduced to one 64-bit number (a
-    sum with random-looking odd weights, which wraps around), and rows are
-    compared as those. Different rows could share a number, so the result is
-    checked against the rows themselves before it is used.
+    Sorting ballots is slow, so each is first reduced to one 64-bit number, a
+    sum over its entries with random-looking odd weights by place (which wraps
+    around), and ballots are compared as those numbers. This works on the
+    entries as they are, with no table of ballots padded to the longest one
+    (which one long ballot makes large). Different ballots could share a
+    number, so the result is checked against the ballots themselves first.
     """
-    keys = table.astype(np.uint64) @ _column_weights(table.shape[1])
+    widest = int(flat.lengths.max()) if len(flat.lengths) else 0
+    weights = _column_weights(2 * widest + 1)
+    entry = flat.columns.astype(np.uint64)
+    entry += np.uint64(1)
+    entry *= weights[place]
+    if flat.points is not None:
+        entry += flat.points.astype(np.uint64) * weights[widest + place]
+    # A ballot's sum is the difference of two running totals (0 for an empty
+    # one); its length counts too.
+    running = np.concatenate(([np.uint64(0)], np.cumsum(entry, dtype=np.uint64)))
+    keys = running[starts + flat.lengths] - running[starts]
+    keys += flat.lengths.astype(np.uint64) * weights[-1]
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    if np.array_equal(table[first[inverse]], table):
+    if _same_ballots(flat, first[inverse], owners, starts, place):
         return first, inverse
+    table = _padded_rows(flat, owners, place, widest)
     _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
     return first, inverse.ravel()
+
+
+def _same_ballots(
+    flat: _Flat, like: np.ndarray, owners: np.ndarray, starts: np.ndarray, place: np.ndarray
+) -> bool:
+    """Say if every ballot ``g`` holds what ballot ``like[g]`` holds, entry for entry."""
+    if not np.array_equal(flat.lengths[like], flat.lengths):
+        return False
+    twin = starts[like][owners]
+    twin += place  # the same entry in the ballot it is said to equal
+    if not np.array_equal(flat.columns[twin], flat.columns):
+        return False
+    return flat.points is None or np.array_equal(flat.points[twin], flat.points)
+
+
+def _padded_rows(flat: _Flat, owners: np.ndarray, place: np.ndarray, widest: int) -> np.ndarray:
+    """Return a row per ballot: its project indices shifted up by one and padded
+    with 0, then its points, if any."""
+    table = np.zeros((len(flat.lengths), widest), dtype=np.int64)
+    table[owners, place] = flat.columns + 1
+    if flat.points is not None:
+        numbers = np.zeros((len(flat.lengths), widest), dtype=np.int64)
+        numbers[owners, place] = flat.points
+        table = np.hstack((table, numbers))
+    return table
 
 
 def write_pb(election: Election, path: str | PathLike[str]) -> None:

@@ -314,6 +314,82 @@ def test_ballot_row_hashes_tell_many_similar_ballots_apart():
     assert len(np.unique(keys)) == len(table)
 
 
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative"])
+def test_ballots_whose_hashes_collide_are_still_told_apart(monkeypatch, vote_type: str):
+    """With every hash weight 1, {a, d} and {b, c} share a hash: the check must catch it."""
+    points = vote_type == "cumulative"
+    votes = ["a,d", "b,c", "d,a", "c,b", "a,d"]
+    text = "\n".join(
+        [
+            "META",
+            "key;value",
+            "budget;100",
+            f"vote_type;{vote_type}",
+            "PROJECTS",
+            "project_id;cost",
+            *(f"{pid};10" for pid in "abcd"),
+            "VOTES",
+            "voter_id;vote" + (";points" if points else ""),
+            *(f"{i};{vote}" + (";2,2" if points else "") for i, vote in enumerate(votes)),
+            "",
+        ]
+    )
+    honest = parse_pb(text)
+    monkeypatch.setattr(pabulib, "_column_weights", lambda count: np.ones(count, np.uint64))
+
+    colliding = parse_pb(text)
+
+    _same(colliding, honest)
+    assert colliding.tables.weight.tolist() == [3, 2]
+    assert colliding.voters.ballot.tolist() == [0, 1, 0, 1, 0]
+
+
+def _numbered(ids: list[str], votes: list[str]) -> str:
+    return "\n".join(
+        [
+            "META",
+            "key;value",
+            "budget;100",
+            "vote_type;approval",
+            "PROJECTS",
+            "project_id;cost",
+            *(f"{pid};10" for pid in ids),
+            "VOTES",
+            "voter_id;vote",
+            *(f"v{i};{vote}" for i, vote in enumerate(votes)),
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["3", "1", "20", "7"],  # small numbers: looked up in a table by number
+        ["3000000", "1", "2000000000", "7"],  # large: looked up by binary search
+        ["3", "01", "20", "7"],  # a leading zero: looked up as text
+    ],
+)
+def test_numbered_projects_read_the_same_by_number_and_by_name(monkeypatch, ids: list[str]):
+    votes = [f"{ids[1]},{ids[0]}", ids[2], f"{ids[3]},{ids[1]},{ids[2]}", f"{ids[0]},{ids[1]}"]
+    text = _numbered(ids, votes)
+    by_number = parse_pb(text)
+    monkeypatch.setattr(pabulib, "_numeric_columns", lambda joined, ids: None)
+
+    by_name = parse_pb(text)
+
+    _same(by_number, by_name)
+    assert [b.projects for b in by_number.ballots] == [(ids[0], ids[1]), (ids[2],), tuple(ids[1:])]
+
+
+@pytest.mark.parametrize("unknown", ["8", "1048577", "30000000000"])
+def test_a_vote_for_a_number_that_is_no_project_names_its_line(unknown: str):
+    text = _numbered(["3", "1", "20", "7"], ["1,3", f"7,{unknown}"])
+
+    with pytest.raises(PabulibError, match=f"line 14: .*project '{unknown}'"):
+        parse_pb(text)
+
+
 def _crlf(text: str) -> str:
     return text.replace("\n", "\r\n")
 
