@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 BLAS_THREADS_ABOVE = 8192
+# Relative gap under which two float prices or budgets count as a near-tie, which
+# the rules then settle exactly.
+TOLERANCE = 1e-9
 
 
 def dot(values: np.ndarray, weights: np.ndarray) -> float:

@@ -110,10 +110,10 @@ from itertools import accumulate
 
 import numpy as np
 
-from thegither.allocation.arrays import dot
+from thegither.allocation.arrays import TOLERANCE, dot
+from thegither.allocation.bracket import Bracket
 from thegither.allocation.model import Election
 
-TOLERANCE = 1e-9
 # ndarray.min and .max go through a Python wrapper; rounds call these thousands of times.
 _smallest = np.minimum.reduce
 _largest = np.maximum.reduce
@@ -952,6 +952,31 @@ class _Raises:
         self.data, self.rank, self.initial, self.spend_limit = data, rank, initial, spend_limit
         self.runs = {0: first}
         self.count = 1
+        self.bracket: Bracket | None = None  # proves stretches whose order changes
+        self.trees_held = self.trees_failed = 0
+
+    def bracketed(self, k: int, end: int, run: Run, verdict) -> bool:
+        """Return whether no raise in ``(k, end]`` stops add1, by the tree of orders
+        (:mod:`thegither.allocation.bracket`) from ``run``, the run at ``k``.
+
+        Not tried when a run already worked out in the stretch stops add1: the
+        tree would only find that out.
+        """
+        if self.bracket is None or self.trees_failed > 2 * self.trees_held + 1:
+            return False  # here trees fail more often than they pay off
+        if any(k < j <= end and verdict(other) != "raises" for j, other in self.runs.items()):
+            return False
+        # A node costs about what a round of a run costs, and locating a change of
+        # outcome in the stretch by bisection costs about two runs per halving.
+        nodes = (len(run.selected) + 1) * ((end - k).bit_length() - 2)
+        if nodes <= 0:
+            return False
+        held = self.bracket.holds(float(self.initial + k), float(self.initial + end), nodes)
+        if held:
+            self.trees_held += 1
+        else:
+            self.trees_failed += 1
+        return held
 
     def at(self, k: int, beat: Run | None = None) -> Run:
         """Return the run at raise ``k``, reusing the prices of the nearest lower run worked out.
@@ -1027,13 +1052,19 @@ def _add1(raises: _Raises, verdict) -> Run | None:
             candidate = None  # a run in between is known to fund otherwise: no certificate
         else:
             candidate = raises.at(k + step, run if step > 1 else None)
-        if step > 1 and (candidate is None or not _certified(run, candidate)):
+        if (
+            step > 1
+            and (candidate is None or not _certified(run, candidate))
+            and not raises.bracketed(k, k + step, run, verdict)
+        ):
             if step == 2:
                 # Where even two raises change the outcome, the prices a try adds
                 # are wasted: try again later, the later the more tries failed.
                 wait, patience = patience, min(2 * patience, MAX_PATIENCE)
             step //= 2
             continue
+        if candidate is None:
+            candidate = raises.at(k + step)
         outcome = verdict(candidate)
         if outcome == "overspends":
             return run
@@ -1084,7 +1115,10 @@ def method_of_equal_shares(
 
     def verdict(run: Run) -> str:
         """Return what add1 does after ``run``: "overspends", "stops" or "raises"."""
-        outcome = free + run.selected
+        return verdict_of(run.selected)
+
+    def verdict_of(selected: list[int]) -> str:
+        outcome = free + selected
         spent = int(sum(int(cost[p]) for p in outcome))
         if spent > election.budget:
             return "overspends"
@@ -1102,6 +1136,12 @@ def method_of_equal_shares(
     everything = set(data.eligible)
     spend_limit = election.budget - int(sum(int(cost[p]) for p in free))
     raises = _Raises(data, rank, start, spend_limit, run)
+    raises.bracket = Bracket(
+        data,
+        rank,
+        spend_limit,
+        lambda selected: verdict_of(selected) == "raises",
+    )
     previous = _add1(raises, verdict)
     if previous is None:  # the very first run overspent: cannot happen with exact budgets
         previous = Run(initial, [], [])

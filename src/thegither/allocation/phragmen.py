@@ -14,10 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from thegither.allocation.arrays import dot
+from thegither.allocation.arrays import TOLERANCE, dot
 from thegither.allocation.model import Election, PabulibError
-
-TOLERANCE = 1e-9
 
 
 @dataclass

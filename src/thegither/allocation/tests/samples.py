@@ -41,3 +41,23 @@ def tight_elections(draw) -> Election:
     voters = sum(b.weight for b in ballots)
     budget = draw(st.sampled_from([voters, 3 * voters, sum(costs), 11 * voters]))
     return Election(projects=projects, budget=budget, kind=kind, ballots=tuple(ballots))
+
+
+@st.composite
+def long_add1_elections(draw) -> Election:
+    """Draw a small election that add1 raises many times, with changes of order on the way.
+
+    Few voters and a small budget per voter against costly projects: add1 has hundreds
+    of raises to go, long enough stretches for its shortcuts to be tried.
+    """
+    kind = draw(st.sampled_from(["approval", "score"]))
+    costs = draw(st.lists(st.integers(20, 400), min_size=3, max_size=8))
+    projects = tuple(Project(f"p{i}", c) for i, c in enumerate(costs))
+    ids = [p.id for p in projects]
+    ballots = []
+    for _ in range(draw(st.integers(2, 8))):
+        chosen = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True))
+        points = tuple(draw(st.integers(1, 4)) for _ in chosen) if kind == "score" else None
+        ballots.append(Ballot(tuple(chosen), points, weight=draw(st.integers(1, 4))))
+    budget = draw(st.integers(max(costs), sum(costs)))
+    return Election(projects=projects, budget=budget, kind=kind, ballots=tuple(ballots))

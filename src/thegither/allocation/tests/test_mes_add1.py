@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thegither.allocation import Election, mes, read_pb
+from thegither.allocation import Election, bracket, mes, read_pb
 from thegither.allocation.mes import _Engine, _Projects, exhaustive, method_of_equal_shares
-from thegither.allocation.tests.samples import tight_elections
+from thegither.allocation.tests.samples import long_add1_elections, tight_elections
 from thegither.allocation.tiebreak import tie_rank
 
 FILES = (
@@ -115,3 +115,133 @@ def test_fast_add1_matches_rerunning_mes_on_small_tight_elections(
     selected, start = plain_add1(election, utility=utility, exhaustive_stop=exhaustive_stop)
     assert fast.selected == selected
     assert fast.start == start
+
+
+def _stretches_the_tree_proves(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, float]]:
+    """Spy on the tree of orders: return every stretch of starts it proved."""
+    proved: list[tuple[float, float]] = []
+    holds = bracket.Bracket.holds
+
+    def spy(self, low_start: float, high_start: float, max_nodes: int) -> bool:
+        held = holds(self, low_start, high_start, max_nodes)
+        if held:
+            proved.append((low_start, high_start))
+        return held
+
+    monkeypatch.setattr(bracket.Bracket, "holds", spy)
+    return proved
+
+
+def _goes_on_after(election: Election, data: _Projects, rank, selected: list[int], stop: bool):
+    """Return whether add1 goes on after a run that funds ``selected``."""
+    outcome = sorted(data.free, key=lambda p: rank[p]) + selected
+    spent = sum(int(data.cost[p]) for p in outcome)
+    chosen = set(outcome)
+    return not (
+        spent > election.budget
+        or set(data.eligible) <= chosen
+        or (stop and exhaustive(spent, election.budget, chosen, data.eligible, data.cost))
+    )
+
+
+def _goes_on(election: Election, data: _Projects, rank, start: Fraction, stop: bool) -> bool:
+    """Return whether add1 goes on after re-running MES from scratch at ``start``."""
+    selected = _Engine(data, rank, start, record=False).run(data.eligible).selected
+    return _goes_on_after(election, data, rank, selected, stop)
+
+
+@pytest.mark.parametrize("utility", ["cost", "cardinality"])
+@pytest.mark.parametrize("name", ["Netherlands_Assen_2024.pb", "Poland_Swiecie_2023.pb"])
+def test_every_raise_in_a_stretch_the_tree_proves_lets_add1_go_on(
+    pabulib_folder: Path, monkeypatch: pytest.MonkeyPatch, name: str, utility: str
+):
+    election = read_pb(pabulib_folder / name)
+    rank = tie_rank(election, "text-id")
+    proved = _stretches_the_tree_proves(monkeypatch)
+    initial = Fraction(election.budget, election.num_voters)
+
+    method_of_equal_shares(election, utility=utility, rank=rank, completion="add1")
+
+    assert proved, "the tree proved no stretch: this test checks nothing"
+    data = _Projects(election, utility)
+    orders = set()
+    for low, high in proved:
+        first, last = round(low - float(initial)), round(high - float(initial))
+        for k in range(first + 1, last + 1):
+            assert _goes_on(election, data, rank, initial + k, True), (first, k, last)
+        ends = [
+            _Engine(data, rank, initial + k, record=False).run(data.eligible).selected
+            for k in (first, last)
+        ]
+        orders.add(ends[0] != ends[1])
+    # The tree is there for stretches whose ends fund differently: some must.
+    assert True in orders
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(long_add1_elections(), st.sampled_from(["cost", "cardinality"]), st.booleans())
+def test_fast_add1_matches_rerunning_mes_on_elections_with_many_raises(
+    election: Election, utility: str, exhaustive_stop: bool
+):
+    # Long stretches of raises, with changes of order: where the tree of orders is tried.
+    fast = method_of_equal_shares(
+        election,
+        utility=utility,
+        rank=tie_rank(election, "text-id"),
+        completion="add1",
+        exhaustive_stop=exhaustive_stop,
+    )
+    selected, start = plain_add1(election, utility=utility, exhaustive_stop=exhaustive_stop)
+    assert fast.selected == selected
+    assert fast.start == start
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(long_add1_elections(), st.sampled_from(["cost", "cardinality"]), st.booleans())
+def test_every_raise_the_tree_proves_lets_add1_go_on_in_elections_with_many_raises(
+    election: Election, utility: str, exhaustive_stop: bool
+):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        proved = _stretches_the_tree_proves(monkeypatch)
+        rank = tie_rank(election, "text-id")
+        method_of_equal_shares(
+            election, utility=utility, rank=rank, completion="add1", exhaustive_stop=exhaustive_stop
+        )
+    initial = Fraction(election.budget, election.num_voters)
+    data = _Projects(election, utility)
+    for low, high in proved:
+        first, last = round(low - float(initial)), round(high - float(initial))
+        for k in range(first + 1, last + 1):
+            assert _goes_on(election, data, rank, initial + k, exhaustive_stop), (first, k, last)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    long_add1_elections(),
+    st.sampled_from(["cost", "cardinality"]),
+    st.booleans(),
+    st.integers(0, 40),
+    st.integers(1, 60),
+)
+def test_the_tree_of_orders_proves_only_what_rerunning_mes_confirms(
+    election: Election, utility: str, exhaustive_stop: bool, first: int, span: int
+):
+    # Straight at the tree, on any stretch, not only those the add1 loop would try.
+    data = _Projects(election, utility)
+    rank = tie_rank(election, "text-id")
+    initial = Fraction(election.budget, election.num_voters)
+    spend_limit = election.budget - sum(int(data.cost[p]) for p in data.free)
+
+    def goes_on(selected: list[int]) -> bool:
+        return _goes_on_after(election, data, rank, selected, exhaustive_stop)
+
+    tree = bracket.Bracket(data, rank, spend_limit, goes_on)
+    last = first + span
+    if tree.holds(float(initial + first), float(initial + last), max_nodes=2000):
+        # The proof covers every start in the stretch, whole raises or not.
+        starts = [initial + k for k in range(first, last + 1)]
+        starts += [initial + first + Fraction(j * span, 13) for j in range(1, 13)]
+        for start in starts:
+            assert _goes_on(election, data, rank, start, exhaustive_stop), (first, start, last)
+            order = _Engine(data, rank, start, record=False).run(data.eligible).selected
+            assert order in tree.orders, (first, start, last)

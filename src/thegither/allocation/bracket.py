@@ -1,0 +1,263 @@
+"""Prove that a stretch of add1 raises all end the same way, without running MES at each.
+
+add1 raises every voter's starting budget one unit at a time and stops at the first
+raise whose outcome overspends or, with the exhaustive stop, funds all it can. Between
+two raises ``k1 < k2`` the outcome may change order, or even which projects it funds,
+and still never stop add1. This module proves that for a stretch, or gives up.
+
+**Why it is sound.** Fix an order of selection. Along it, a higher start leaves every
+voter at least as much after each round (a supporter keeps ``max(0, B - rho * u)``,
+with ``B`` no lower and ``rho`` no higher), so each project's price at any start in
+``[k1, k2]`` lies between its price at ``k2`` (lowest) and at ``k1`` (highest). More
+precisely, each node of the tree below keeps, per ballot group, a lower bound ``low``
+and an upper bound ``high`` on what a voter has left at *any* start in the stretch
+whose run funded the node's projects in the node's order: the start's budgets are
+between them at the root, and paying a project at its highest possible price from
+``low`` and its lowest from ``high`` keeps them so. A candidate ``p`` can win the next
+round at some start only if its least possible price (at ``high``) is no more than
+the least of every candidate's greatest possible price (at ``low``): the tree
+branches on every such candidate, and on "nothing more is funded" when no candidate
+is sure to be affordable. Every run at a start in the stretch follows one path of the
+tree to a leaf, so if every leaf's projects neither overspend nor stop add1, no raise
+in the stretch stops add1.
+
+Near-ties count as possible winners (a margin of twice the tolerance, as
+:func:`thegither.allocation.mes._certified` uses), except the one exact tie that is
+common with cost utilities: a project that every supporter can clearly pay at its
+least price, ``cost / total utility``, costs exactly that at every start, and beats
+every rival whose least price is higher, or equal with a later tie rank.
+
+The tree is small when the stretch holds few changes of order, and grows with them;
+past ``max_nodes`` it gives up, and add1 runs raises one by one as before
+(docs/decisions/0030-fast-mes-add1.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from thegither.allocation.arrays import TOLERANCE, dot
+
+if TYPE_CHECKING:
+    from thegither.allocation.mes import _Projects
+
+INFINITY = float("inf")
+
+
+class _GiveUp(Exception):
+    """The tree grew past its limit, or a leaf would stop add1."""
+
+
+class Bracket:
+    """The tree of orders MES may follow between two starting budgets per voter."""
+
+    def __init__(
+        self,
+        data: _Projects,
+        rank: np.ndarray,
+        spend_limit: int,
+        raises_on: Callable[[list[int]], bool],
+    ) -> None:
+        """``raises_on(selected)`` says if add1 goes on after a run that funds ``selected``."""
+        self.data, self.rank, self.spend_limit = data, rank, spend_limit
+        self.raises_on = raises_on
+        self.max_nodes = 0
+        self.nodes = 0
+        # The orders of selection at which a run may end, found by the last holds().
+        self.orders: list[list[int]] = []
+
+    def holds(self, low_start: float, high_start: float, max_nodes: int) -> bool:
+        """Return whether every start in ``[low_start, high_start]`` lets add1 go on,
+        or False if that takes a tree of more than ``max_nodes`` nodes."""
+        d = self.data
+        self.nodes, self.max_nodes = 0, max_nodes
+        self.orders = []
+        low = np.full(d.num_groups, low_start)
+        high = np.full(d.num_groups, high_start)
+        floors = {p: float(d.floor[p]) for p in d.eligible}
+        try:
+            self._node(low, high, [], 0, floors, dict(floors))
+        except _GiveUp:
+            return False
+        return True
+
+    # -- one node: the projects funded so far, in order ---------------------
+    def _node(
+        self,
+        low: np.ndarray,
+        high: np.ndarray,
+        funded: list[int],
+        spent: int,
+        least: dict[int, float],
+        most_known: dict[int, float],
+    ) -> None:
+        """Explore every way the rounds may go on from here.
+
+        ``least[p]`` is a lower bound on candidate ``p``'s price at ``high``,
+        ``most_known[p]`` one on its price at ``low``: a parent node's prices, or
+        the project's least price. Prices only rise down a path, as budgets fall.
+        """
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise _GiveUp
+        most, lower, best = self._greatest_prices(low, least, most_known)
+        if best is None:
+            if not self.raises_on(funded):
+                raise _GiveUp  # a run may end here, and that stops add1
+            self.orders.append(funded)
+        limit = most[best] * (1 + 2 * TOLERANCE) if best is not None else INFINITY
+        winners, least = self._possible_winners(high, least, best, limit, low)
+        most_known = {p: max(lower.get(p, most_known[p]), least[p]) for p in least}
+        for p in winners:
+            cost = int(self.data.cost[p])
+            if spent + cost > self.spend_limit:
+                raise _GiveUp  # a run may overspend (its leaf would say so, later)
+            paid_most = most[p] if p in most else _price(self.data, p, low, sure=True)
+            paid_least = _price(self.data, p, high, sure=False)
+            self._node(
+                self._pay(low, p, paid_most),
+                self._pay(high, p, paid_least),
+                [*funded, p],
+                spent + cost,
+                {q: v for q, v in least.items() if q != p},
+                {q: v for q, v in most_known.items() if q != p},
+            )
+
+    def _greatest_prices(
+        self, low: np.ndarray, least: dict[int, float], most_known: dict[int, float]
+    ) -> tuple[dict[int, float], dict[int, float], int | None]:
+        """Find a candidate sure to be affordable at ``low`` whose price there is,
+        within the tolerance, the least of all candidates' prices there.
+
+        Return the prices found at ``low``, lower bounds on them for the
+        candidates looked at, and that candidate, or None if no
+        candidate is sure to be affordable. Candidates are priced in order of
+        their lower bounds; a later one is priced only if its supporters could
+        pay its cost at a lower price than the best so far (one sum).
+        """
+        rank = self.rank
+        d = self.data
+        most: dict[int, float] = {}
+        lower: dict[int, float] = {}
+        best, best_price = None, INFINITY
+        for p in sorted(least, key=lambda q: (most_known[q], rank[q])):
+            if most_known[p] > best_price:
+                break
+            below = best_price * (1 - 2 * TOLERANCE)
+            if best is not None and not _can_pay(d, p, low, below):
+                lower[p] = below  # its price at ``low`` is above this
+                continue
+            price = _price(d, p, low, sure=True)
+            if price < best_price:
+                best, best_price = p, price
+            most[p] = lower[p] = price
+        return most, lower, best
+
+    def _possible_winners(
+        self,
+        high: np.ndarray,
+        least: dict[int, float],
+        best: int | None,
+        limit: float,
+        low: np.ndarray,
+    ) -> tuple[list[int], dict[int, float]]:
+        """Return the candidates that may win the next round at some start, and the
+        candidates still affordable at some start with tighter lower bounds on their
+        prices at ``high``.
+
+        A candidate can win only if its price at ``high`` is at most ``limit``, the
+        greatest price ``best`` may have; that its supporters can pay ``cost`` at
+        ``limit`` is one sum, cheaper than finding the price.
+        """
+        d = self.data
+        at_floor = best is not None and _clearly_at_floor(d, best, low)
+        winners = []
+        bounds = {}
+        for p, bound in least.items():
+            if bound > limit:
+                bounds[p] = bound
+                continue
+            if not _can_pay(d, p, high, limit):
+                if limit == INFINITY:
+                    continue  # no start can afford it any more: gone
+                bounds[p] = limit  # its price at ``high`` is above the limit
+                continue
+            bounds[p] = bound
+            if at_floor and p != best and self._loses_at_floor(p, best):
+                continue
+            winners.append(p)
+        winners.sort(key=lambda p: self.rank[p])
+        return winners, bounds
+
+    def _loses_at_floor(self, p: int, best: int) -> bool:
+        """Say if ``p`` can never beat ``best``, which costs exactly its least price."""
+        d = self.data
+        # Compare cost / total utility exactly: cost_p * total_best vs cost_best * total_p.
+        mine = int(d.cost[p]) * d.total[best]
+        theirs = int(d.cost[best]) * d.total[p]
+        return mine > theirs or (mine == theirs and self.rank[p] > self.rank[best])
+
+    def _pay(self, budgets: np.ndarray, p: int, price: float) -> np.ndarray:
+        """Return the budgets after ``p``'s supporters pay ``price`` per unit of utility
+        (all they have, where that is less; everything if the price is infinite)."""
+        d = self.data
+        after = budgets.copy()
+        sup = d.sup[p]
+        if price == INFINITY:
+            after[sup] = 0.0
+        else:
+            after[sup] = np.maximum(budgets[sup] - price * d.util[p], 0.0)
+        return after
+
+
+def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float:
+    """Return project ``p``'s MES price per unit of utility at ``budgets``.
+
+    With ``sure``, the price is meant as an upper bound: a project its supporters
+    cannot clearly afford is infinite. Otherwise it is meant as a lower bound: a
+    project they clearly cannot afford is infinite, and one on the edge is given
+    its least price, ``cost / total utility``, which no price is below.
+    """
+    sup = data.sup[p]
+    b = budgets[sup]
+    w = data.w[p]
+    cost = data.cost_f[p]
+    total = dot(b, w)
+    if sure and total < cost * (1 + TOLERANCE):
+        return INFINITY
+    if not sure and total < cost * (1 - TOLERANCE):
+        return INFINITY
+    if total < cost * (1 + TOLERANCE):
+        return float(data.floor[p])
+    util = data.util[p]
+    ratio = b / util
+    order = np.argsort(ratio)
+    ratio = ratio[order]
+    paid = np.cumsum((w * b)[order])
+    poor_paid = np.concatenate(([0.0], paid[:-1]))
+    weighted = (w * util)[order]
+    rich = np.cumsum(weighted[::-1])[::-1]
+    prices = (cost - poor_paid) / rich
+    fits = np.flatnonzero(prices <= ratio)
+    return float(prices[fits[0]]) if len(fits) else float(ratio[-1])
+
+
+def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool:
+    """Say if ``p``'s supporters may pay its cost at ``price`` per unit of utility
+    (each all they have, where that is less): if so, its price is at most ``price``,
+    give or take the tolerance."""
+    sup = data.sup[p]
+    b = budgets[sup]
+    if price != INFINITY:
+        b = np.minimum(b, price * data.util[p])
+    return dot(b, data.w[p]) >= data.cost_f[p] * (1 - TOLERANCE)
+
+
+def _clearly_at_floor(data: _Projects, p: int, budgets: np.ndarray) -> bool:
+    """Say if every supporter of ``p`` clearly has its share at ``p``'s least price."""
+    sup = data.sup[p]
+    need = float(data.floor[p]) * data.util[p] * (1 + TOLERANCE)
+    return bool(np.all(budgets[sup] >= need))
