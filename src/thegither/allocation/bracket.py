@@ -115,7 +115,8 @@ class Bracket:
             cost = int(self.data.cost[p])
             if spent + cost > self.spend_limit:
                 raise _GiveUp  # a run may overspend (its leaf would say so, later)
-            paid_most = most[p] if p in most else _price(self.data, p, low, sure=True)
+            # Where ``p`` wins, it costs at most what ``best`` may cost: ``limit``.
+            paid_most = min(most.get(p, INFINITY), limit)
             paid_least = _price(self.data, p, high, sure=False)
             self._node(
                 self._pay(low, p, paid_most),
