@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from thegither.allocation.mes import _Projects
 
 INFINITY = float("inf")
+MAX_DEPTH = 400  # a path is a recursion: stay well inside Python's limit of 1,000 frames
 
 
 class _GiveUp(Exception):
@@ -101,7 +102,7 @@ class Bracket:
         the project's least price. Prices only rise down a path, as budgets fall.
         """
         self.nodes += 1
-        if self.nodes > self.max_nodes:
+        if self.nodes > self.max_nodes or len(funded) > MAX_DEPTH:
             raise _GiveUp
         most, lower, best = self._greatest_prices(low, least, most_known)
         if best is None:

@@ -245,3 +245,19 @@ def test_the_tree_of_orders_proves_only_what_rerunning_mes_confirms(
             assert _goes_on(election, data, rank, start, exhaustive_stop), (first, start, last)
             order = _Engine(data, rank, start, record=False).run(data.eligible).selected
             assert order in tree.orders, (first, start, last)
+
+
+def test_a_tree_deeper_than_its_limit_gives_up_and_add1_still_ends_the_same(
+    pabulib_folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    election = read_pb(pabulib_folder / "Netherlands_Assen_2024.pb")
+    rank = tie_rank(election, "text-id")
+    expected = method_of_equal_shares(election, utility="cost", rank=rank, completion="add1")
+    monkeypatch.setattr(bracket, "MAX_DEPTH", 2)  # shallower than any of Assen's runs
+    proved = _stretches_the_tree_proves(monkeypatch)
+
+    shallow = method_of_equal_shares(election, utility="cost", rank=rank, completion="add1")
+
+    assert proved == []
+    assert (shallow.selected, shallow.start) == (expected.selected, expected.start)
+    assert shallow.runs > expected.runs
