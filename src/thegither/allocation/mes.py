@@ -47,10 +47,11 @@ cheap instead of skipping runs (docs/decisions/0030-fast-mes-add1.md):
 add1 skips a raise only when a proof says it would not stop add1: a certificate
 that it funds what its neighbours fund (:func:`_certified`, :func:`_add1`), or,
 where the order changes in between, the tree of every order MES may follow there
-(:mod:`thegither.allocation.bracket`, docs/decisions/0033-add1-tree-of-orders.md). Along a fixed order of selection, a
-higher start ``b`` leaves every voter at least as much after every round (their
-budget becomes ``max(0, B - rho * u)``, with ``B`` no lower and ``rho`` no
-higher, by induction), so every project's price in every round is at most what
+(:mod:`thegither.allocation.bracket`, docs/decisions/0033-add1-tree-of-orders.md).
+
+Along a fixed order of selection, a higher start ``b`` leaves every voter at
+least as much after every round (their budget becomes ``max(0, B - rho * u)``,
+with ``B`` no lower and ``rho`` no higher, by induction), so every project's price in every round is at most what
 it was at a lower start, and a project unaffordable at a higher start is
 unaffordable at a lower one. Say the runs at raises ``k1 < k2`` fund the same
 projects ``p_1 .. p_R`` in the same order and, in every round ``r``, ``p_r``'s
