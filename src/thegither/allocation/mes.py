@@ -51,9 +51,9 @@ where the order changes in between, the tree of every order MES may follow there
 
 Along a fixed order of selection, a higher start ``b`` leaves every voter at
 least as much after every round (their budget becomes ``max(0, B - rho * u)``,
-with ``B`` no lower and ``rho`` no higher, by induction), so every project's price in every round is at most what
-it was at a lower start, and a project unaffordable at a higher start is
-unaffordable at a lower one. Say the runs at raises ``k1 < k2`` fund the same
+with ``B`` no lower and ``rho`` no higher, by induction), so every project's
+price in every round is at most what it was at a lower start, and a project
+unaffordable at a higher start is unaffordable at a lower one. Say the runs at raises ``k1 < k2`` fund the same
 projects ``p_1 .. p_R`` in the same order and, in every round ``r``, ``p_r``'s
 price at ``k1`` is below a lower bound on every other candidate's price at
 ``k2`` by more than twice the tolerance (so floats cannot fake it and near-ties
