@@ -49,31 +49,30 @@ that it funds what its neighbours fund (:func:`_certified`, :func:`_add1`), or,
 where the order changes in between, the tree of every order MES may follow there
 (:mod:`thegither.allocation.bracket`, docs/decisions/0033-add1-tree-of-orders.md).
 
-Along a fixed order of selection, a higher start ``b`` leaves every voter at
-least as much after every round (their budget becomes ``max(0, B - rho * u)``,
-with ``B`` no lower and ``rho`` no higher, by induction), so every project's
-price in every round is at most what it was at a lower start, and a project
-unaffordable at a higher start is unaffordable at a lower one. Say the runs at raises ``k1 < k2`` fund the same
-projects ``p_1 .. p_R`` in the same order and, in every round ``r``, ``p_r``'s
-price at ``k1`` is below a lower bound on every other candidate's price at
+Along a fixed order of selection, a higher start ``b`` leaves every voter at least
+as much after every round (their budget becomes ``max(0, B - rho * u)``, with ``B``
+no lower and ``rho`` no higher, by induction), so every project's price in every
+round is at most what it was at a lower start, and a project unaffordable at a
+higher start is unaffordable at a lower one. Say the runs at raises ``k1 < k2`` fund
+the same projects ``p_1 .. p_R`` in the same order and, in every round ``r``,
+``p_r``'s price at ``k1`` is below a lower bound on every other candidate's price at
 ``k2`` by more than twice the tolerance (so floats cannot fake it and near-ties
 never count). Then at any start in between, round ``r`` (after the same ``r - 1``
 rounds, by induction) prices ``p_r`` at most as at ``k1`` and every rival at least
 as at ``k2``: ``p_r`` wins; projects gone at ``k2`` are gone there too, and the run
 ends after round ``R`` as the run at ``k2`` does. So every raise in between funds
-the same projects, reaches the same add1 verdict (no overspending, not
-exhaustive, since ``k1``'s run went on) and can be skipped. One exact tie is
-allowed: if ``p_r`` cost the least it ever can at ``k1`` (no supporter poor:
-``cost / total utility``), a rival whose least price is higher, or equal with a
-later tie rank, can never beat it. A run's rounds record the funded price and
-the least bound on the others (:attr:`Run.rivals`, from the lazy evaluation's
-bounds); when a run is meant as the right end of a certificate (``beat``), the
-candidates whose bound is too low are priced after the round is decided, which
-only tightens their bounds. add1 gallops: double the step while certificates
-hold, halve it when one fails, and run every raise one by one where two raises
-already change the outcome (as on the Warsaw files, where the order changes at
-about one raise in three). With the tree too, Assen needs 20 runs for 843 raises,
-Świecie 18 for 226.
+the same projects, reaches the same add1 verdict (no overspending, not exhaustive,
+since ``k1``'s run went on) and can be skipped. One exact tie is allowed: if ``p_r``
+cost the least it ever can at ``k1`` (no supporter poor: ``cost / total utility``),
+a rival whose least price is higher, or equal with a later tie rank, can never beat
+it. A run's rounds record the funded price and the least bound on the others
+(:attr:`Run.rivals`, from the lazy evaluation's bounds); when a run is meant as the
+right end of a certificate (``beat``), the candidates whose bound is too low are
+priced after the round is decided, which only tightens their bounds. add1 gallops:
+double the step while certificates hold, halve it when one fails, and run every
+raise one by one where two raises already change the outcome (as on the Warsaw
+files, where the order changes at about one raise in three). With the tree too,
+Assen needs 20 runs for 843 raises, Świecie 18 for 226.
 
 Each run reuses the prices a run at a lower raise found (the nearest one worked
 out, :class:`Round`, :meth:`_Engine.bound_from`):
