@@ -965,7 +965,7 @@ class _Raises:
         Not tried when a run already worked out in the stretch stops add1: the
         tree would only find that out.
         """
-        if self.bracket is None or self.trees_failed > 2 * self.trees_held + 1:
+        if self.bracket is None or self.trees_failed > 2 * self.trees_held:
             return False  # here trees fail more often than they pay off
         if any(k < j <= end and verdict(other) != "raises" for j, other in self.runs.items()):
             return False
