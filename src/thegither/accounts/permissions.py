@@ -82,6 +82,53 @@ def can_change_role(user: User, membership: Membership, role: str | None = None)
     return allow()
 
 
+def _reaches(my_role: str | None, their_role: str) -> bool:
+    """Say if someone with `my_role` in an organisation looks after someone with `their_role`.
+
+    Organisation admins look after everyone there; staff look after young people
+    and group contacts, not other staff.
+    """
+    if my_role == Role.ORGANISATION_ADMIN:
+        return True
+    return my_role == Role.STAFF and their_role not in STAFF_ROLES
+
+
+def can_manage_account(user: User, person: User) -> Decision:
+    """Decide whether the person may act on someone's whole account.
+
+    A whole account is a password, a grown-up's yes, being switched off: it works
+    in every organisation the person belongs to. So it needs authority over them in
+    every one of those organisations (or a site administrator): staff in one
+    organisation can never take over an admin, or anyone, of another.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.pk == person.pk:
+        return deny(_("You can't do this for yourself. Ask someone who looks after you here."))
+    if user.is_superuser:
+        return allow()
+    if person.is_superuser or person.is_staff:
+        return deny(_("Only a site administrator can do this for this person."))
+    their_roles = dict(person.memberships.values_list("organisation_id", "role"))
+    if not their_roles:
+        return deny(_("Only a site administrator can do this for this person."))
+    mine = dict(
+        Membership.objects.filter(
+            user=user, organisation_id__in=their_roles, role__in=STAFF_ROLES
+        ).values_list("organisation_id", "role")
+    )
+    if not mine:
+        return deny(_("Only staff in this person's organisation can do this."))
+    if all(_reaches(mine.get(org), role) for org, role in their_roles.items()):
+        return allow()
+    return deny(
+        _(
+            "This person also takes part somewhere you don't look after, or is staff here. "
+            "Ask an organisation admin who looks after them everywhere, or a site administrator."
+        )
+    )
+
+
 def can_record_guardian_authorisation(user: User, child: User) -> Decision:
     """Decide whether the person may record that a child's parent or carer said yes."""
     if not user.is_authenticated:
@@ -90,39 +137,14 @@ def can_record_guardian_authorisation(user: User, child: User) -> Decision:
         return deny(_("Only people under 13 need a parent or carer to say yes."))
     if user.pk == child.pk:
         return deny(_("A youth worker needs to record this for you."))
-    if user.is_superuser:
-        return allow()
-    organisation_ids = child.memberships.values_list("organisation_id", flat=True)
-    if Membership.objects.filter(
-        user=user, organisation_id__in=organisation_ids, role__in=STAFF_ROLES
-    ).exists():
-        return allow()
-    return deny(_("Only staff in this young person's organisation can record this."))
+    return can_manage_account(user, child)
 
 
 def can_issue_reset_code(user: User, person: User) -> Decision:
     """Decide whether the person may give someone a code to choose a new password."""
-    if not user.is_authenticated:
-        return deny(_("Please log in first."))
-    if user.pk == person.pk:
+    if user.is_authenticated and user.pk == person.pk:
         return deny(_("To change your own password, use 'Change your password'."))
-    if user.is_superuser:
-        return allow()
-    if person.is_superuser or person.is_staff:
-        return deny(_("Only a site administrator can do this for this person."))
-    their_roles = dict(person.memberships.values_list("organisation_id", "role"))
-    mine = dict(
-        Membership.objects.filter(user=user, role__in=STAFF_ROLES).values_list(
-            "organisation_id", "role"
-        )
-    )
-    for organisation_id, their_role in their_roles.items():
-        my_role = mine.get(organisation_id)
-        if my_role == Role.ORGANISATION_ADMIN:
-            return allow()
-        if my_role == Role.STAFF and their_role not in STAFF_ROLES:
-            return allow()
-    return deny(_("Only staff in this person's organisation can do this."))
+    return can_manage_account(user, person)
 
 
 def can_take_part(user: User) -> Decision:

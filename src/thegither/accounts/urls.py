@@ -1,44 +1,44 @@
 from django.urls import path
 
-from thegither.accounts import views
+from thegither.accounts.views import joining, log_in, organisation, passwords, people
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("password/", views.password_change_view, name="password-change"),
-    path("password/changed/", views.password_change_done_view, name="password-change-done"),
-    path("password-reset/", views.password_reset_view, name="password-reset"),
-    path("password-reset/sent/", views.password_reset_done_view, name="password-reset-done"),
+    path("", log_in.dashboard, name="dashboard"),
+    path("login/", log_in.login_view, name="login"),
+    path("logout/", log_in.logout_view, name="logout"),
+    path("password/", passwords.password_change_view, name="password-change"),
+    path("password/changed/", passwords.password_change_done_view, name="password-change-done"),
+    path("password-reset/", passwords.password_reset_view, name="password-reset"),
+    path("password-reset/sent/", passwords.password_reset_done_view, name="password-reset-done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        views.password_reset_confirm_view,
+        passwords.password_reset_confirm_view,
         name="password-reset-confirm",
     ),
     path(
         "password-reset/done/",
-        views.password_reset_complete_view,
+        passwords.password_reset_complete_view,
         name="password-reset-complete",
     ),
-    path("password-reset/code/", views.reset_code, name="reset-code"),
-    path("join/<str:token>/", views.join, name="join"),
+    path("password-reset/code/", passwords.reset_code, name="reset-code"),
+    path("join/<str:token>/", joining.join, name="join"),
     path(
         "organisations/<slug:slug>/invitations/new/",
-        views.invitation_new,
+        joining.invitation_new,
         name="invitation-create",
     ),
-    path("organisations/<slug:slug>/people/", views.people, name="people"),
+    path("organisations/<slug:slug>/people/", people.people, name="people"),
     path(
         "organisations/<slug:slug>/people/<int:pk>/guardian/",
-        views.guardian_authorise,
+        people.guardian_authorise,
         name="guardian-authorise",
     ),
-    path("organisations/<slug:slug>/people/<int:pk>/role/", views.member_role, name="member-role"),
+    path("organisations/<slug:slug>/people/<int:pk>/role/", people.member_role, name="member-role"),
     path(
         "organisations/<slug:slug>/people/<int:pk>/reset-code/",
-        views.reset_code_new,
+        people.reset_code_new,
         name="reset-code-create",
     ),
-    path("organisations/<slug:slug>/theme.css", views.theme_css, name="theme-css"),
+    path("organisations/<slug:slug>/theme.css", organisation.theme_css, name="theme-css"),
 ]

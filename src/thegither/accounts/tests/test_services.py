@@ -9,6 +9,7 @@ from thegither.accounts.models import AgeBand, Invitation, Membership, ResetCode
 from thegither.accounts.selectors import MAX_WRONG_CODES, token_hash
 from thegither.accounts.tests import factories
 from thegither.core.models import AuditEvent
+from thegither.core.refusals import Refusal
 
 NEW_PASSWORD = "purple-otter-jumps-9"
 
@@ -136,7 +137,7 @@ def test_used_invitation_is_refused_for_someone_else(invitation):
     accept(token, code)
     with pytest.raises(ValidationError, match="already used") as caught:
         accept(token, code, username="someone-else")
-    assert caught.value.kind == "unusable"
+    assert caught.value.kind == Refusal.UNUSABLE
 
 
 def test_used_invitation_is_refused_with_wrong_password(invitation):
@@ -158,7 +159,7 @@ def test_unknown_token_is_refused(invitation):
     _record, _token, code = invitation
     with pytest.raises(ValidationError, match="doesn't work") as caught:
         accept("not-a-real-token", code)
-    assert caught.value.kind == "unknown"
+    assert caught.value.kind == Refusal.UNKNOWN
 
 
 def test_wrong_code_is_counted_and_refused(invitation):
@@ -166,7 +167,7 @@ def test_wrong_code_is_counted_and_refused(invitation):
     wrong = "AAAAAA" if code != "AAAAAA" else "BBBBBB"
     with pytest.raises(ValidationError) as caught:
         accept(token, wrong)
-    assert caught.value.kind == "wrong-code"
+    assert caught.value.kind == Refusal.WRONG_CODE
     assert "code" in caught.value.message_dict
     record.refresh_from_db()
     assert record.failed_attempts == 1
@@ -181,7 +182,7 @@ def test_too_many_wrong_codes_lock_the_invitation(invitation):
             accept(token, wrong)
     with pytest.raises(ValidationError, match="too many times") as caught:
         accept(token, wrong)
-    assert caught.value.kind == "unusable"
+    assert caught.value.kind == Refusal.UNUSABLE
     # Even the right code no longer works.
     with pytest.raises(ValidationError, match="too many times"):
         accept(token, code)

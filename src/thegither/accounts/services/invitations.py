@@ -1,8 +1,4 @@
-"""Writes for accounts: invitations, roles, guardian authorisation, passwords.
-
-Every change to people, roles and passwords goes through here and is written to
-the audit log, so the admin, pages and scripts all behave the same.
-"""
+"""Invitations: make one, and make an account from one."""
 
 import secrets
 from datetime import timedelta
@@ -23,53 +19,29 @@ from thegither.accounts.models import (
     Invitation,
     Membership,
     Organisation,
-    ResetCode,
     Role,
     User,
 )
 from thegither.accounts.permissions import (
-    can_change_role,
     can_invite,
-    can_issue_reset_code,
-    can_record_guardian_authorisation,
 )
 from thegither.accounts.selectors import (
     MAX_WRONG_CODES,
     invitation_problem,
     token_hash,
 )
+from thegither.accounts.services.codes import code_make, code_normalise
 from thegither.core.permissions import require
+from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
 
 INVITATION_LIFETIME = timedelta(days=14)
-RESET_CODE_LIFETIME = timedelta(days=2)
-# No 0/O, 1/I/L: a code read out in a noisy hall must not be misheard or mistyped.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
-
-
-class Refused(ValidationError):
-    """A service said no. `kind` names why, for code to branch on: 'used', 'wrong-code'..."""
-
-    def __init__(self, message, *, kind: str):
-        super().__init__(message, code=kind if isinstance(message, str) else None)
-        self.kind = kind
-
-
-def code_make() -> str:
-    """Return a new one-time code, like 'K7M-Q2P' without the dash."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-
-
-def code_normalise(code: str) -> str:
-    """Return a typed code in capitals, without spaces or dashes."""
-    return "".join(ch for ch in (code or "").upper() if ch not in " -")
 
 
 def _wrong_code_error() -> ValidationError:
     return Refused(
         {"code": _("That code isn't right. Check it with your youth worker and try again.")},
-        kind="wrong-code",
+        kind=Refusal.WRONG_CODE,
     )
 
 
@@ -82,10 +54,10 @@ def invitation_create(
     The token and code are shown once and never stored: only their hashes are.
     """
     if role not in Role.values:
-        raise Refused({"role": _("Choose what this person will do.")}, kind="bad-role")
+        raise Refused({"role": _("Choose what this person will do.")}, kind=Refusal.BAD_CHOICE)
     note = (note or "").strip()
     if len(note) > 60:
-        raise Refused({"note": _("Keep the note to 60 letters or fewer.")}, kind="long")
+        raise Refused({"note": _("Keep the note to 60 letters or fewer.")}, kind=Refusal.TOO_LONG)
     require(can_invite(by, organisation, role))
     token = secrets.token_urlsafe(32)
     code = code_make()
@@ -181,7 +153,7 @@ def invitation_accept(
         if invitation is None:
             raise Refused(
                 _("This invitation link doesn't work. Ask your youth worker for a new one."),
-                kind="unknown",
+                kind=Refusal.UNKNOWN,
             )
         if invitation.used_at is not None:
             earlier = invitation.used_by
@@ -194,7 +166,7 @@ def invitation_accept(
                 return earlier
         problem = invitation_problem(invitation)
         if problem:
-            raise Refused(problem, kind="unusable")
+            raise Refused(problem, kind=Refusal.UNUSABLE)
         if not check_password(code, invitation.code_hash):
             invitation.failed_attempts += 1
             invitation.save(update_fields=["failed_attempts"])
@@ -214,7 +186,7 @@ def invitation_accept(
                 role=invitation.role,
             )
             if errors:
-                raise Refused(errors, kind="invalid")
+                raise Refused(errors, kind=Refusal.INVALID)
             user = User.objects.create_user(
                 username,
                 password,
@@ -237,144 +209,5 @@ def invitation_accept(
             return user
     # Outside the transaction, so the wrong-code count is kept.
     if locked:
-        raise Refused(invitation_problem(invitation), kind="unusable")
+        raise Refused(invitation_problem(invitation), kind=Refusal.UNUSABLE)
     raise _wrong_code_error()
-
-
-@transaction.atomic
-def guardian_authorisation_record(*, child: User, by: User) -> User:
-    """Record that a child's parent or carer said yes, and return the child.
-
-    Recording it twice changes nothing.
-    """
-    require(can_record_guardian_authorisation(by, child))
-    child = User.objects.select_for_update().get(pk=child.pk)
-    if child.guardian_authorised_at is not None:
-        return child
-    child.guardian_authorised_at = timezone.now()
-    child.guardian_authorised_by = by
-    child.save(update_fields=["guardian_authorised_at", "guardian_authorised_by"])
-    audit_record(action="guardian.authorised", actor=by, target=child)
-    return child
-
-
-@transaction.atomic
-def membership_role_change(*, membership: Membership, role: str, by: User) -> Membership:
-    """Change what someone does in an organisation, and return the membership."""
-    if role not in Role.values:
-        raise Refused({"role": _("Choose a role from the list.")}, kind="bad-role")
-    require(can_change_role(by, membership, role))
-    membership = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=membership.pk)
-    )
-    before = membership.role
-    if before == role:
-        return membership
-    if (
-        before == Role.ORGANISATION_ADMIN
-        and not Membership.objects.filter(
-            organisation_id=membership.organisation_id, role=Role.ORGANISATION_ADMIN
-        )
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
-        raise Refused(
-            _("Every organisation needs at least one admin. Make someone else an admin first."),
-            kind="last-admin",
-        )
-    membership.role = role
-    membership.save(update_fields=["role"])
-    audit_record(
-        action="membership.role_changed",
-        actor=by,
-        target=membership,
-        details={"from": before, "to": role, "user": membership.user_id},
-    )
-    return membership
-
-
-PASSWORD_ACTIONS = {
-    "change": "password.changed",
-    "reset": "password.reset",
-    "code": "password.reset_with_code",
-}
-
-
-@transaction.atomic
-def password_set(*, user: User, password: str, how: str) -> User:
-    """Give someone a new password (after a change, an emailed reset or a code)."""
-    if how not in PASSWORD_ACTIONS:
-        raise ValueError(f"Unknown way of setting a password: {how!r}")
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(action=PASSWORD_ACTIONS[how], actor=user, target=user)
-    return user
-
-
-@transaction.atomic
-def reset_code_issue(*, person: User, by: User) -> tuple[ResetCode, str]:
-    """Make a one-time code that lets someone choose a new password; return it and the code.
-
-    Any earlier code for the same person stops working.
-    """
-    require(can_issue_reset_code(by, person))
-    now = timezone.now()
-    ResetCode.objects.filter(user=person, used_at__isnull=True, expires_at__gt=now).update(
-        expires_at=now
-    )
-    code = code_make()
-    reset_code = ResetCode.objects.create(
-        user=person,
-        code_hash=make_password(code),
-        created_by=by,
-        expires_at=now + RESET_CODE_LIFETIME,
-    )
-    audit_record(action="reset_code.issued", actor=by, target=person)
-    return reset_code, code
-
-
-def reset_code_use(*, username: str, code: str, password: str) -> User:
-    """Set a new password using a code from a youth worker, and return the person."""
-    mismatch = Refused(
-        _(
-            "That username and code don't match, or the code has run out. "
-            "Ask your youth worker for a new code."
-        ),
-        kind="mismatch",
-    )
-    code = code_normalise(code)
-    with transaction.atomic():
-        user = User.objects.filter(username__iexact=(username or "").strip()).first()
-        if user is None:
-            raise mismatch
-        reset_code = (
-            ResetCode.objects.select_for_update()
-            .filter(
-                user=user,
-                used_at__isnull=True,
-                expires_at__gt=timezone.now(),
-                failed_attempts__lt=MAX_WRONG_CODES,
-            )
-            .first()
-        )
-        if reset_code is None:
-            raise mismatch
-        if check_password(code, reset_code.code_hash):
-            try:
-                validate_password(password, user)
-            except ValidationError as error:
-                raise Refused({"new_password1": error.messages}, kind="weak") from error
-            reset_code.used_at = timezone.now()
-            reset_code.save(update_fields=["used_at"])
-            return password_set(user=user, password=password, how="code")
-        reset_code.failed_attempts += 1
-        reset_code.save(update_fields=["failed_attempts"])
-        audit_record(
-            action="reset_code.code_wrong",
-            target=user,
-            details={"failed_attempts": reset_code.failed_attempts},
-        )
-    raise mismatch

@@ -1,0 +1,39 @@
+"""Log in, log out, and the page a person sees after logging in."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from thegither.accounts.forms import (
+    LoginForm,
+)
+from thegither.accounts.models import STAFF_ROLES
+from thegither.accounts.selectors import (
+    memberships_for_user,
+)
+
+LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
+
+login_view = auth_views.LoginView.as_view(
+    form_class=LoginForm,
+    template_name="accounts/login.html",
+    redirect_authenticated_user=True,
+)
+logout_view = auth_views.LogoutView.as_view()
+
+
+@login_required
+def dashboard(request):
+    """Show a person what they can do next."""
+    user = request.user
+    if user.needs_guardian_authorisation:
+        return render(request, "accounts/waiting.html")
+    memberships = list(memberships_for_user(user))
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": memberships,
+            "staff_roles": list(STAFF_ROLES),
+        },
+    )

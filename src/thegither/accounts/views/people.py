@@ -1,0 +1,124 @@
+"""An organisation's people: roles, a grown-up's yes, new-password codes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from thegither.accounts.forms import (
+    RoleForm,
+)
+from thegither.accounts.models import STAFF_ROLES, Membership, Organisation, Role
+from thegither.accounts.permissions import (
+    can_change_role,
+    can_invite,
+    can_issue_reset_code,
+    can_manage_people,
+    can_record_guardian_authorisation,
+    role_in,
+)
+from thegither.accounts.selectors import (
+    open_invitations,
+    people_in_organisation,
+)
+from thegither.accounts.services import (
+    guardian_authorisation_record,
+    membership_role_change,
+    reset_code_issue,
+)
+from thegither.core.permissions import require
+from thegither.core.services import audit_record
+
+
+@login_required
+def people(request, slug):
+    """List an organisation's people, their roles, and who still needs a grown-up's yes."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_manage_people(request.user, organisation))
+    # Looking at a list of young people is access to children's records: log it.
+    audit_record(action="people.viewed", actor=request.user, target=organisation)
+    is_admin = request.user.is_superuser or (
+        role_in(request.user, organisation) == Role.ORGANISATION_ADMIN
+    )
+    memberships = list(people_in_organisation(organisation))
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "waiting": [m for m in memberships if m.user.needs_guardian_authorisation],
+            "invitations": list(open_invitations(organisation)),
+            "is_admin": is_admin,
+            "staff_roles": STAFF_ROLES,
+            "can_invite": can_invite(request.user, organisation).allowed,
+            "roles": Role.choices,
+        },
+    )
+
+
+def _membership_in(slug: str, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=pk, organisation__slug=slug
+    )
+
+
+@require_POST
+@login_required
+def guardian_authorise(request, slug, pk):
+    """Record that a young person's parent or carer said yes."""
+    membership = _membership_in(slug, pk)
+    require(can_record_guardian_authorisation(request.user, membership.user))
+    guardian_authorisation_record(child=membership.user, by=request.user)
+    messages.success(
+        request,
+        _("Saved: a grown-up has said yes for %(name)s.") % {"name": membership.user.display_name},
+    )
+    return redirect("accounts:people", slug=slug)
+
+
+@require_POST
+@login_required
+def member_role(request, slug, pk):
+    """Change what someone does in the organisation."""
+    membership = _membership_in(slug, pk)
+    require(can_change_role(request.user, membership))
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+        return redirect("accounts:people", slug=slug)
+    try:
+        membership = membership_role_change(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": membership.user.display_name, "role": membership.get_role_display()},
+        )
+    return redirect("accounts:people", slug=slug)
+
+
+@require_POST
+@login_required
+@never_cache
+def reset_code_new(request, slug, pk):
+    """Make a code someone can use to choose a new password, and show it once."""
+    membership = _membership_in(slug, pk)
+    require(can_issue_reset_code(request.user, membership.user))
+    _reset_code, code = reset_code_issue(person=membership.user, by=request.user)
+    return render(
+        request,
+        "accounts/reset_code_issued.html",
+        {
+            "organisation": membership.organisation,
+            "person": membership.user,
+            "code": f"{code[:3]} {code[3:]}",
+        },
+    )
