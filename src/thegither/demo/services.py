@@ -6,9 +6,19 @@ Everything here is made up. Other parts (Youth Bank, workshops) extend
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
-from thegither.accounts.models import AgeBand, Area, Membership, Organisation, Role, User
+from thegither.accounts.models import (
+    STAFF_ROLES,
+    AgeBand,
+    Area,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
 
 DEMO_PASSWORD = "together-demo-2026"  # noqa: S105 - printed on screen for the demo on purpose
 
@@ -49,8 +59,27 @@ DEMO_LOGINS = (
 
 
 def demo_is_needed() -> bool:
-    """Return True when the database has no people yet."""
-    return not User.objects.exists()
+    """Return True when the database has no people yet and this is not a real site.
+
+    On a real site (the production profile) the demo is never loaded by itself:
+    `thegither setup` makes the first organisation and its admin instead.
+    """
+    return not settings.PRODUCTION and not User.objects.exists()
+
+
+def accounts_with_demo_password() -> list[str]:
+    """Return the usernames, among the demo's and everyone with power, using the demo password."""
+    powerful = (
+        Q(username__in=[login.username for login in DEMO_LOGINS])
+        | Q(is_superuser=True)
+        | Q(is_staff=True)
+        | Q(memberships__role__in=STAFF_ROLES)
+    )
+    return [
+        user.username
+        for user in User.objects.filter(powerful).distinct().order_by("username")
+        if user.has_usable_password() and user.check_password(DEMO_PASSWORD)
+    ]
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from thegither.accounts.services.people import (
     guardian_authorisation_record,
     membership_role_change,
 )
+from thegither.accounts.services.setup import organisation_set_up
 
 __all__ = [
     "CODE_ALPHABET",
@@ -36,6 +37,7 @@ __all__ = [
     "invitation_accept",
     "invitation_create",
     "membership_role_change",
+    "organisation_set_up",
     "password_set",
     "reset_code_issue",
     "reset_code_use",

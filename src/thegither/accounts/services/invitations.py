@@ -79,7 +79,7 @@ def invitation_create(
     return invitation, token, code
 
 
-def _person_errors(
+def person_errors(
     *, username: str, display_name: str, age_band: str, password: str, email: str, role: str
 ) -> dict[str, list[str]]:
     """Return what is wrong with the details for a new account, by field."""
@@ -177,7 +177,7 @@ def invitation_accept(
             )
             locked = invitation.failed_attempts >= MAX_WRONG_CODES
         else:
-            errors = _person_errors(
+            errors = person_errors(
                 username=username,
                 display_name=display_name,
                 age_band=age_band,

@@ -1,10 +1,11 @@
-"""`thegither up`: set up the database, load the demo if it is empty, then serve."""
+"""`thegither up`: set up the database, load the demo if empty (never on a real site), serve."""
 
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from thegither.accounts.models import Organisation
 from thegither.demo.management.commands.demo import print_logins
 from thegither.demo.services import demo_is_needed, demo_load
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if demo_is_needed():
             print_logins(self.stdout, demo_load())
+        elif settings.PRODUCTION:
+            if not Organisation.objects.exists():
+                self.stdout.write(
+                    "No organisation yet. Make yours and its first admin with `thegither setup` "
+                    "(the demo is never loaded on a real site)."
+                )
         else:
             self.stdout.write("The database already has people in it, so no demo was loaded.")
         if no_serve:
