@@ -36,16 +36,27 @@ ROLES = (
     "staff",
     "org_admin",
     "superuser",
+    "staff_elsewhere",  # staff of the other organisation only
+    "site_staff_only",  # `is_staff` on the account, no role anywhere
+    "staff_in_both",  # staff in both organisations
 )
 
 
 @dataclass
 class World:
-    """Rows every URL can point at: one organisation, a person per role, and targets."""
+    """Rows every URL can point at: two organisations, a person per role, and targets.
+
+    `target` is an under-13 in `organisation` only. The cross-organisation targets
+    are people with roles in both organisations, so that a rule of "any shared
+    organisation" shows up as a wrong status.
+    """
 
     organisation: Organisation
+    other: Organisation
     users: dict[str, User | None]
     target: Membership  # an under-13 waiting for a grown-up's yes, for the people actions
+    admin_elsewhere: Membership  # a group contact here who is an admin of `other`
+    child_in_both: Membership  # an under-13 waiting, a panel member in both organisations
     invitation_token: str
     reset_uidb64: str
     reset_token: str
@@ -53,6 +64,7 @@ class World:
 
 def world_make() -> World:
     organisation = factories.organisation_make()
+    other = factories.organisation_make()
     users: dict[str, User | None] = {
         "anonymous": None,
         "panel_member": factories.member_make(
@@ -63,8 +75,18 @@ def world_make() -> World:
         "staff": factories.member_make(organisation, Role.STAFF),
         "org_admin": factories.member_make(organisation, Role.ORGANISATION_ADMIN),
         "superuser": factories.superuser_make(),
+        "staff_elsewhere": factories.member_make(other, Role.STAFF),
+        "site_staff_only": factories.user_make(is_staff=True, age_band=AgeBand.OVER_25),
+        "staff_in_both": factories.member_make(organisation, Role.STAFF),
     }
+    Membership.objects.create(user=users["staff_in_both"], organisation=other, role=Role.STAFF)
     target_user = factories.child_make(organisation)
+    admin_elsewhere = factories.member_make(other, Role.ORGANISATION_ADMIN)
+    Membership.objects.create(
+        user=admin_elsewhere, organisation=organisation, role=Role.APPLICANT_CONTACT
+    )
+    child_in_both = factories.child_make(organisation)
+    Membership.objects.create(user=child_in_both, organisation=other, role=Role.PANEL_MEMBER)
     _invitation, token, _code = services.invitation_create(
         organisation=organisation, role=Role.PANEL_MEMBER, by=users["staff"]
     )
@@ -76,8 +98,11 @@ def world_make() -> World:
     reset_user = target_user
     return World(
         organisation=organisation,
+        other=other,
         users=users,
         target=Membership.objects.get(user=target_user),
+        admin_elsewhere=Membership.objects.get(user=admin_elsewhere, organisation=organisation),
+        child_in_both=Membership.objects.get(user=child_in_both, organisation=organisation),
         invitation_token=token,
         reset_uidb64=urlsafe_base64_encode(force_bytes(reset_user.pk)),
         reset_token=default_token_generator.make_token(reset_user),
@@ -103,7 +128,7 @@ def _axes_rows() -> None:
 class Entry:
     """What each role gets at one URL: statuses in ROLES order."""
 
-    statuses: tuple[int, int, int, int, int, int, int]
+    statuses: tuple[int, int, int, int, int, int, int, int, int, int]
     kwargs: Callable[[World], dict] = lambda world: {}
     method: str = "get"
     data: dict = field(default_factory=dict)
@@ -113,28 +138,47 @@ def org(world: World) -> dict:
     return {"slug": world.organisation.slug}
 
 
+def other_org(world: World) -> dict:
+    return {"slug": world.other.slug}
+
+
 def org_target(world: World) -> dict:
     return {"slug": world.organisation.slug, "pk": world.target.pk}
 
 
-EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200)
-LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200)
-STAFF_ONLY = (302, 403, 403, 403, 200, 200, 200)
+def org_admin_elsewhere(world: World) -> dict:
+    return {"slug": world.organisation.slug, "pk": world.admin_elsewhere.pk}
 
-#                      anon panel u13  applicant staff org-admin superuser
+
+def org_child_in_both(world: World) -> dict:
+    return {"slug": world.organisation.slug, "pk": world.child_in_both.pk}
+
+
+def swapped_slug(world: World) -> dict:
+    """The other organisation's slug with a membership of this one: never found."""
+    return {"slug": world.other.slug, "pk": world.target.pk}
+
+
+EVERYONE_200 = (200,) * len(ROLES)
+LOGGED_IN_200 = (302,) + (200,) * (len(ROLES) - 1)
+#                 anon panel u13  appl staff admin super | elsewhere site-staff both
+STAFF_ONLY = (302, 403, 403, 403, 200, 200, 200, 403, 403, 200)
+STAFF_OF_OTHER = (302, 403, 403, 403, 403, 403, 200, 200, 403, 200)
+NOT_FOUND = (302,) + (404,) * (len(ROLES) - 1)
+
 EXPECTED: dict[str, Entry] = {
     "core:home": Entry(EVERYONE_200),
     "core:privacy": Entry(EVERYONE_200),
     "core:accessibility": Entry(EVERYONE_200),
     "accounts:dashboard": Entry(LOGGED_IN_200),
-    "accounts:login": Entry((200, 302, 302, 302, 302, 302, 302)),
-    "accounts:logout": Entry((302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:login": Entry((200,) + (302,) * (len(ROLES) - 1)),
+    "accounts:logout": Entry((302,) * len(ROLES), method="post"),
     "accounts:password-change": Entry(LOGGED_IN_200),
     "accounts:password-change-done": Entry(LOGGED_IN_200),
     "accounts:password-reset": Entry(EVERYONE_200),
     "accounts:password-reset-done": Entry(EVERYONE_200),
     "accounts:password-reset-confirm": Entry(
-        (302, 302, 302, 302, 302, 302, 302),
+        (302,) * len(ROLES),
         kwargs=lambda world: {"uidb64": world.reset_uidb64, "token": world.reset_token},
     ),
     "accounts:password-reset-complete": Entry(EVERYONE_200),
@@ -143,16 +187,53 @@ EXPECTED: dict[str, Entry] = {
     "accounts:invitation-create": Entry(STAFF_ONLY, kwargs=org),
     "accounts:people": Entry(STAFF_ONLY, kwargs=org),
     "accounts:guardian-authorise": Entry(
-        (302, 403, 403, 403, 302, 302, 302), kwargs=org_target, method="post"
+        (302, 403, 403, 403, 302, 302, 302, 403, 403, 302), kwargs=org_target, method="post"
     ),
     "accounts:member-role": Entry(
-        (302, 403, 403, 403, 403, 302, 302),
+        (302, 403, 403, 403, 403, 302, 302, 403, 403, 403),
         kwargs=org_target,
         method="post",
         data={"role": Role.APPLICANT_CONTACT},
     ),
     "accounts:reset-code-create": Entry(STAFF_ONLY, kwargs=org_target, method="post"),
     "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
+}
+
+# More cases for URLs that act on one person or organisation: the other
+# organisation's pages, people with roles in both, and slug/pk swaps.
+OBJECT_CASES: dict[str, tuple[str, Entry]] = {
+    "people of the other organisation": (
+        "accounts:people",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "invite to the other organisation": (
+        "accounts:invitation-create",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "new-password code for an admin of another organisation": (
+        "accounts:reset-code-create",
+        Entry((302, 403, 403, 403, 403, 403, 200, 403, 403, 403), kwargs=org_admin_elsewhere),
+    ),
+    "grown-up's yes for a child in both organisations": (
+        "accounts:guardian-authorise",
+        Entry((302, 403, 403, 403, 403, 403, 302, 403, 403, 302), kwargs=org_child_in_both),
+    ),
+    "new-password code for a child in both organisations": (
+        "accounts:reset-code-create",
+        Entry((302, 403, 403, 403, 403, 403, 200, 403, 403, 200), kwargs=org_child_in_both),
+    ),
+    "new-password code with a swapped slug": (
+        "accounts:reset-code-create",
+        Entry(NOT_FOUND, kwargs=swapped_slug),
+    ),
+    "grown-up's yes with a swapped slug": (
+        "accounts:guardian-authorise",
+        Entry(NOT_FOUND, kwargs=swapped_slug),
+    ),
+    "role change with a swapped slug": (
+        "accounts:member-role",
+        Entry(NOT_FOUND, kwargs=swapped_slug, data={"role": Role.APPLICANT_CONTACT}),
+    ),
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff
@@ -265,6 +346,21 @@ def test_site_url_status_by_role(pattern):
     if entry.method == "post":
         # Pages that change things must never do it on a plain visit.
         assert set(_statuses_by_role(world, "get", url).values()) == {405}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", OBJECT_CASES, ids=str)
+def test_object_level_status_by_role(case):
+    name, entry = OBJECT_CASES[case]
+    method = EXPECTED[name].method
+    world = world_make()
+    url = reverse(name, kwargs=entry.kwargs(world))
+    got = _statuses_by_role(world, method, url, entry.data or EXPECTED[name].data)
+    assert got == dict(zip(ROLES, entry.statuses, strict=True))
+
+
+def test_object_cases_name_real_urls():
+    assert {name for name, _entry in OBJECT_CASES.values()} <= set(EXPECTED)
 
 
 ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change")

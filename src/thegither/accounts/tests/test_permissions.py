@@ -6,6 +6,7 @@ from thegither.accounts.permissions import (
     can_change_role,
     can_invite,
     can_issue_reset_code,
+    can_manage_account,
     can_manage_people,
     can_record_guardian_authorisation,
     can_take_part,
@@ -100,3 +101,61 @@ def test_under_13_takes_part_only_after_a_grown_ups_yes(organisation, child):
     authorised = factories.child_make(organisation, authorised=True)
     assert can_take_part(authorised)
     assert can_take_part(factories.user_make(age_band=AgeBand.FROM_13_TO_15))
+
+
+# Authority over a whole account stays inside the organisations that person is in.
+
+
+def test_staff_cannot_take_over_an_admin_of_another_organisation(organisation, staff, org_admin):
+    elsewhere = factories.organisation_make()
+    # Admin of another organisation, and a group contact here.
+    person = factories.member_make(elsewhere, Role.ORGANISATION_ADMIN)
+    Membership.objects.create(user=person, organisation=organisation, role=Role.APPLICANT_CONTACT)
+
+    for issuer in (staff, org_admin):
+        decision = can_issue_reset_code(issuer, person)
+        assert not decision
+        assert "somewhere you don't look after" in decision.reason
+        assert not can_manage_account(issuer, person)
+
+
+def test_a_person_in_two_organisations_needs_authority_in_both(organisation, staff):
+    elsewhere = factories.organisation_make()
+    child = factories.child_make(organisation)
+    Membership.objects.create(user=child, organisation=elsewhere, role=Role.PANEL_MEMBER)
+
+    assert not can_record_guardian_authorisation(staff, child)
+    assert not can_issue_reset_code(staff, child)
+    Membership.objects.create(user=staff, organisation=elsewhere, role=Role.STAFF)
+    assert can_record_guardian_authorisation(staff, child)
+    assert can_issue_reset_code(staff, child)
+
+
+def test_staff_in_both_still_cannot_act_for_staff(organisation, staff):
+    elsewhere = factories.organisation_make()
+    Membership.objects.create(user=staff, organisation=elsewhere, role=Role.ORGANISATION_ADMIN)
+    colleague = factories.member_make(organisation, Role.STAFF)
+    Membership.objects.create(user=colleague, organisation=elsewhere, role=Role.PANEL_MEMBER)
+
+    # Admin elsewhere, but only staff here, where the colleague is staff too.
+    assert not can_manage_account(staff, colleague)
+
+
+def test_nobody_but_a_site_administrator_acts_for_a_site_staff_account(
+    organisation, org_admin, superuser
+):
+    site_staff = factories.member_make(organisation, Role.PANEL_MEMBER, is_staff=True)
+    assert not can_manage_account(org_admin, site_staff)
+    assert can_manage_account(superuser, site_staff)
+
+
+def test_a_site_staff_flag_alone_gives_no_authority(organisation, panel_member):
+    site_staff = factories.user_make(is_staff=True)
+    assert not can_issue_reset_code(site_staff, panel_member)
+    assert not can_manage_people(site_staff, organisation)
+
+
+def test_nobody_manages_their_own_account_or_a_person_in_no_organisation(staff, superuser):
+    assert not can_manage_account(staff, staff)
+    assert not can_manage_account(staff, factories.user_make())
+    assert can_manage_account(superuser, factories.user_make())
