@@ -5,6 +5,9 @@ from django.db.models import Q
 
 from thegither.accounts.models import User
 
+# The longest email address a person can have (RFC 5321); usernames are shorter.
+MAX_LOGIN_NAME_LENGTH = 254
+
 
 class EmailOrUsernameBackend(ModelBackend):
     """Let people log in with their username, or with their email if they gave one."""
@@ -13,6 +16,10 @@ class EmailOrUsernameBackend(ModelBackend):
         if username is None or password is None:
             return None
         login = username.strip()
+        if len(login) > MAX_LOGIN_NAME_LENGTH:
+            # Nobody's username or email is this long; never send it to the database.
+            User().set_password(password)
+            return None
         query = Q(username__iexact=login)
         if "@" in login:
             query |= Q(email__iexact=login)

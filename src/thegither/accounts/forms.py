@@ -2,10 +2,15 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from thegither.accounts.backends import MAX_LOGIN_NAME_LENGTH
 from thegither.accounts.models import AgeBand, Role
 from thegither.accounts.permissions import can_invite
+
+# Long enough for any passphrase; short enough that hashing it costs nothing much.
+MAX_PASSWORD_LENGTH = 4096
 
 
 class LoginForm(AuthenticationForm):
@@ -21,6 +26,13 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Username or email")
+        # Django only sets the maxlength attribute here; the validators make it a rule.
+        for name, limit in (("username", MAX_LOGIN_NAME_LENGTH), ("password", MAX_PASSWORD_LENGTH)):
+            self.fields[name].max_length = limit
+            self.fields[name].widget.attrs["maxlength"] = limit
+            self.fields[name].validators.append(
+                MaxLengthValidator(limit, message=_("That's too long. Check what you typed."))
+            )
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
@@ -45,8 +57,7 @@ class InvitationForm(forms.Form):
             for value, label in Role.choices
             if can_invite(user, organisation, value).allowed
         ]
-        if Role.PANEL_MEMBER in Role.values:
-            self.fields["role"].initial = Role.PANEL_MEMBER
+        self.fields["role"].initial = Role.PANEL_MEMBER
 
 
 def check_passwords_match(form: forms.Form, first: str, second: str) -> None:
@@ -93,6 +104,7 @@ class JoinForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
         error_messages={"required": _("Choose a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -100,11 +112,13 @@ class JoinForm(forms.Form):
     password_again = forms.CharField(
         label=_("Password again"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         error_messages={"required": _("Type your password again, so we know it's right.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     email = forms.EmailField(
         label=_("Email address (optional)"),
+        max_length=254,
         required=False,
         help_text=_("Only if you want to get a link when you forget your password."),
         error_messages={"invalid": _("Write the email address like name@example.org.")},
@@ -141,12 +155,14 @@ class ResetCodeForm(forms.Form):
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
         label=_("New password again"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -78,6 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_unique_any_case",
+                violation_error_message=_("Someone already has this username. Try another one."),
+            ),
+            models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="accounts_user_email_unique_when_given",
@@ -93,11 +98,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def is_child(self) -> bool:
-        """Return True for anyone under 18."""
-        return self.age_band in UNDER_18_BANDS
 
     @property
     def needs_guardian_authorisation(self) -> bool:

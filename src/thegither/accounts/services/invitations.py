@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +124,28 @@ def person_errors(
     return errors
 
 
+def person_create(
+    *, username: str, password: str | None, email: str, display_name: str, **fields
+) -> User:
+    """Make an account, or refuse with the form's own message if the name was just taken.
+
+    `person_errors` has checked the username and email are free, but two people
+    can press the button at the same moment: the database's case-insensitive
+    unique constraints decide, and the loser hears the same words as anyone else.
+    """
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                username, password, email=email, display_name=display_name, **fields
+            )
+    except IntegrityError as error:
+        if User.objects.filter(username__iexact=username).exists():
+            field, message = "username", _("Someone already has this username. Try another one.")
+        else:
+            field, message = "email", _("Someone already uses this email address.")
+        raise Refused({field: message}, kind=Refusal.TAKEN) from error
+
+
 def invitation_accept(
     *,
     token: str,
@@ -187,9 +209,9 @@ def invitation_accept(
             )
             if errors:
                 raise Refused(errors, kind=Refusal.INVALID)
-            user = User.objects.create_user(
-                username,
-                password,
+            user = person_create(
+                username=username,
+                password=password,
                 email=email,
                 display_name=display_name,
                 age_band=age_band,

@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
-from thegither.accounts.services.invitations import person_errors
+from thegither.accounts.services.invitations import person_create, person_errors
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
 
@@ -56,9 +56,9 @@ def organisation_set_up(
     try:
         with transaction.atomic():
             organisation = Organisation.objects.create(name=name, slug=slug)
-            admin = User.objects.create_user(
-                username,
-                password,
+            admin = person_create(
+                username=username,
+                password=password,
                 email=email,
                 display_name=display_name,
                 age_band=age_band,
@@ -74,9 +74,9 @@ def organisation_set_up(
                 details={"admin": admin.pk, "site_admin": site_admin},
             )
     except IntegrityError as error:
-        # Someone took the same username or short name at the same moment.
+        # Someone took the same short name at the same moment.
         raise Refused(
-            _("Someone made the same username or organisation at the same moment. Try again."),
+            {"slug": _("Another organisation already uses this short name for links.")},
             kind=Refusal.TAKEN,
         ) from error
     return organisation, admin
