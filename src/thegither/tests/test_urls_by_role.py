@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -91,8 +90,6 @@ def world_make() -> World:
         organisation=organisation, role=Role.PANEL_MEMBER, by=users["staff"]
     )
     services.reset_code_issue(person=target_user, by=users["staff"])
-    # Rows for the admin pages that have no service making them.
-    Group.objects.create(name="Helpers")
     audit_record(action="test.world_made", actor=users["staff"], target=organisation)
     # Someone who never logs in here, so logging in does not spoil their reset token.
     reset_user = target_user
