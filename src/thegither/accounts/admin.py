@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thegither.accounts.models import Area, Invitation, Membership, Organisation, ResetCode, User
 
@@ -90,8 +92,10 @@ class AreaInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind"]
+    list_display = ["name", "slug", "kind", "two_step_required"]
     prepopulated_fields = {"slug": ["name"]}
+    # Changed on the organisation's two-step page, which audits it.
+    readonly_fields = ["two_step_required"]
     inlines = [AreaInline]
 
 
@@ -147,3 +151,11 @@ class ResetCodeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Two-step devices hold secrets and recovery-code digests, and turning someone's
+# two-step log-in off must be checked and audited (accounts.services.two_step_reset),
+# so django-otp's own admin pages are not offered.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
