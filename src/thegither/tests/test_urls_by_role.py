@@ -153,6 +153,22 @@ EXPECTED: dict[str, Entry] = {
     ),
     "accounts:reset-code-create": Entry(STAFF_ONLY, kwargs=org_target, method="post"),
     "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
+    # ---- twostep branch: your account, sessions, two-step log-in ----
+    "accounts:account": Entry(LOGGED_IN_200),
+    "accounts:log-out-everywhere": Entry((302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:session": Entry(EVERYONE_200),
+    # Nobody is half-way through logging in, so everyone is sent on.
+    "accounts:login-code": Entry((302, 302, 302, 302, 302, 302, 302)),
+    "accounts:two-step": Entry(STAFF_ONLY),
+    "accounts:two-step-set-up": Entry(STAFF_ONLY),
+    # Nobody here has two-step log-in on, so those who may use it are sent to set it up.
+    "accounts:two-step-turn-off": Entry((302, 403, 403, 403, 302, 302, 302)),
+    "accounts:two-step-recovery-codes": Entry((302, 403, 403, 403, 302, 302, 302)),
+    "accounts:organisation-two-step": Entry((302, 403, 403, 403, 403, 200, 200), kwargs=org),
+    "accounts:two-step-reset": Entry(
+        (302, 403, 403, 403, 403, 302, 302), kwargs=org_target, method="post"
+    ),
+    # ---- end of twostep branch ----
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff
