@@ -62,9 +62,9 @@ def log_in(client, user: User, **extra):
 
 def audit_actions(user: User) -> list[str]:
     return list(
-        AuditEvent.objects.filter(target_id=str(user.pk)).order_by("pk").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(target_id=str(user.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
 
 
@@ -72,7 +72,7 @@ def audit_actions(user: User) -> list[str]:
 
 
 def test_set_up_turns_on_two_step_with_ten_recovery_codes(staff):
-    key, codes = set_up(staff)
+    _key, codes = set_up(staff)
 
     assert two_step_is_on(staff)
     assert len(codes) == RECOVERY_CODE_COUNT == len(set(codes))
@@ -288,7 +288,7 @@ def test_new_recovery_codes_replace_the_old_ones(staff):
 
 
 def test_new_recovery_codes_need_a_right_code(staff):
-    _key, old = set_up(staff)
+    _key, _old = set_up(staff)
     with pytest.raises(Refused):
         two_step_recovery_codes_renew(user=staff, code="999999x")
     assert recovery_codes_left(staff) == RECOVERY_CODE_COUNT
@@ -621,9 +621,7 @@ def test_new_recovery_codes_on_the_page(client, staff):
     staff.otp_device = TOTPDevice.objects.get(user=staff)
     client.force_login(staff)
 
-    response = client.post(
-        reverse("accounts:two-step-recovery-codes"), {"code": app_code(key, 1)}
-    )
+    response = client.post(reverse("accounts:two-step-recovery-codes"), {"code": app_code(key, 1)})
 
     assert len(response.context["codes"]) == RECOVERY_CODE_COUNT
     assert "old recovery codes have stopped working" in response.text
@@ -669,9 +667,7 @@ def test_the_reset_button_resets(client, organisation, org_admin, staff):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse(
-            "accounts:two-step-reset", kwargs={"slug": organisation.slug, "pk": membership.pk}
-        )
+        reverse("accounts:two-step-reset", kwargs={"slug": organisation.slug, "pk": membership.pk})
     )
 
     assert response.status_code == 302
