@@ -12,6 +12,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thegither.accounts.models import Area, Invitation, Membership, Organisation, ResetCode, User
+from thegither.accounts.permissions import can_reset_two_step
+from thegither.accounts.services import two_step_reset
 
 
 class PersonCreationForm(AdminUserCreationForm):
@@ -53,6 +55,7 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     ]
     inlines = [MembershipInline]
+    actions = ["reset_two_step"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("About them"), {"fields": ["display_name", "age_band", "email"]}),
@@ -79,6 +82,20 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    @admin.action(description=_("Reset two-step log-in (they lost their phone)"))
+    def reset_two_step(self, request, queryset):
+        done = 0
+        for person in queryset:
+            if can_reset_two_step(request.user, person) and two_step_reset(
+                person=person, by=request.user
+            ):
+                done += 1
+        self.message_user(
+            request,
+            _("Two-step log-in reset for %(count)d people. They've been logged out everywhere.")
+            % {"count": done},
+        )
 
     @admin.display(boolean=True, description=_("needs a grown-up's yes"))
     def needs_grown_up(self, obj):

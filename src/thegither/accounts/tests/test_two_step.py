@@ -688,3 +688,17 @@ def test_staff_cannot_press_reset(client, organisation, staff):
 
     assert response.status_code == 403
     assert two_step_is_on(other)
+
+
+def test_the_admin_sites_reset_action_calls_the_service(client, superuser, org_admin):
+    set_up(org_admin)
+    TOTPDevice.objects.filter(user=superuser).delete()
+    client.force_login(superuser)
+
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_step", "_selected_action": [org_admin.pk]},
+    )
+
+    assert not two_step_is_on(org_admin)
+    assert AuditEvent.objects.filter(action="two_step.reset", actor=superuser).exists()
