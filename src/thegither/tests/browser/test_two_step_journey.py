@@ -41,7 +41,7 @@ def log_in(page, follow, username: str):
 
 
 def log_out(page, follow):
-    follow(lambda: page.get_by_role("button", name="Log out").click())
+    follow(lambda: page.get_by_role("button", name="Log out", exact=True).click())
 
 
 def test_youth_worker_sets_up_two_step_then_logs_in_with_a_code_and_a_recovery_code(
@@ -85,13 +85,42 @@ def test_youth_worker_sets_up_two_step_then_logs_in_with_a_code_and_a_recovery_c
     expect(page.get_by_role("status")).to_contain_text("You have 9 left")
 
 
-def test_a_wrong_code_says_so_and_does_not_log_in(demo, visit, follow):
-    page = visit("/accounts/login/")
-    log_in(page, follow, "sam.worker")
+def set_up_two_step(page, visit, follow) -> str:
     visit("/accounts/two-step/set-up/")
     typed_key = page.locator("#two-step-key").inner_text()
     page.get_by_label("Code from your app").fill(app_code(typed_key))
     follow(lambda: page.get_by_role("button", name="Turn on two-step log-in").click())
+    return typed_key
+
+
+def test_youth_worker_makes_new_recovery_codes_then_turns_two_step_off(demo, visit, follow):
+    page = visit("/accounts/login/")
+    log_in(page, follow, "sam.worker")
+    typed_key = set_up_two_step(page, visit, follow)
+
+    visit("/accounts/two-step/")
+    follow(lambda: page.get_by_role("link", name="Make new recovery codes").click())
+    page.get_by_label("Code from your app").fill(app_code(typed_key, steps_ahead=1))
+    follow(lambda: page.get_by_role("button", name="Make new codes").click())
+    expect(page.get_by_text("Your old recovery codes have stopped working")).to_be_visible()
+    new_code = page.locator("#recovery-codes li").first.inner_text()
+
+    visit("/accounts/two-step/")
+    follow(lambda: page.get_by_role("link", name="Turn off two-step log-in").click())
+    page.get_by_label("Code from your app").fill(new_code)
+    follow(lambda: page.get_by_role("button", name="Turn it off").click())
+
+    expect(page.get_by_role("status")).to_contain_text("Two-step log-in is off.")
+    log_out(page, follow)
+    visit("/accounts/login/")
+    log_in(page, follow, "sam.worker")
+    expect(page.get_by_text("Logged in as Sam")).to_be_visible()
+
+
+def test_a_wrong_code_says_so_and_does_not_log_in(demo, visit, follow):
+    page = visit("/accounts/login/")
+    log_in(page, follow, "sam.worker")
+    set_up_two_step(page, visit, follow)
     log_out(page, follow)
 
     visit("/accounts/login/")
@@ -145,6 +174,9 @@ def test_a_notice_before_the_idle_log_out_lets_you_stay_logged_in(
     log_in(page, follow, "jay")
 
     notice = page.get_by_role("dialog", name="Are you still there?")
+    # Hidden until it's needed, and it doesn't take the focus from the page.
+    expect(notice).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "BODY"
     expect(notice).to_be_visible(timeout=15_000)
     expect(notice.get_by_role("button", name="Stay logged in")).to_be_focused()
     watcher.check()
