@@ -202,3 +202,28 @@ class OrganisationTwoStepForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose yes or no.")},
     )
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New email address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Leave it empty to remove your email address. Then you'll need a code from "
+            "your youth worker if you forget your password."
+        ),
+        error_messages={
+            "invalid": _("Write the email address like name@example.org."),
+            "max_length": _("That email address is too long."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        help_text=_("To show it's you."),
+        error_messages={"required": _("Type your password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -51,6 +51,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/theme.css", organisation.theme_css, name="theme-css"),
     # Your account, sessions and two-step log-in.
     path("account/", account.account, name="account"),
+    path("account/email/", account.email, name="email-change"),
     path("account/log-out-everywhere/", account.log_out_everywhere, name="log-out-everywhere"),
     path("session/", account.session, name="session"),
     path("login/code/", two_step.login_code, name="login-code"),

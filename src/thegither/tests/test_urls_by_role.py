@@ -155,6 +155,7 @@ EXPECTED: dict[str, Entry] = {
     "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
     # ---- twostep branch: your account, sessions, two-step log-in ----
     "accounts:account": Entry(LOGGED_IN_200),
+    "accounts:email-change": Entry(LOGGED_IN_200),
     "accounts:log-out-everywhere": Entry((302, 302, 302, 302, 302, 302, 302), method="post"),
     "accounts:session": Entry(EVERYONE_200),
     # Nobody is half-way through logging in, so everyone is sent on.

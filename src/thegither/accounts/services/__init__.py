@@ -7,6 +7,7 @@ Each module holds one concern; this package exports them all, so callers write
 """
 
 from thegither.accounts.services.codes import CODE_ALPHABET, CODE_LENGTH, code_make, code_normalise
+from thegither.accounts.services.email import email_change, email_changed_email_send
 from thegither.accounts.services.invitations import (
     INVITATION_LIFETIME,
     invitation_accept,
@@ -48,6 +49,8 @@ __all__ = [
     "RESET_CODE_LIFETIME",
     "code_make",
     "code_normalise",
+    "email_change",
+    "email_changed_email_send",
     "guardian_authorisation_record",
     "invitation_accept",
     "invitation_create",

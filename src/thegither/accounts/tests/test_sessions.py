@@ -1,4 +1,4 @@
-"""Sessions: idle time-out, log out everywhere, the account page, password-changed emails."""
+"""Sessions and your account: idle time-out, log out everywhere, emails about changes."""
 
 import time
 
@@ -9,9 +9,15 @@ from django.test import Client
 from django.urls import reverse
 
 from thegither.accounts import pending
-from thegither.accounts.services import password_set, reset_code_issue, sessions_end_everywhere
+from thegither.accounts.services import (
+    email_change,
+    password_set,
+    reset_code_issue,
+    sessions_end_everywhere,
+)
 from thegither.accounts.tests import factories
 from thegither.core.models import AuditEvent
+from thegither.core.refusals import Refusal, Refused
 
 NEW_PASSWORD = "a-brand-new-long-password-9"
 
@@ -262,3 +268,92 @@ def test_a_code_from_a_youth_worker_sends_the_email_too(
         )
 
     assert [email.to for email in mailoutbox] == [["kim@example.org"]]
+
+
+# ---------- changing your email address ----------
+
+
+def test_changing_your_email_tells_the_old_address_after_commit(
+    emailed, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_change(user=emailed, email="Ali.New@Example.org", password=factories.PASSWORD)
+
+    emailed.refresh_from_db()
+    assert emailed.email == "Ali.New@example.org"
+    assert [email.to for email in mailoutbox] == [["ali@example.org"]]
+    body = mailoutbox[0].body
+    assert "http" not in body
+    assert "Ali.New" not in body
+    event = AuditEvent.objects.get(action="email.changed")
+    assert event.details == {"had_email": True, "has_email": True}
+    assert "example.org" not in str(event.details)
+
+
+def test_adding_a_first_email_sends_nothing(
+    panel_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_change(user=panel_member, email="jo@example.org", password=factories.PASSWORD)
+    assert mailoutbox == []
+    panel_member.refresh_from_db()
+    assert panel_member.email == "jo@example.org"
+
+
+def test_removing_your_email_tells_the_old_address(
+    emailed, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_change(user=emailed, email="", password=factories.PASSWORD)
+    emailed.refresh_from_db()
+    assert emailed.email == ""
+    assert [email.to for email in mailoutbox] == [["ali@example.org"]]
+
+
+def test_the_same_email_again_changes_nothing(emailed, mailoutbox):
+    email_change(user=emailed, email="ALI@example.org", password=factories.PASSWORD)
+    assert not AuditEvent.objects.filter(action="email.changed").exists()
+
+
+def test_changing_your_email_needs_your_password(emailed):
+    with pytest.raises(Refused) as refused:
+        email_change(user=emailed, email="x@example.org", password="wrong")
+    assert refused.value.kind == Refusal.MISMATCH
+    emailed.refresh_from_db()
+    assert emailed.email == "ali@example.org"
+
+
+@pytest.mark.parametrize(
+    ("email", "kind"),
+    [("not-an-email", Refusal.INVALID), ("a" * 250 + "@example.org", Refusal.TOO_LONG)],
+)
+def test_a_broken_email_is_refused(emailed, email, kind):
+    with pytest.raises(Refused) as refused:
+        email_change(user=emailed, email=email, password=factories.PASSWORD)
+    assert refused.value.kind == kind
+
+
+def test_an_email_someone_else_uses_is_refused(emailed, organisation):
+    factories.member_make(organisation, "staff", email="taken@example.org")
+    with pytest.raises(Refused) as refused:
+        email_change(user=emailed, email="TAKEN@example.org", password=factories.PASSWORD)
+    assert refused.value.kind == Refusal.TAKEN
+
+
+def test_the_email_page_saves_and_keeps_what_was_typed_after_an_error(emailed):
+    client = logged_in_client(emailed)
+    url = reverse("accounts:email-change")
+
+    wrong = client.post(url, {"email": "new@example.org", "password": "wrong"})
+    assert wrong.status_code == 200
+    assert 'value="new@example.org"' in wrong.text
+    assert "That isn&#x27;t your password" in wrong.text
+
+    right = client.post(url, {"email": "new@example.org", "password": factories.PASSWORD})
+    assert right.url == reverse("accounts:account")
+    emailed.refresh_from_db()
+    assert emailed.email == "new@example.org"
+
+
+def test_the_email_page_needs_a_log_in(client):
+    assert client.get(reverse("accounts:email-change")).url.startswith(reverse("accounts:login"))

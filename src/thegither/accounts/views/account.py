@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from thegither.accounts import pending
+from thegither.accounts.forms import EmailChangeForm
 from thegither.accounts.permissions import can_set_up_two_step
 from thegither.accounts.selectors import two_step_is_on, two_step_required_for
-from thegither.accounts.services import sessions_end_everywhere
+from thegither.accounts.services import email_change, sessions_end_everywhere
 
 
 @login_required
@@ -67,3 +69,22 @@ def session(request):
         return HttpResponse(status=204)
     next_url = pending.safe_next(request, request.POST.get("next"))
     return redirect(next_url or "accounts:dashboard")
+
+
+@login_required
+def email(request):
+    """Change or remove the person's own email address."""
+    form = EmailChangeForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            email_change(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved your email address."))
+            return redirect("accounts:account")
+    return render(request, "accounts/email_change.html", {"form": form})

@@ -111,6 +111,11 @@ def test_youth_worker_makes_new_recovery_codes_then_turns_two_step_off(demo, vis
     follow(lambda: page.get_by_role("button", name="Turn it off").click())
 
     expect(page.get_by_role("status")).to_contain_text("Two-step log-in is off.")
+    follow(lambda: page.get_by_role("link", name="Change your email address").click())
+    page.get_by_label("New email address (optional)").fill("sam.new@example.org")
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    follow(lambda: page.get_by_role("button", name="Save").click())
+    expect(page.get_by_role("status")).to_contain_text("Saved your email address.")
     log_out(page, follow)
     visit("/accounts/login/")
     log_in(page, follow, "sam.worker")
