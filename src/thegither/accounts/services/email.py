@@ -55,7 +55,9 @@ def email_change(*, user: User, email: str, password: str) -> User:
         details={"had_email": bool(old), "has_email": bool(email)},
     )
     if old:
-        transaction.on_commit(partial(email_changed_email_send, user_id=user.pk, old_email=old))
+        transaction.on_commit(
+            partial(email_changed_email_send, user_id=user.pk, old_email=old), robust=True
+        )
     return user
 
 

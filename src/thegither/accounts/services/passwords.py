@@ -47,7 +47,8 @@ def password_set(*, user: User, password: str, how: str) -> User:
     user.save(update_fields=["password"])
     audit_record(action=PASSWORD_ACTIONS[how], actor=user, target=user)
     if user.email:
-        transaction.on_commit(partial(password_changed_email_send, user_id=user.pk))
+        # robust: a mail server that is down must not turn a saved password into an error page.
+        transaction.on_commit(partial(password_changed_email_send, user_id=user.pk), robust=True)
     return user
 
 

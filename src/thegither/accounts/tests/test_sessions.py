@@ -357,3 +357,17 @@ def test_the_email_page_saves_and_keeps_what_was_typed_after_an_error(emailed):
 
 def test_the_email_page_needs_a_log_in(client):
     assert client.get(reverse("accounts:email-change")).url.startswith(reverse("accounts:login"))
+
+
+def test_a_mail_server_that_is_down_does_not_undo_or_break_a_password_change(
+    emailed, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("thegither.accounts.services.passwords.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        password_set(user=emailed, password=NEW_PASSWORD, how="change")
+
+    emailed.refresh_from_db()
+    assert emailed.check_password(NEW_PASSWORD)
