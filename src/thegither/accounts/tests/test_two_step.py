@@ -22,6 +22,7 @@ from thegither.accounts.selectors import (
 )
 from thegither.accounts.services import (
     RECOVERY_CODE_COUNT,
+    invitation_create,
     organisation_two_step_require,
     two_step_key_for_typing,
     two_step_key_make,
@@ -702,3 +703,29 @@ def test_the_admin_sites_reset_action_calls_the_service(client, superuser, org_a
 
     assert not two_step_is_on(org_admin)
     assert AuditEvent.objects.filter(action="two_step.reset", actor=superuser).exists()
+
+
+def test_new_staff_joining_an_organisation_that_requires_it_set_it_up_first(
+    client, organisation, org_admin
+):
+    organisation.two_step_required = True
+    organisation.save()
+    _invitation, token, code = invitation_create(
+        organisation=organisation, role=Role.STAFF, by=org_admin
+    )
+
+    client.post(
+        reverse("accounts:join", kwargs={"token": token}),
+        {
+            "code": code,
+            "username": "new.worker",
+            "display_name": "New worker",
+            "age_band": AgeBand.OVER_25,
+            "password": "river-otters-swim-2026",
+            "password_again": "river-otters-swim-2026",
+        },
+    )
+
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="new.worker").pk)
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.url == reverse("accounts:two-step-set-up")
