@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "thegither.core",
     "thegither.accounts",
     "thegither.demo",
@@ -72,6 +75,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "thegither.core.middleware.NoStoreForPeopleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: log out idle sessions, then send staff who must set up
+    # two-step log-in to do that before anything else.
+    "thegither.accounts.middleware.IdleTimeoutMiddleware",
+    "thegither.accounts.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -166,6 +173,16 @@ AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Log out after this many seconds without a request (0: never). A notice warns
+# SESSION_IDLE_WARNING seconds before, with a button to stay logged in (WCAG 2.2.1).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("THEGITHER_IDLE_TIMEOUT_MINUTES", "30")) * 60
+SESSION_IDLE_WARNING = 120
+
+# Two-step log-in (django-otp): the name the authenticator app shows for the account.
+OTP_TOTP_ISSUER = os.environ.get("THEGITHER_TWO_STEP_ISSUER", "Thegither")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Minutes a person has to type their code after a correct password.
+TWO_STEP_PENDING_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -11,8 +11,12 @@ hash is shown.
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thegither.accounts.models import Area, Invitation, Membership, Organisation, ResetCode, User
+from thegither.accounts.permissions import can_reset_two_step
+from thegither.accounts.services import two_step_reset
 from thegither.core.admin import ReadOnlyAdmin
 
 # Groups and model permissions are not used: only site administrators use the admin.
@@ -40,6 +44,7 @@ class UserAdmin(ReadOnlyAdmin):
     search_fields = ["username", "display_name", "email"]
     ordering = ["username"]
     inlines = [MembershipInline]
+    actions = ["reset_two_step"]
     fieldsets = [
         (None, {"fields": ["username"]}),
         (_("About them"), {"fields": ["display_name", "age_band", "email"]}),
@@ -47,6 +52,20 @@ class UserAdmin(ReadOnlyAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    @admin.action(description=_("Reset two-step log-in (they lost their phone)"))
+    def reset_two_step(self, request, queryset):
+        done = 0
+        for person in queryset:
+            if can_reset_two_step(request.user, person) and two_step_reset(
+                person=person, by=request.user
+            ):
+                done += 1
+        self.message_user(
+            request,
+            _("Two-step log-in reset for %(count)d people. They've been logged out everywhere.")
+            % {"count": done},
+        )
 
     @admin.display(boolean=True, description=_("needs a grown-up's yes"))
     def needs_grown_up(self, obj):
@@ -69,7 +88,7 @@ class AreaInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyAdmin):
-    list_display = ["name", "slug", "kind"]
+    list_display = ["name", "slug", "kind", "two_step_required"]
     inlines = [AreaInline]
 
 
@@ -94,3 +113,11 @@ class ResetCodeAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_by", "created_at", "expires_at", "used_at"]
     list_select_related = ["user", "created_by"]
     exclude = ["code_hash"]
+
+
+# Two-step devices hold secrets and recovery-code digests, and turning someone's
+# two-step log-in off must be checked and audited (accounts.services.two_step_reset),
+# so django-otp's own admin pages are not offered.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -170,3 +170,76 @@ class ResetCodeForm(forms.Form):
         cleaned = super().clean()
         check_passwords_match(self, "new_password1", "new_password2")
         return cleaned
+
+
+class TwoStepCodeForm(forms.Form):
+    """Type a code from an authenticator app (or, where allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=24,
+        help_text=_("6 numbers. Lost your phone? Type one of your recovery codes instead."),
+        error_messages={"required": _("Type the code from your app.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "input input--short",
+            }
+        ),
+    )
+
+
+class TwoStepSetUpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=12,
+        help_text=_("6 numbers. The app makes a new one every 30 seconds."),
+        error_messages={"required": _("Type the 6 numbers the app shows.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "input input--short",
+            }
+        ),
+    )
+
+
+class OrganisationTwoStepForm(forms.Form):
+    required = forms.TypedChoiceField(
+        label=_("Must staff and admins use two-step log-in?"),
+        choices=[
+            ("yes", _("Yes: everyone must set it up the next time they log in")),
+            ("no", _("No: staff choose for themselves")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
+    )
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New email address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Leave it empty to remove your email address. Then you'll need a code from "
+            "your youth worker if you forget your password."
+        ),
+        error_messages={
+            "invalid": _("Write the email address like name@example.org."),
+            "max_length": _("That email address is too long."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        help_text=_("To show it's you."),
+        error_messages={"required": _("Type your password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from thegither.core.colours import validate_accent_colour
@@ -68,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Bumped by "Log out everywhere": it is part of the session hash, so every
+    # session made before the bump stops working on its next request.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -99,6 +103,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def _get_session_auth_hash(self, secret=None):
+        # Django's session hash is an HMAC of the password hash; ours also mixes in
+        # the session generation. Generation 0 gives Django's own hash, so sessions
+        # made before this field existed keep working.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password
+        if self.session_generation:
+            value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    @property
+    def is_child(self) -> bool:
+        """Return True for anyone under 18 (never asked to use two-step log-in)."""
+        return self.age_band in UNDER_18_BANDS
+
     @property
     def needs_guardian_authorisation(self) -> bool:
         """Return True for an under-13 whose parent or carer has not said yes yet."""
@@ -123,6 +142,11 @@ class Organisation(models.Model):
         default="#1d5c63",
         validators=[validate_accent_colour],
         help_text=_("A colour like #1d5c63. It must be dark enough to read white text on."),
+    )
+    two_step_required = models.BooleanField(
+        _("staff must use two-step log-in"),
+        default=False,
+        help_text=_("Staff and admins must type a code from an app on their phone to log in."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

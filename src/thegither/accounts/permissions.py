@@ -162,3 +162,53 @@ def can_take_part(user: User) -> Decision:
             )
         )
     return allow()
+
+
+def _holds_staff_role(user: User) -> bool:
+    return Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+
+
+def can_set_up_two_step(user: User) -> Decision:
+    """Decide whether the person may turn on two-step log-in for their own account.
+
+    It is for adults who can see young people's records: staff, organisation admins
+    and site administrators. Young people are never asked to use it.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_child:
+        return deny(_("Two-step log-in is for staff and youth workers."))
+    if user.is_superuser or _holds_staff_role(user):
+        return allow()
+    return deny(_("Two-step log-in is for staff and youth workers."))
+
+
+def can_require_two_step(user: User, organisation: Organisation) -> Decision:
+    """Decide whether the person may say all staff of the organisation must use two-step log-in."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser or role_in(user, organisation) == Role.ORGANISATION_ADMIN:
+        return allow()
+    return deny(_("Only an organisation admin can change this."))
+
+
+def can_reset_two_step(user: User, person: User) -> Decision:
+    """Decide whether the person may turn off someone's two-step log-in (a lost phone).
+
+    Only a site administrator, or an organisation admin who looks after the person
+    everywhere they take part (`can_manage_account`), may do it.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.pk == person.pk:
+        return deny(_("To turn off your own two-step log-in, use 'Your account'."))
+    if (
+        not user.is_superuser
+        and not Membership.objects.filter(
+            user=user,
+            role=Role.ORGANISATION_ADMIN,
+            organisation__memberships__user=person,
+        ).exists()
+    ):
+        return deny(_("Only an organisation admin or a site administrator can do this."))
+    return can_manage_account(user, person)

@@ -3,11 +3,13 @@
 import hashlib
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from thegither.accounts.models import Invitation, Membership, Organisation, Role, User
+from thegither.accounts.models import STAFF_ROLES, Invitation, Membership, Organisation, Role, User
 
 # Wrong codes allowed before an invitation or a new-password code stops working.
 MAX_WRONG_CODES = 5
@@ -77,3 +79,40 @@ def user_for_login_name(login: str) -> User | None:
     if found is None and "@" in login:
         found = User.objects.filter(email__iexact=login).first()
     return found
+
+
+def two_step_is_on(user: User) -> bool:
+    """Return True when the person has a confirmed authenticator app."""
+    if not user.is_authenticated:
+        return False
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_step_required_for(user: User) -> bool:
+    """Return True when one of the person's organisations needs them to use two-step log-in.
+
+    Only staff and admins are ever required; young people never are, whatever
+    their role says.
+    """
+    if not user.is_authenticated or user.is_child:
+        return False
+    return Membership.objects.filter(
+        user=user, role__in=STAFF_ROLES, organisation__two_step_required=True
+    ).exists()
+
+
+def recovery_codes_left(user: User) -> int:
+    """Return how many unused recovery codes the person has."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def staff_with_two_step(organisation: Organisation) -> QuerySet[Membership]:
+    """Return the organisation's staff and admins, each with `has_two_step`, by name."""
+    return (
+        Membership.objects.filter(organisation=organisation, role__in=STAFF_ROLES)
+        .select_related("user")
+        .annotate(
+            has_two_step=Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True))
+        )
+        .order_by("user__display_name", "user__username")
+    )

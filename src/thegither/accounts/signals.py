@@ -5,10 +5,13 @@ the typed name belongs to one, so a password typed into the username box by
 mistake is never stored.
 """
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from thegither.accounts import pending
 from thegither.accounts.selectors import user_for_login_name
 from thegither.core.services import audit_record
 
@@ -36,3 +39,17 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
     audit_record(
         action="login.locked_out", target=user, details={"known_account": user is not None}
     )
+
+
+@receiver(user_logged_in, dispatch_uid="thegither-two-step-state")
+def two_step_state_at_login(sender, request, user, **kwargs):
+    """Note in the session what two-step log-in asks of this log-in (read by the middleware).
+
+    The code step sets `user.otp_device` before logging in, as django-otp does;
+    any other log-in without it is sent to type the code.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    verified = getattr(user, "otp_device", None) is not None
+    request.session[pending.STATE_KEY] = pending.login_state(user, verified=verified)
+    request.session[pending.LAST_SEEN_KEY] = int(time.time())

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from thegither.accounts.views import joining, log_in, organisation, passwords, people
+from thegither.accounts.views import (
+    account,
+    joining,
+    log_in,
+    organisation,
+    passwords,
+    people,
+    two_step,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -41,4 +49,28 @@ urlpatterns = [
         name="reset-code-create",
     ),
     path("organisations/<slug:slug>/theme.css", organisation.theme_css, name="theme-css"),
+    # Your account, sessions and two-step log-in.
+    path("account/", account.account, name="account"),
+    path("account/email/", account.email, name="email-change"),
+    path("account/log-out-everywhere/", account.log_out_everywhere, name="log-out-everywhere"),
+    path("session/", account.session, name="session"),
+    path("login/code/", two_step.login_code, name="login-code"),
+    path("two-step/", two_step.two_step, name="two-step"),
+    path("two-step/set-up/", two_step.two_step_set_up, name="two-step-set-up"),
+    path("two-step/turn-off/", two_step.two_step_turn_off, name="two-step-turn-off"),
+    path(
+        "two-step/recovery-codes/",
+        two_step.two_step_recovery_codes,
+        name="two-step-recovery-codes",
+    ),
+    path(
+        "organisations/<slug:slug>/two-step/",
+        two_step.organisation_two_step,
+        name="organisation-two-step",
+    ),
+    path(
+        "organisations/<slug:slug>/two-step/<int:pk>/reset/",
+        two_step.two_step_reset_view,
+        name="two-step-reset",
+    ),
 ]

@@ -194,6 +194,25 @@ EXPECTED: dict[str, Entry] = {
     ),
     "accounts:reset-code-create": Entry(STAFF_ONLY, kwargs=org_target, method="post"),
     "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
+    # ---- twostep branch: your account, sessions, two-step log-in ----
+    "accounts:account": Entry(LOGGED_IN_200),
+    "accounts:email-change": Entry(LOGGED_IN_200),
+    "accounts:log-out-everywhere": Entry((302,) * len(ROLES), method="post"),
+    "accounts:session": Entry(EVERYONE_200),
+    # Nobody is half-way through logging in, so everyone is sent on.
+    "accounts:login-code": Entry((302,) * len(ROLES)),
+    "accounts:two-step": Entry((302, 403, 403, 403, 200, 200, 200, 200, 403, 200)),
+    "accounts:two-step-set-up": Entry((302, 403, 403, 403, 200, 200, 200, 200, 403, 200)),
+    # Nobody here has two-step log-in on, so those who may use it are sent to set it up.
+    "accounts:two-step-turn-off": Entry((302, 403, 403, 403, 302, 302, 302, 302, 403, 302)),
+    "accounts:two-step-recovery-codes": Entry((302, 403, 403, 403, 302, 302, 302, 302, 403, 302)),
+    "accounts:organisation-two-step": Entry(
+        (302, 403, 403, 403, 403, 200, 200, 403, 403, 403), kwargs=org
+    ),
+    "accounts:two-step-reset": Entry(
+        (302, 403, 403, 403, 403, 302, 302, 403, 403, 403), kwargs=org_target, method="post"
+    ),
+    # ---- end of twostep branch ----
 }
 
 # More cases for URLs that act on one person or organisation: the other

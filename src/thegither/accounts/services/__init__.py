@@ -1,4 +1,4 @@
-"""Writes for accounts: invitations, roles, guardian authorisation, passwords.
+"""Writes for accounts: invitations, roles, guardian authorisation, passwords, log-in.
 
 Every change to people, roles and passwords goes through these functions and is
 written to the audit log, so the admin, pages and scripts all behave the same.
@@ -7,6 +7,7 @@ Each module holds one concern; this package exports them all, so callers write
 """
 
 from thegither.accounts.services.codes import CODE_ALPHABET, CODE_LENGTH, code_make, code_normalise
+from thegither.accounts.services.email import email_change, email_changed_email_send
 from thegither.accounts.services.invitations import (
     INVITATION_LIFETIME,
     invitation_accept,
@@ -15,6 +16,7 @@ from thegither.accounts.services.invitations import (
 from thegither.accounts.services.passwords import (
     PASSWORD_ACTIONS,
     RESET_CODE_LIFETIME,
+    password_changed_email_send,
     password_set,
     reset_code_issue,
     reset_code_use,
@@ -23,22 +25,51 @@ from thegither.accounts.services.people import (
     guardian_authorisation_record,
     membership_role_change,
 )
+from thegither.accounts.services.sessions import sessions_end_everywhere
 from thegither.accounts.services.setup import organisation_set_up
+from thegither.accounts.services.two_step import (
+    RECOVERY_CODE_COUNT,
+    organisation_two_step_require,
+    recovery_code_display,
+    two_step_app_link,
+    two_step_key_for_typing,
+    two_step_key_make,
+    two_step_recovery_codes_renew,
+    two_step_reset,
+    two_step_set_up,
+    two_step_turn_off,
+    two_step_verify,
+)
 
 __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "INVITATION_LIFETIME",
     "PASSWORD_ACTIONS",
+    "RECOVERY_CODE_COUNT",
     "RESET_CODE_LIFETIME",
     "code_make",
     "code_normalise",
+    "email_change",
+    "email_changed_email_send",
     "guardian_authorisation_record",
     "invitation_accept",
     "invitation_create",
     "membership_role_change",
     "organisation_set_up",
+    "organisation_two_step_require",
+    "password_changed_email_send",
     "password_set",
+    "recovery_code_display",
     "reset_code_issue",
     "reset_code_use",
+    "sessions_end_everywhere",
+    "two_step_app_link",
+    "two_step_key_for_typing",
+    "two_step_key_make",
+    "two_step_recovery_codes_renew",
+    "two_step_reset",
+    "two_step_set_up",
+    "two_step_turn_off",
+    "two_step_verify",
 ]

@@ -1,11 +1,14 @@
 """Passwords: change, emailed reset, and codes from a youth worker."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +46,28 @@ def password_set(*, user: User, password: str, how: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(action=PASSWORD_ACTIONS[how], actor=user, target=user)
+    if user.email:
+        # robust: a mail server that is down must not turn a saved password into an error page.
+        transaction.on_commit(partial(password_changed_email_send, user_id=user.pk), robust=True)
     return user
+
+
+def password_changed_email_send(*, user_id: int) -> None:
+    """Tell someone by email that their password changed, so they notice if it wasn't them.
+
+    It holds no link: a link in an email like this is what a trick email would send.
+    """
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    context = {"user": user}
+    subject = render_to_string("accounts/email/password_changed_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string("accounts/email/password_changed.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 @transaction.atomic

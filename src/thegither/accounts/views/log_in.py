@@ -11,10 +11,19 @@ from thegither.accounts.models import STAFF_ROLES
 from thegither.accounts.selectors import (
     memberships_for_user,
 )
+from thegither.accounts.views.two_step import two_step_divert
 
 LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
 
-login_view = auth_views.LoginView.as_view(
+
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        # Someone with two-step log-in types their code before they are logged in.
+        diverted = two_step_divert(self.request, form.get_user(), self.get_success_url())
+        return diverted or super().form_valid(form)
+
+
+login_view = LoginView.as_view(
     form_class=LoginForm,
     template_name="accounts/login.html",
     redirect_authenticated_user=True,
