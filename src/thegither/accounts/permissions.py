@@ -162,3 +162,11 @@ def can_take_part(user: User) -> Decision:
             )
         )
     return allow()
+
+
+def can_unlock(user: User, person: User) -> Decision:
+    """Decide whether the person may let someone log in again after too many wrong passwords.
+
+    Unlocking acts on a whole account, so it follows `can_manage_account`.
+    """
+    return can_manage_account(user, person)

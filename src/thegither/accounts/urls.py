@@ -40,5 +40,10 @@ urlpatterns = [
         people.reset_code_new,
         name="reset-code-create",
     ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/unlock/",
+        people.person_unlock,
+        name="person-unlock",
+    ),
     path("organisations/<slug:slug>/theme.css", organisation.theme_css, name="theme-css"),
 ]

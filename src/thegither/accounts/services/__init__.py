@@ -12,6 +12,13 @@ from thegither.accounts.services.invitations import (
     invitation_accept,
     invitation_create,
 )
+from thegither.accounts.services.lockout import (
+    login_failure_record,
+    login_locks_forget_stale,
+    login_success_record,
+    login_unlock,
+    login_unlock_with_new_password,
+)
 from thegither.accounts.services.passwords import (
     PASSWORD_ACTIONS,
     RESET_CODE_LIFETIME,
@@ -35,6 +42,11 @@ __all__ = [
     "guardian_authorisation_record",
     "invitation_accept",
     "invitation_create",
+    "login_failure_record",
+    "login_locks_forget_stale",
+    "login_success_record",
+    "login_unlock",
+    "login_unlock_with_new_password",
     "membership_role_change",
     "password_set",
     "reset_code_issue",

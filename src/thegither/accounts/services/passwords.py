@@ -20,6 +20,7 @@ from thegither.accounts.selectors import (
     MAX_WRONG_CODES,
 )
 from thegither.accounts.services.codes import code_make, code_normalise
+from thegither.accounts.services.lockout import login_unlock_with_new_password
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
@@ -43,6 +44,9 @@ def password_set(*, user: User, password: str, how: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(action=PASSWORD_ACTIONS[how], actor=user, target=user)
+    if how in {"reset", "code"}:
+        # A code from a youth worker, or a link sent to their email, proves it is them.
+        login_unlock_with_new_password(person=user, how=how)
     return user
 
 
