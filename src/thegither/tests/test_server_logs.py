@@ -166,3 +166,10 @@ def test_thegither_up_logs_requests_without_addresses_or_secrets(tmp_path):
     assert requests
     for line in requests:
         assert "127.0.0.1" not in line
+
+
+@pytest.mark.django_db
+def test_privacy_notice_says_server_logs_keep_no_addresses_or_secret_links(client):
+    html = client.get("/privacy/").content.decode()
+    assert "That list has no internet addresses" in html
+    assert "never the secret part of a link" in html

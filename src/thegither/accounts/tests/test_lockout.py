@@ -474,3 +474,10 @@ def test_unlock_page_needs_post(client, staff, panel_member):
     client.force_login(staff)
     url = reverse("accounts:person-unlock", args=[membership.organisation.slug, membership.pk])
     assert client.get(url).status_code == 405
+
+
+def test_privacy_notice_says_what_the_lock_out_keeps_and_for_how_long(client, db):
+    html = client.get(reverse("core:privacy")).content.decode()
+    assert "a count of wrong tries" in html
+    assert "never the address itself, and never what was typed" in html
+    assert "After a day with no wrong tries, the count is deleted." in html
