@@ -158,7 +158,8 @@ LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("THEGITHER_LOGIN_CLIENT_FAILURE_
 TRUSTED_PROXIES = env_list("THEGITHER_TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:
     try:
-        ipaddress.ip_network(_proxy, strict=False)
+        # Strict, as uvicorn is: "10.0.0.1/8" would mean different things to each.
+        ipaddress.ip_network(_proxy)
     except ValueError as _error:
         raise ImproperlyConfigured(
             f"THEGITHER_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."

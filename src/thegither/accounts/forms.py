@@ -128,6 +128,7 @@ class JoinForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
         error_messages={"required": _("Choose a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -135,6 +136,7 @@ class JoinForm(forms.Form):
     password_again = forms.CharField(
         label=_("Password again"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         error_messages={"required": _("Type your password again, so we know it's right.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -176,12 +178,14 @@ class ResetCodeForm(forms.Form):
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
         label=_("New password again"),
         strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

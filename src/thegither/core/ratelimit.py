@@ -72,8 +72,12 @@ class RateLimit:
 
 
 def hit_each(*pairs: tuple[RateLimit, str]) -> Verdict:
-    """Count a try against each (limit, key) pair; refuse if any is over, with the longest wait."""
-    verdicts = [limit.hit(key) for limit, key in pairs]
+    """Count a try against each (limit, key) pair; refuse if any is over, with the longest wait.
+
+    An empty key is not counted: with no client address known, every client would
+    share one count and one person could stop everyone.
+    """
+    verdicts = [limit.hit(key) for limit, key in pairs if key]
     refused = [verdict for verdict in verdicts if not verdict.allowed]
     if not refused:
         return Verdict(allowed=True)

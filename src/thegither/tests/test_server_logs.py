@@ -71,6 +71,25 @@ def test_the_filter_rewrites_a_django_request_warning():
     assert record.getMessage() == "Not Found: /accounts/join/[hidden]/"
 
 
+def test_the_filter_hides_paths_in_tracebacks_too():
+    try:
+        raise ValueError(f"no invitation for /accounts/join/{TOKEN}/")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            (),
+            sys.exc_info(),
+        )
+    RedactFilter().filter(record)
+    line = logging.Formatter().format(record)
+    assert "/accounts/join/[hidden]/" in line
+    assert TOKEN not in line
+
+
 def test_access_lines_have_no_client_address():
     record = logging.LogRecord(
         "uvicorn.access",

@@ -1,6 +1,7 @@
 """The lock-out: counts per person or hashed name and per client, short pauses, unlocking."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -284,10 +286,14 @@ def test_uvicorn_is_told_the_same_proxies():
         assert options["forwarded_allow_ips"] == "10.0.0.0/8,192.0.2.1"
 
 
-def test_a_trusted_proxy_that_is_not_an_address_stops_thegither_starting(tmp_path):
+@pytest.mark.parametrize(
+    ("proxies", "bad"),
+    [("10.0.0.0/8,proxy.example.org", "proxy.example.org"), ("10.0.0.1/8", "10.0.0.1/8")],
+)
+def test_a_trusted_proxy_that_is_not_an_address_stops_thegither_starting(tmp_path, proxies, bad):
     env = {
         **os.environ,
-        "THEGITHER_TRUSTED_PROXIES": "10.0.0.0/8,proxy.example.org",
+        "THEGITHER_TRUSTED_PROXIES": proxies,
         "THEGITHER_DATA_DIR": str(tmp_path),
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
@@ -299,7 +305,7 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_thegither_starting(tmp_pat
         check=False,
     )
     assert result.returncode != 0
-    assert "'proxy.example.org' is not an IP address or network" in result.stderr
+    assert f"{bad!r} is not an IP address or network" in result.stderr
 
 
 # Bounded fields
@@ -392,6 +398,19 @@ def test_new_password_code_unlocks_the_account(staff, panel_member):
     event = AuditEvent.objects.get(action="login.unlocked")
     assert event.details == {"how": "code"}
     assert authenticate(None, username=panel_member.username, password="green-kites-fly-77")
+
+
+def test_an_emailed_reset_link_unlocks_the_account(client, organisation):
+    sam = factories.member_make(organisation, Role.STAFF, email="sam@example.org")
+    fail(sam, LIMIT)
+    client.post(reverse("accounts:password-reset"), {"email": "sam@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    response = client.get(link.group(1))
+    client.post(
+        response.url, {"new_password1": "green-kites-fly-77", "new_password2": "green-kites-fly-77"}
+    )
+    assert login_pause_for(user=sam, login="", client="") is None
+    assert AuditEvent.objects.get(action="login.unlocked").details == {"how": "reset"}
 
 
 def test_a_wrong_new_password_code_does_not_unlock(staff, panel_member):

@@ -66,6 +66,12 @@ def test_hit_each_counts_every_pair_and_gives_the_longest_wait():
     assert hit_each() == Verdict(allowed=True)
 
 
+def test_an_unknown_client_is_not_counted_so_nobody_stops_everyone():
+    limit = RateLimit("test-empty", limit=0, seconds=600)
+    assert hit_each((limit, ""))
+    assert not hit_each((limit, "198.51.100.1"))
+
+
 def test_wait_minutes_round_up_and_are_never_zero():
     assert Verdict(allowed=False, wait_seconds=1).wait_minutes == 1
     assert Verdict(allowed=False, wait_seconds=61).wait_minutes == 2
