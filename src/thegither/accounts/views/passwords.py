@@ -88,11 +88,12 @@ def reset_code(request):
     if request.method == "POST":
         verdict = hit_each((RESET_CODES_PER_CLIENT, client_address(request)))
         if verdict and form.is_valid():
-            username = form.cleaned_data["username"].strip().lower()
-            verdict = hit_each((RESET_CODES_PER_USERNAME, username))
+            verdict = hit_each(
+                (RESET_CODES_PER_USERNAME, form.cleaned_data["username"].strip().lower())
+            )
         if not verdict:
             return too_many_tries(request, verdict, back_url=request.path)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             reset_code_use(
                 username=form.cleaned_data["username"],
