@@ -60,7 +60,8 @@ class RedactFilter(logging.Filter):
 class AccessFormatter(logging.Formatter):
     """Format uvicorn's access records as "GET /path 200": no client address, path redacted.
 
-    uvicorn logs each request with args (client, method, path, http version, status).
+    uvicorn logs each request with args (client, method, path, http version, status);
+    every other access record (such as a WebSocket's) also starts with the client.
     """
 
     def formatMessage(self, record: logging.LogRecord) -> str:
@@ -68,6 +69,11 @@ class AccessFormatter(logging.Formatter):
         if isinstance(args, tuple) and len(args) == 5:
             _client, method, path, _version, status = args
             record.message = f"{method} {redact(str(path))} {status}"
+        elif isinstance(args, tuple) and args:
+            try:
+                record.message = redact(str(record.msg) % ("-", *args[1:]))
+            except (TypeError, ValueError):
+                record.message = redact(str(record.msg))
         else:
             record.message = redact(record.getMessage())
         return super().formatMessage(record)

@@ -104,6 +104,20 @@ def test_access_lines_have_no_client_address():
     assert line == "INFO: GET /accounts/join/[hidden]/?[hidden] 404"
 
 
+def test_websocket_access_lines_have_no_client_address_either():
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("203.0.113.7:5123", f"/live/{TOKEN}/"),
+        None,
+    )
+    line = AccessFormatter("%(message)s").format(record)
+    assert line == '- - "WebSocket /live/[hidden]/" [accepted]'
+
+
 def test_django_and_uvicorn_logs_pass_through_the_filter():
     assert settings.LOGGING["handlers"]["console"]["filters"] == ["redact"]
     assert settings.LOGGING["loggers"]["django"]["handlers"] == []
