@@ -500,3 +500,30 @@ def test_privacy_notice_says_what_the_lock_out_keeps_and_for_how_long(client, db
     assert "a count of wrong tries" in html
     assert "never the address itself, and never what was typed" in html
     assert "After a day with no wrong tries, the count is deleted." in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_tries_at_the_same_moment_are_all_counted(organisation):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The test database is in-memory SQLite, whose shared cache refuses a second writer
+        # outright; a real SQLite file serialises writers (IMMEDIATE). CI's PostgreSQL run
+        # is where requests really race.
+        pytest.skip("needs PostgreSQL: in-memory SQLite can't have two writers at once")
+    person = factories.member_make(organisation, Role.PANEL_MEMBER)
+
+    def one_wrong_try(_number):
+        try:
+            return services.login_failure_record(user=person, login=person.username, client="")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pauses = list(pool.map(one_wrong_try, range(LIMIT)))
+    assert sum(pause is not None for pause in pauses) == 1
+    lock = account_lock(person)
+    assert (lock.locks, lock.failures) == (1, 0)
+    assert AuditEvent.objects.filter(action="login.locked_out").count() == 1
