@@ -11,6 +11,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from thegither.accounts.models import Organisation
+from thegither.accounts.views.passwords import RESET_CODES_PER_CLIENT
 from thegither.demo.services import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,3 +64,20 @@ def test_locked_out_young_person_is_unlocked_by_their_youth_worker(demo, visit, 
     log_in(page, follow, "ruby", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/$"))
     expect(page.get_by_text("Logged in as Ruby")).to_be_visible()
+
+
+def test_too_many_new_password_codes_says_how_long_to_wait(demo, visit, follow):
+    # The live server shares this process's cache: use up this browser's tries.
+    for _ in range(RESET_CODES_PER_CLIENT.limit):
+        RESET_CODES_PER_CLIENT.hit("127.0.0.1")
+    page = visit("/accounts/password-reset/code/")
+    page.get_by_label("Username").fill("ruby")
+    page.get_by_label("Code from your youth worker").fill("AAA AAA")
+    page.get_by_label("New password", exact=True).fill("green-kites-fly-77")
+    page.get_by_label("New password again").fill("green-kites-fly-77")
+    follow(lambda: page.get_by_role("button", name="Save my new password").click())
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many tries")
+    expect(page.get_by_text("Try again in 15 minutes.")).to_be_visible()
+    follow(lambda: page.get_by_role("link", name="Go back").click())
+    expect(page.get_by_role("heading", level=1)).to_have_text("New password with a code")
