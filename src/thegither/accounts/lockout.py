@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from thegither.accounts.models import LoginLock, User
-from thegither.core.clients import keyed_hash
+from thegither.core.hashing import keyed_hash
 
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""Who is asking: the client's address, and keyed hashes so addresses are never stored.
+"""Who is asking: the client's address (store only its `keyed_hash`, never the address).
 
 The address comes from X-Forwarded-For only when the connection comes from a
 proxy named in THEGITHER_TRUSTED_PROXIES; then it is the right-most address in
@@ -11,7 +11,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -60,11 +59,3 @@ def client_address(request: HttpRequest | None) -> str:
         if not _is_trusted(address, networks):
             return str(address)
     return str(remote_address)
-
-
-def keyed_hash(purpose: str, value: str) -> str:
-    """Return an HMAC-SHA256 of `value` keyed with SECRET_KEY, so a leaked table reveals nothing.
-
-    `purpose` keeps hashes made for different things apart.
-    """
-    return salted_hmac(f"thegither.{purpose}", value, algorithm="sha256").hexdigest()

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from thegither.core.clients import keyed_hash
+from thegither.core.hashing import keyed_hash
 
 
 @dataclass(frozen=True, slots=True)
