@@ -5,6 +5,7 @@ THEGITHER_PROFILE=production for a deployment: DEBUG off, secure cookies, HSTS.
 DATABASE_URL switches to PostgreSQL and REDIS_URL switches the cache to Redis.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,7 +57,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -82,8 +82,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Axes must come last so that it sees failed log-ins from every backend.
-    "axes.middleware.AxesMiddleware",
 ]
 
 # Every form renders GOV.UK style: label, hint, error tied by aria-describedby.
@@ -146,10 +144,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "thegither.accounts.backends.EmailOrUsernameBackend",
-]
+# The one backend also does the lock-out, so every log-in (the admin's too) is counted.
+AUTHENTICATION_BACKENDS = ["thegither.accounts.backends.EmailOrUsernameBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -160,17 +156,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lock an account out after repeated failed log-ins (per username and device).
-AXES_FAILURE_LIMIT = int(os.environ.get("THEGITHER_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_VERBOSE = False
-# Axes would otherwise keep every log-in with its IP address for ever. The audit log
-# records log-ins without IP addresses; failed attempts are still counted for lockouts.
-AXES_DISABLE_ACCESS_LOG = True
+# Pause log-ins after repeated wrong passwords (accounts/lockout.py, decision 0015):
+# per person (or per typed name that is nobody's), and per client address across names.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("THEGITHER_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("THEGITHER_LOGIN_CLIENT_FAILURE_LIMIT", "30"))
+
+# The proxies (IP addresses or networks) allowed to say who the client is in
+# X-Forwarded-For. Empty: nobody is, and the connecting address is the client.
+TRUSTED_PROXIES = env_list("THEGITHER_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        # Strict, as uvicorn is: "10.0.0.1/8" would mean different things to each.
+        ipaddress.ip_network(_proxy)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"THEGITHER_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _error
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # Log out after this many seconds without a request (0: never). A notice warns
@@ -256,9 +257,18 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("THEGITHER_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs keep no client addresses and no secrets from links (decision 0016): every line
+# passes through a filter that hides join tokens, password-reset links and query strings.
+LOG_LEVEL = os.environ.get("THEGITHER_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("THEGITHER_LOG_LEVEL", "INFO")},
+    "filters": {"redact": {"()": "thegither.core.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "loggers": {
+        # Django's own handlers would print these a second time, unredacted.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -1,42 +1,65 @@
 """Forms for accounts. They parse what people type; services do the checking that matters."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from thegither.accounts.backends import MAX_LOGIN_NAME_LENGTH
+from thegither.accounts.backends import PAUSE_ATTRIBUTE
 from thegither.accounts.models import AgeBand, Role
 from thegither.accounts.permissions import can_invite
+from thegither.accounts.selectors import MAX_LOGIN_LENGTH
 
-# Long enough for any passphrase; short enough that hashing it costs nothing much.
+# Long enough for any pass phrase; short enough that hashing it costs nothing much.
 MAX_PASSWORD_LENGTH = 4096
 
 
 class LoginForm(AuthenticationForm):
     """Log in with a username or an email address."""
 
+    username = UsernameField(
+        max_length=MAX_LOGIN_LENGTH,
+        error_messages={"max_length": _("That's too long for a username or email.")},
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        error_messages={"max_length": _("That's too long for a password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     error_messages = {
         "invalid_login": _(
             "That username or email and password don't match. Check them and try again."
         ),
         "inactive": _("This account has been switched off. Ask your youth worker."),
+        "paused": _("You've tried too many times, so logging in is paused for a little while."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("Username or email")
-        # Django only sets the maxlength attribute here; the validators make it a rule.
-        for name, limit in (("username", MAX_LOGIN_NAME_LENGTH), ("password", MAX_PASSWORD_LENGTH)):
-            self.fields[name].max_length = limit
-            self.fields[name].widget.attrs["maxlength"] = limit
-            self.fields[name].validators.append(
-                MaxLengthValidator(limit, message=_("That's too long. Check what you typed."))
-            )
-        self.fields["username"].widget.attrs.update(
-            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        self.pause = None
+        username = self.fields["username"]
+        # Django sets these to the username's length; an email address can be longer.
+        username.max_length = MAX_LOGIN_LENGTH
+        username.label = _("Username or email")
+        username.widget.attrs.update(
+            {
+                "maxlength": MAX_LOGIN_LENGTH,
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
         )
-        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def get_invalid_login_error(self):
+        """Say logging in is paused when the backend paused it; else that the details are wrong."""
+        self.pause = getattr(self.request, PAUSE_ATTRIBUTE, None)
+        if self.pause is not None:
+            return ValidationError(self.error_messages["paused"], code="paused")
+        return super().get_invalid_login_error()
 
 
 class InvitationForm(forms.Form):

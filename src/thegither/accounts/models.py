@@ -285,3 +285,46 @@ class ResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginLock(models.Model):
+    """Wrong log-ins counted for one person, one typed name that is nobody's, or one client.
+
+    `key` is "account:<id>" for a person, or a keyed hash of the typed name or the
+    client's address: no typed text and no address is ever stored. Rows are
+    deleted once nothing has gone wrong for a day (decision 0015).
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("Person")
+        NAME = "name", _("Typed name that is nobody's")
+        CLIENT = "client", _("Device or network")
+
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    key = models.CharField(max_length=80, unique=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_locks"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField(db_index=True)
+    locks = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["account", "name", "client"]),
+                name="accounts_loginlock_scope_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope="account", user__isnull=False)
+                | (~models.Q(scope="account") & models.Q(user__isnull=True)),
+                name="accounts_loginlock_user_only_for_accounts",
+            ),
+        ]
+        verbose_name = _("log-in pause")
+        verbose_name_plural = _("log-in pauses")
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} – {self.failures} – {self.locked_until}"

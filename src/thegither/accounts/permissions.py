@@ -212,3 +212,11 @@ def can_reset_two_step(user: User, person: User) -> Decision:
     ):
         return deny(_("Only an organisation admin or a site administrator can do this."))
     return can_manage_account(user, person)
+
+
+def can_unlock(user: User, person: User) -> Decision:
+    """Decide whether the person may let someone log in again after too many wrong passwords.
+
+    Unlocking acts on a whole account, so it follows `can_manage_account`.
+    """
+    return can_manage_account(user, person)

@@ -3,16 +3,27 @@
 import hashlib
 from datetime import datetime
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from thegither.accounts.models import STAFF_ROLES, Invitation, Membership, Organisation, Role, User
+from thegither.accounts.lockout import LoginPause, count_keys
+from thegither.accounts.models import (
+    STAFF_ROLES,
+    Invitation,
+    LoginLock,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
 
 # Wrong codes allowed before an invitation or a new-password code stops working.
 MAX_WRONG_CODES = 5
+# The longest username or email a log-in form takes.
+MAX_LOGIN_LENGTH = 254
 
 
 def token_hash(token: str) -> str:
@@ -71,13 +82,17 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def user_for_login_name(login: str) -> User | None:
-    """Return the person a typed username (or email) belongs to, or None."""
+    """Return the person a typed username (or email) belongs to, or None.
+
+    The log-in backend and the lock-out both use this, so they always agree on who
+    a typed name means: a username in any capitals first, else an email address.
+    """
     login = (login or "").strip()
-    if not login:
+    if not login or len(login) > MAX_LOGIN_LENGTH:
         return None
-    found = User.objects.filter(username__iexact=login).first()
+    found = User.objects.filter(username__iexact=login).order_by("id").first()
     if found is None and "@" in login:
-        found = User.objects.filter(email__iexact=login).first()
+        found = User.objects.filter(email__iexact=login).order_by("id").first()
     return found
 
 
@@ -114,5 +129,36 @@ def staff_with_two_step(organisation: Organisation) -> QuerySet[Membership]:
         .annotate(
             has_two_step=Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True))
         )
+        .order_by("user__display_name", "user__username")
+    )
+
+
+def login_pause_for(
+    *, user: User | None, login: str, client: str, now: datetime | None = None
+) -> LoginPause | None:
+    """Return the pause on logging in with this name from this client, or None."""
+    now = now or timezone.now()
+    keys = [count_key.key for count_key in count_keys(user=user, login=login, client=client)]
+    lock = (
+        LoginLock.objects.filter(key__in=keys, locked_until__gt=now)
+        .order_by("-locked_until")
+        .first()
+    )
+    return LoginPause(scope=lock.scope, until=lock.locked_until) if lock else None
+
+
+def locked_memberships(
+    organisation: Organisation, now: datetime | None = None
+) -> QuerySet[Membership]:
+    """Return the organisation's people who can't log in right now, with `locked_until`."""
+    now = now or timezone.now()
+    locked = Q(
+        user__login_locks__scope=LoginLock.Scope.ACCOUNT,
+        user__login_locks__locked_until__gt=now,
+    )
+    return (
+        Membership.objects.filter(locked, organisation=organisation)
+        .select_related("user")
+        .annotate(locked_until=Max("user__login_locks__locked_until"))
         .order_by("user__display_name", "user__username")
     )

@@ -1,13 +1,13 @@
-"""Write log-ins, log-outs, failed log-ins and lockouts to the audit log.
+"""Write log-ins, log-outs and failed log-ins to the audit log.
 
 No IP address or typed text is kept: a failed log-in names the account only if
 the typed name belongs to one, so a password typed into the username box by
-mistake is never stored.
+mistake is never stored. Lock-outs are audited where they happen, in
+`accounts/services/lockout.py`.
 """
 
 import time
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -31,14 +31,6 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     user = user_for_login_name(credentials.get("username", ""))
     audit_record(action="login.failed", target=user, details={"known_account": user is not None})
-
-
-@receiver(user_locked_out, dispatch_uid="thegither-audit-lockout")
-def audit_lockout(sender, request, username, ip_address, **kwargs):
-    user = user_for_login_name(username)
-    audit_record(
-        action="login.locked_out", target=user, details={"known_account": user is not None}
-    )
 
 
 @receiver(user_logged_in, dispatch_uid="thegither-two-step-state")

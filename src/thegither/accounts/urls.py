@@ -48,6 +48,11 @@ urlpatterns = [
         people.reset_code_new,
         name="reset-code-create",
     ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/unlock/",
+        people.person_unlock,
+        name="person-unlock",
+    ),
     path("organisations/<slug:slug>/theme.css", organisation.theme_css, name="theme-css"),
     # Your account, sessions and two-step log-in.
     path("account/", account.account, name="account"),

@@ -18,7 +18,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -103,21 +102,6 @@ def world_make() -> World:
         invitation_token=token,
         reset_uidb64=urlsafe_base64_encode(force_bytes(reset_user.pk)),
         reset_token=default_token_generator.make_token(reset_user),
-    )
-
-
-def _axes_rows() -> None:
-    """Make one row of each axes table, so its admin detail pages have something to show."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    now = timezone.now()
-    common = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
-    AccessAttempt.objects.create(
-        **common, http_accept="*/*", path_info="/", failures_since_start=1, attempt_time=now
-    )
-    AccessLog.objects.create(**common, http_accept="*/*", path_info="/", attempt_time=now)
-    AccessFailureLog.objects.create(
-        **common, http_accept="*/*", path_info="/", attempt_time=now, locked_out=False
     )
 
 
@@ -212,7 +196,10 @@ EXPECTED: dict[str, Entry] = {
     "accounts:two-step-reset": Entry(
         (302, 403, 403, 403, 403, 302, 302, 403, 403, 403), kwargs=org_target, method="post"
     ),
-    # ---- end of twostep branch ----
+    # --- lock-out (branch lockout): unlocking someone after too many wrong passwords ---
+    "accounts:person-unlock": Entry(
+        (302, 403, 403, 403, 302, 302, 302, 403, 403, 302), kwargs=org_target, method="post"
+    ),
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -462,7 +449,6 @@ def admin_case(pattern: Pattern, world: World) -> tuple[str, int, int]:
 @pytest.mark.parametrize("pattern", ADMIN_PATTERNS, ids=lambda p: p.key)
 def test_admin_url_status_by_role(pattern):
     world = world_make()
-    _axes_rows()
     url, non_superuser, for_superuser = admin_case(pattern, world)
     got = _statuses_by_role(world, "get", url)
     anonymous = 200 if pattern.key == "admin:login" else 302

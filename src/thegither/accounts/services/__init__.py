@@ -13,6 +13,13 @@ from thegither.accounts.services.invitations import (
     invitation_accept,
     invitation_create,
 )
+from thegither.accounts.services.lockout import (
+    login_failure_record,
+    login_locks_forget_stale,
+    login_success_record,
+    login_unlock,
+    login_unlock_with_new_password,
+)
 from thegither.accounts.services.passwords import (
     PASSWORD_ACTIONS,
     RESET_CODE_LIFETIME,
@@ -55,6 +62,11 @@ __all__ = [
     "guardian_authorisation_record",
     "invitation_accept",
     "invitation_create",
+    "login_failure_record",
+    "login_locks_forget_stale",
+    "login_success_record",
+    "login_unlock",
+    "login_unlock_with_new_password",
     "membership_role_change",
     "organisation_set_up",
     "organisation_two_step_require",

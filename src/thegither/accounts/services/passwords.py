@@ -23,6 +23,7 @@ from thegither.accounts.selectors import (
     MAX_WRONG_CODES,
 )
 from thegither.accounts.services.codes import code_make, code_normalise
+from thegither.accounts.services.lockout import login_unlock_with_new_password
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
@@ -49,6 +50,9 @@ def password_set(*, user: User, password: str, how: str) -> User:
     if user.email:
         # robust: a mail server that is down must not turn a saved password into an error page.
         transaction.on_commit(partial(password_changed_email_send, user_id=user.pk), robust=True)
+    if how in {"reset", "code"}:
+        # A code from a youth worker, or a link sent to their email, proves it is them.
+        login_unlock_with_new_password(person=user, how=how)
     return user
 
 

@@ -26,14 +26,25 @@ from thegither.accounts.services import (
     invitation_create,
 )
 from thegither.accounts.views.log_in import LOGIN_BACKEND
+from thegither.core.clients import client_address
 from thegither.core.permissions import require
+from thegither.core.ratelimit import RateLimit, hit_each, too_many_tries
 from thegither.core.refusals import Refusal
+
+# Generous, because a whole group may join at once from one hall's wifi; the code on
+# each invitation also stops working after 5 wrong tries.
+JOINS_PER_CLIENT = RateLimit("join-client", limit=60, seconds=10 * 60)
 
 
 @never_cache
 def join(request, token):
     """Make an account from an invitation link and the code a youth worker gave."""
     invitation = invitation_for_token(token)
+    if request.method == "POST" or invitation is None:
+        # Count tries with a code, and links that are nobody's (someone may be guessing).
+        verdict = hit_each((JOINS_PER_CLIENT, client_address(request)))
+        if not verdict:
+            return too_many_tries(request, verdict)
     if invitation is None:
         return render(
             request,

@@ -3,11 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from thegither.accounts.forms import (
     LoginForm,
 )
-from thegither.accounts.models import STAFF_ROLES
+from thegither.accounts.models import STAFF_ROLES, LoginLock
 from thegither.accounts.selectors import (
     memberships_for_user,
 )
@@ -17,17 +18,30 @@ LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
 
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
     def form_valid(self, form):
         # Someone with two-step log-in types their code before they are logged in.
         diverted = two_step_divert(self.request, form.get_user(), self.get_success_url())
         return diverted or super().form_valid(form)
 
+    def form_invalid(self, form):
+        if form.pause is None:
+            return super().form_invalid(form)
+        return render(
+            self.request,
+            "accounts/locked_out.html",
+            {
+                "minutes": form.pause.minutes_left(timezone.now()),
+                "whole_client": form.pause.scope == LoginLock.Scope.CLIENT,
+            },
+            status=429,
+        )
 
-login_view = LoginView.as_view(
-    form_class=LoginForm,
-    template_name="accounts/login.html",
-    redirect_authenticated_user=True,
-)
+
+login_view = LoginView.as_view()
 logout_view = auth_views.LogoutView.as_view()
 
 

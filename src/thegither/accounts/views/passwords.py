@@ -17,6 +17,15 @@ from thegither.accounts.services import (
     password_set,
     reset_code_use,
 )
+from thegither.core.clients import client_address
+from thegither.core.ratelimit import RateLimit, hit_each, too_many_tries
+
+# A few emails an hour to one address, and not many more from one device or network.
+RESET_EMAILS_PER_ADDRESS = RateLimit("password-reset-email-address", limit=3, seconds=60 * 60)
+RESET_EMAILS_PER_CLIENT = RateLimit("password-reset-email-client", limit=10, seconds=60 * 60)
+# The code itself stops working after 5 wrong tries; these stop guessing across people.
+RESET_CODES_PER_CLIENT = RateLimit("reset-code-client", limit=20, seconds=15 * 60)
+RESET_CODES_PER_USERNAME = RateLimit("reset-code-username", limit=10, seconds=60 * 60)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -42,12 +51,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect(self.get_success_url())
 
 
-password_reset_view = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password-reset-done"),
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        verdict = hit_each(
+            (RESET_EMAILS_PER_ADDRESS, form.cleaned_data["email"].strip().lower()),
+            (RESET_EMAILS_PER_CLIENT, client_address(self.request)),
+        )
+        if not verdict:
+            return too_many_tries(self.request, verdict, back_url=self.request.path)
+        return super().form_valid(form)
+
+
+password_reset_view = PasswordResetView.as_view()
 password_reset_done_view = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
@@ -65,7 +85,15 @@ password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
 def reset_code(request):
     """Let someone choose a new password with a code from their youth worker."""
     form = ResetCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        verdict = hit_each((RESET_CODES_PER_CLIENT, client_address(request)))
+        if verdict and form.is_valid():
+            verdict = hit_each(
+                (RESET_CODES_PER_USERNAME, form.cleaned_data["username"].strip().lower())
+            )
+        if not verdict:
+            return too_many_tries(request, verdict, back_url=request.path)
+    if form.is_bound and form.is_valid():
         try:
             reset_code_use(
                 username=form.cleaned_data["username"],

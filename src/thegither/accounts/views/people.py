@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from thegither.accounts.forms import (
     RoleForm,
 )
+from thegither.accounts.lockout import LoginPause
 from thegither.accounts.models import STAFF_ROLES, Membership, Organisation, Role
 from thegither.accounts.permissions import (
     can_change_role,
@@ -18,14 +20,17 @@ from thegither.accounts.permissions import (
     can_issue_reset_code,
     can_manage_people,
     can_record_guardian_authorisation,
+    can_unlock,
     role_in,
 )
 from thegither.accounts.selectors import (
+    locked_memberships,
     open_invitations,
     people_in_organisation,
 )
 from thegither.accounts.services import (
     guardian_authorisation_record,
+    login_unlock,
     membership_role_change,
     reset_code_issue,
 )
@@ -44,6 +49,15 @@ def people(request, slug):
         role_in(request.user, organisation) == Role.ORGANISATION_ADMIN
     )
     memberships = list(people_in_organisation(organisation))
+    now = timezone.now()
+    locked = [
+        {
+            "membership": membership,
+            "minutes": LoginPause(scope="account", until=membership.locked_until).minutes_left(now),
+            "can_unlock": can_unlock(request.user, membership.user),
+        }
+        for membership in locked_memberships(organisation, now)
+    ]
     return render(
         request,
         "accounts/people.html",
@@ -56,6 +70,7 @@ def people(request, slug):
             "staff_roles": STAFF_ROLES,
             "can_invite": can_invite(request.user, organisation).allowed,
             "roles": Role.choices,
+            "locked": locked,
         },
     )
 
@@ -122,3 +137,17 @@ def reset_code_new(request, slug, pk):
             "code": f"{code[:3]} {code[3:]}",
         },
     )
+
+
+@require_POST
+@login_required
+def person_unlock(request, slug, pk):
+    """Let someone log in again straight away after too many wrong passwords."""
+    membership = _membership_in(slug, pk)
+    require(can_unlock(request.user, membership.user))
+    name = membership.user.display_name
+    if login_unlock(person=membership.user, by=request.user):
+        messages.success(request, _("%(name)s can log in again now.") % {"name": name})
+    else:
+        messages.info(request, _("%(name)s wasn't locked out.") % {"name": name})
+    return redirect("accounts:people", slug=slug)

@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from thegither.accounts.models import Organisation
+from thegither.accounts.services import login_locks_forget_stale
+from thegither.core.server import uvicorn_options
 from thegither.demo.management.commands.demo import print_logins
 from thegither.demo.services import demo_is_needed, demo_load
 
@@ -33,9 +35,11 @@ class Command(BaseCommand):
                 )
         else:
             self.stdout.write("The database already has people in it, so no demo was loaded.")
+        login_locks_forget_stale()
         if no_serve:
             return
         self.stdout.write(f"Thegither is at http://{host}:{port}/ (press Ctrl+C to stop)")
+        # No client addresses or link secrets in the logs, and the same proxies as Django.
         uvicorn.run(
-            "thegither.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+            "thegither.asgi:application", host=host, port=port, lifespan="off", **uvicorn_options()
         )
