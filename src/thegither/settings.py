@@ -142,11 +142,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "thegither.accounts.backends.EmailOrUsernameBackend",
 ]
+# Django's four checks, with messages in plain words (accounts/password_validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "thegither.accounts.password_validators.UserAttributeSimilarityValidator"},
+    {"NAME": "thegither.accounts.password_validators.MinimumLengthValidator"},
+    {"NAME": "thegither.accounts.password_validators.CommonPasswordValidator"},
+    {"NAME": "thegither.accounts.password_validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"

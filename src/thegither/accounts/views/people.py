@@ -29,6 +29,7 @@ from thegither.accounts.services import (
     membership_role_change,
     reset_code_issue,
 )
+from thegither.accounts.views.organisation import people_page_decisions
 from thegither.core.permissions import require
 from thegither.core.services import audit_record
 
@@ -44,6 +45,9 @@ def people(request, slug):
         role_in(request.user, organisation) == Role.ORGANISATION_ADMIN
     )
     memberships = list(people_in_organisation(organisation))
+    invitations = list(open_invitations(organisation))
+    # Organisation admin: decisions for the switch-off, take-out and cancel buttons.
+    people_page_decisions(request.user, organisation, memberships, invitations)
     return render(
         request,
         "accounts/people.html",
@@ -51,7 +55,7 @@ def people(request, slug):
             "organisation": organisation,
             "memberships": memberships,
             "waiting": [m for m in memberships if m.user.needs_guardian_authorisation],
-            "invitations": list(open_invitations(organisation)),
+            "invitations": invitations,
             "is_admin": is_admin,
             "staff_roles": STAFF_ROLES,
             "can_invite": can_invite(request.user, organisation).allowed,
