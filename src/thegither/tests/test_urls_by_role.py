@@ -24,7 +24,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from thegither.accounts import services
-from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
+from thegither.accounts.models import (
+    AgeBand,
+    Area,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
 
@@ -117,7 +126,20 @@ def org_target(world: World) -> dict:
     return {"slug": world.organisation.slug, "pk": world.target.pk}
 
 
+def org_area(world: World) -> dict:
+    area, _created = Area.objects.get_or_create(organisation=world.organisation, name="North")
+    return {"slug": world.organisation.slug, "pk": area.pk}
+
+
+def org_invitation(world: World) -> dict:
+    invitation = Invitation.objects.get(token_hash=token_hash(world.invitation_token))
+    return {"slug": world.organisation.slug, "pk": invitation.pk}
+
+
 EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200)
+ADMIN_ONLY = (302, 403, 403, 403, 403, 200, 200)
+ADMIN_ONLY_POST = (302, 403, 403, 403, 403, 302, 302)
+STAFF_POST = (302, 403, 403, 403, 302, 302, 302)
 LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200)
 STAFF_ONLY = (302, 403, 403, 403, 200, 200, 200)
 
@@ -153,6 +175,24 @@ EXPECTED: dict[str, Entry] = {
     ),
     "accounts:reset-code-create": Entry(STAFF_ONLY, kwargs=org_target, method="post"),
     "accounts:theme-css": Entry(EVERYONE_200, kwargs=org),
+    # --- organisation admin (branch orgadmin): name, logo, colour, areas, people ---
+    # No session holds a new invitation here, so the page says the code was shown once.
+    "accounts:invitation-ready": Entry(STAFF_ONLY, kwargs=org),
+    # The world's organisation has no logo; test_organisation_admin.py serves a real one.
+    "accounts:organisation-logo": Entry(
+        (404, 404, 404, 404, 404, 404, 404), kwargs=lambda world: {**org(world), "name": "x.png"}
+    ),
+    "accounts:organisation-settings": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:organisation-logo-change": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:organisation-logo-remove": Entry(ADMIN_ONLY_POST, kwargs=org, method="post"),
+    "accounts:areas": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:area-rename": Entry(ADMIN_ONLY, kwargs=org_area),
+    "accounts:area-remove": Entry(ADMIN_ONLY_POST, kwargs=org_area, method="post"),
+    "accounts:invitation-cancel": Entry(STAFF_POST, kwargs=org_invitation, method="post"),
+    "accounts:account-deactivate": Entry(STAFF_POST, kwargs=org_target, method="post"),
+    "accounts:account-reactivate": Entry(STAFF_POST, kwargs=org_target, method="post"),
+    "accounts:member-remove": Entry(STAFF_POST, kwargs=org_target, method="post"),
+    # --- end organisation admin ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

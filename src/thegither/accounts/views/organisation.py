@@ -15,17 +15,15 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from thegither.accounts import permissions
 from thegither.accounts.forms import AreaForm, LogoForm, OrganisationForm
 from thegither.accounts.models import Area, Invitation, Membership, Organisation
 from thegither.accounts.permissions import (
     can_cancel_invitation,
-    can_cancel_invitations,
     can_deactivate,
-    can_manage_accounts,
     can_manage_organisation,
     can_manage_people,
     can_remove_member,
-    can_remove_members,
 )
 from thegither.accounts.selectors import areas_in_organisation
 from thegither.accounts.services import (
@@ -229,12 +227,12 @@ def people_page_decisions(user, organisation, memberships, invitations) -> None:
     Each membership gets `can_deactivate` (switch the account off or on) and
     `can_remove`; each invitation gets `can_cancel`.
     """
-    accounts = can_manage_accounts(user, [membership.user for membership in memberships])
-    removals = can_remove_members(user, organisation, memberships)
+    accounts, removals, cancels = permissions.people_page_decisions(
+        user, organisation, memberships, invitations
+    )
     for membership in memberships:
         membership.can_deactivate = accounts[membership.user_id]
         membership.can_remove = removals[membership.pk]
-    cancels = can_cancel_invitations(user, organisation, invitations)
     for invitation in invitations:
         invitation.can_cancel = cancels[invitation.pk]
 
