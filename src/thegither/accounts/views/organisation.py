@@ -78,6 +78,11 @@ def organisation_logo(request, slug, name):
     return FileResponse(logo, content_type=content_type)
 
 
+def _posted(request):
+    """Return the form data if this is a POST (even an empty one), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _organisation_to_manage(request, slug) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
     require(can_manage_organisation(request.user, organisation))
@@ -89,7 +94,7 @@ def _organisation_to_manage(request, slug) -> Organisation:
 def organisation_settings(request, slug):
     """Change the organisation's name and colour; see its logo."""
     organisation = _organisation_to_manage(request, slug)
-    form = OrganisationForm.for_organisation(organisation, request.POST or None)
+    form = OrganisationForm.for_organisation(organisation, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation_details_change(
@@ -115,7 +120,7 @@ def organisation_settings(request, slug):
 def organisation_logo_new(request, slug):
     """Upload a new logo (checked by what is inside the file)."""
     organisation = _organisation_to_manage(request, slug)
-    form = LogoForm(request.POST or None, request.FILES or None)
+    form = LogoForm(request.POST, request.FILES) if request.method == "POST" else LogoForm()
     if request.method == "POST" and form.is_valid():
         try:
             organisation_logo_change(
@@ -149,7 +154,7 @@ def organisation_logo_delete(request, slug):
 def areas(request, slug):
     """List the organisation's areas and add a new one."""
     organisation = _organisation_to_manage(request, slug)
-    form = AreaForm(request.POST or None)
+    form = AreaForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             area = area_add(
@@ -183,7 +188,7 @@ def area_rename_view(request, slug, pk):
     """Give an area a new name."""
     area = _area_in(slug, pk)
     require(can_manage_organisation(request.user, area.organisation))
-    form = AreaForm.for_area(area, request.POST or None)
+    form = AreaForm.for_area(area, _posted(request))
     if request.method == "POST" and form.is_valid():
         before = area.name
         try:
