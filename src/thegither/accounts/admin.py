@@ -86,6 +86,12 @@ class UserAdmin(DjangoUserAdmin):
 class AreaInline(admin.TabularInline):
     model = Area
     extra = 0
+    # Areas change on the organisation's areas page (checked, audited, never one in use).
+    readonly_fields = ["name"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -93,6 +99,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "kind"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AreaInline]
+    # A logo is uploaded on the organisation's settings page, which checks what is in the file.
+    readonly_fields = ["logo"]
 
 
 @admin.register(Membership)
@@ -110,7 +118,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "role", "note", "created_by", "expires_at", "used_at"]
+    list_display = [
+        "organisation",
+        "role",
+        "note",
+        "created_by",
+        "expires_at",
+        "used_at",
+        "cancelled_at",
+    ]
     list_filter = ["organisation", "role"]
     list_select_related = ["organisation", "created_by"]
     exclude = ["token_hash", "code_hash"]
@@ -124,6 +140,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "failed_attempts",
         "used_at",
         "used_by",
+        "cancelled_at",
     ]
 
     # Invitations are made on the invitation page, which shows the link and code once.

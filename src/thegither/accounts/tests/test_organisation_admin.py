@@ -954,3 +954,17 @@ def test_people_page_query_count_does_not_grow_with_rows(
         html = client.get(url).content.decode().replace("&#x27;", "'")
     assert html.count("Switch off") == 11  # everyone but the admin themselves
     assert html.count("the invitation for a") == 10
+
+
+def test_the_admin_site_cannot_change_a_logo_or_areas(client, organisation, superuser):
+    """The admin site is no way round the checks: logos and areas change on their pages."""
+    Area.objects.create(organisation=organisation, name="North")
+    client.force_login(superuser)
+
+    html = client.get(
+        reverse("admin:accounts_organisation_change", args=[organisation.pk])
+    ).content.decode()
+
+    assert 'type="file"' not in html
+    assert 'name="areas-0-name"' not in html
+    assert 'name="areas-__prefix__-name"' not in html
