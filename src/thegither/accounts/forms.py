@@ -7,10 +7,12 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from thegither.accounts.models import AgeBand, Area, Organisation, Role
 from thegither.accounts.permissions import can_invite
+from thegither.accounts.selectors import user_for_login_name
 from thegither.core.uploads import IMAGE_TYPES
 
 NEW_PASSWORD_HINT = _("At least 8 characters. Not just numbers, and not too easy to guess.")
@@ -37,6 +39,21 @@ class LoginForm(AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # The backends refuse a switched-off account like a wrong password; with the
+            # right password, say what is really wrong (it reveals nothing to a guesser).
+            if error.code == "invalid_login" and self._switched_off():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from error
+            raise
+
+    def _switched_off(self) -> bool:
+        person = user_for_login_name(self.cleaned_data.get("username", ""))
+        password = self.cleaned_data.get("password") or ""
+        return person is not None and not person.is_active and person.check_password(password)
 
 
 class InvitationForm(forms.Form):

@@ -583,6 +583,21 @@ def _now():
     return timezone.now()
 
 
+def test_a_switched_off_person_is_told_so_only_with_the_right_password(
+    client, organisation, staff, panel_member
+):
+    services.account_deactivate(person=panel_member, by=staff)
+    url = reverse("accounts:login")
+
+    right = client.post(url, {"username": panel_member.username, "password": factories.PASSWORD})
+    wrong = client.post(url, {"username": panel_member.username, "password": "guess-again"})
+
+    assert "This account has been switched off." in right.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "switched off" not in wrong.content.decode()
+    assert "don&#x27;t match" in wrong.content.decode()
+
+
 def test_a_switched_off_account_can_be_switched_back_on(organisation, staff, panel_member):
     services.account_deactivate(person=panel_member, by=staff)
 
