@@ -208,6 +208,13 @@ def can_manage_organisation(user: User, organisation: Organisation) -> Decision:
     )
 
 
+def can_look_after_every_organisation(user: User) -> Decision:
+    """Decide whether the person looks after every organisation (a site administrator)."""
+    if user.is_authenticated and user.is_superuser:
+        return allow()
+    return deny(_("Only a site administrator looks after every organisation."))
+
+
 def can_cancel_invitation(user: User, invitation: Invitation) -> Decision:
     """Decide whether the person may cancel an invitation: anyone who may invite for its role."""
     return _cancel_decision(user, invitation, role_in(user, invitation.organisation))

@@ -100,3 +100,8 @@ def area_uses(area: Area) -> list[str]:
         if related._default_manager.filter(**{relation.field.name: area}).exists():
             uses.append(str(related._meta.verbose_name_plural))
     return uses
+
+
+def organisations_without(user: User) -> QuerySet[Organisation]:
+    """Return the organisations the person is not a member of, by name."""
+    return Organisation.objects.exclude(memberships__user=user).order_by("name")

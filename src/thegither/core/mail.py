@@ -17,5 +17,8 @@ class ConsoleEmailBackend(EmailBackend):
         if message.cc:
             lines.append(f"Cc: {', '.join(message.cc)}")
         lines += [f"Subject: {message.subject}", "", str(message.body).rstrip("\n")]
+        extras = len(getattr(message, "alternatives", [])) + len(message.attachments)
+        if extras:
+            lines += ["", f"({extras} more part(s), such as an HTML version, not shown here)"]
         self.stream.write("\n".join(lines) + "\n")
         self.stream.write("-" * 79 + "\n")

@@ -69,6 +69,11 @@ def test_only_admins_and_site_administrators_manage_an_organisation(
         assert "Only an organisation admin" in decision.reason
 
 
+def test_only_a_site_administrator_looks_after_every_organisation(org_admin, superuser):
+    assert permissions.can_look_after_every_organisation(superuser)
+    assert not permissions.can_look_after_every_organisation(org_admin)
+
+
 def test_anonymous_visitor_manages_nothing(organisation):
     from django.contrib.auth.models import AnonymousUser
 
@@ -673,10 +678,20 @@ def test_dashboard_links_admins_to_their_organisation_pages(client, organisation
     assert reverse("accounts:areas", args=[organisation.slug]) in html
 
 
+def test_dashboard_links_a_site_administrator_to_every_organisation(
+    client, organisation, superuser
+):
+    client.force_login(superuser)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Other organisations you look after" in html
+    assert reverse("accounts:organisation-settings", args=[organisation.slug]) in html
+
+
 def test_dashboard_gives_staff_no_organisation_pages(client, organisation, staff):
     client.force_login(staff)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("accounts:organisation-settings", args=[organisation.slug]) not in html
+    assert "Other organisations you look after" not in html
 
 
 def test_settings_page_saves_name_and_colour(client, organisation, org_admin):

@@ -10,9 +10,13 @@ from thegither.accounts.forms import (
     LoginForm,
 )
 from thegither.accounts.models import STAFF_ROLES
-from thegither.accounts.permissions import can_manage_organisation
+from thegither.accounts.permissions import (
+    can_look_after_every_organisation,
+    can_manage_organisation,
+)
 from thegither.accounts.selectors import (
     memberships_for_user,
+    organisations_without,
 )
 
 LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
@@ -50,5 +54,9 @@ def dashboard(request):
         {
             "memberships": memberships,
             "staff_roles": list(STAFF_ROLES),
+            # A site administrator looks after organisations they aren't a member of too.
+            "other_organisations": list(organisations_without(user))
+            if can_look_after_every_organisation(user)
+            else [],
         },
     )

@@ -226,7 +226,7 @@ def area_remove_view(request, slug, pk):
 # The people page's buttons for invitations and people
 
 
-def people_page_decisions(user, organisation, memberships, invitations) -> None:
+def annotate_people_page(user, organisation, memberships, invitations) -> None:
     """Give each row of the people page its decisions, in a fixed number of queries.
 
     Each membership gets `can_deactivate` (switch the account off or on) and

@@ -29,7 +29,7 @@ from thegither.accounts.services import (
     membership_role_change,
     reset_code_issue,
 )
-from thegither.accounts.views.organisation import people_page_decisions
+from thegither.accounts.views.organisation import annotate_people_page
 from thegither.core.permissions import require
 from thegither.core.services import audit_record
 
@@ -47,7 +47,7 @@ def people(request, slug):
     memberships = list(people_in_organisation(organisation))
     invitations = list(open_invitations(organisation))
     # Organisation admin: decisions for the switch-off, take-out and cancel buttons.
-    people_page_decisions(request.user, organisation, memberships, invitations)
+    annotate_people_page(request.user, organisation, memberships, invitations)
     return render(
         request,
         "accounts/people.html",
