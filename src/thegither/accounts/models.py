@@ -136,6 +136,16 @@ class Organisation(models.Model):
         return self.name
 
     @property
+    def theme_css_url(self) -> str:
+        """Return the address of the organisation's colours as CSS.
+
+        The colour is in the address, so a new colour shows at once even though
+        browsers keep the CSS for a few minutes.
+        """
+        url = reverse("accounts:theme-css", args=[self.slug])
+        return f"{url}?v={(self.accent_colour or '').lstrip('#').lower()}"
+
+    @property
     def logo_url(self) -> str:
         """Return the web address of the logo, or "" if there is none.
 

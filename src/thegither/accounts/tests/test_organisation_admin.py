@@ -706,6 +706,19 @@ def test_settings_page_saves_name_and_colour(client, organisation, org_admin):
     assert organisation.name == "Hillside Youth"
 
 
+def test_a_new_colour_gets_a_new_theme_address_so_it_shows_at_once(client, organisation, org_admin):
+    client.force_login(org_admin)
+    url = reverse("accounts:organisation-settings", args=[organisation.slug])
+    before = organisation.theme_css_url
+
+    html = client.post(url, {"name": "Hillside", "accent_colour": "#5B2A86"}, follow=True)
+
+    organisation.refresh_from_db()
+    assert organisation.theme_css_url != before
+    assert organisation.theme_css_url.endswith("?v=5b2a86")
+    assert f'href="{organisation.theme_css_url}"' in html.content.decode()
+
+
 def test_settings_page_explains_a_light_colour_and_keeps_what_was_typed(
     client, organisation, org_admin
 ):
