@@ -299,10 +299,11 @@ def account_reactivate_view(request, slug, pk):
 @login_required
 def member_remove(request, slug, pk):
     """Take someone out of this organisation; their account and records stay."""
-    membership = Membership.objects.select_related("user", "organisation").filter(
-        pk=pk, organisation__slug=slug
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=pk, organisation__slug=slug)
+        .first()
     )
-    membership = membership.first()
     if membership is None:
         # Pressing the button twice: the first press already took them out.
         organisation = get_object_or_404(Organisation, slug=slug)
