@@ -307,7 +307,7 @@ def test_without_libmagic_a_logo_is_refused_with_a_clear_message(
     assert "install libmagic" in refused.value.message_dict["logo"][0]
 
 
-def test_the_site_starts_without_python_magic():
+def test_the_site_starts_without_python_magic(tmp_path):
     script = (
         "import sys; sys.modules['magic'] = None\n"
         "import django; django.setup()\n"
@@ -318,6 +318,7 @@ def test_the_site_starts_without_python_magic():
         **os.environ,
         "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "thegither.settings",
+        "THEGITHER_DATA_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "-c", script],
