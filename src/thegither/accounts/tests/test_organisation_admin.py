@@ -959,6 +959,33 @@ def test_people_page_takes_someone_out_and_a_second_press_is_harmless(
     assert User.objects.filter(pk=panel_member.pk).exists()
 
 
+def test_taking_someone_out_asks_first(client, organisation, staff, panel_member):
+    client.force_login(staff)
+    membership = Membership.objects.get(user=panel_member)
+    url = reverse("accounts:member-remove", args=[organisation.slug, membership.pk])
+
+    html = client.get(url).content.decode().replace("&#x27;", "'")
+
+    assert f"Take {panel_member.display_name} out of {organisation.name}?" in html
+    assert "Their account stays" in html
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    people = client.get(reverse("accounts:people", args=[organisation.slug])).content.decode()
+    assert f'href="{url}"' in people
+
+
+def test_asking_to_take_out_someone_already_gone_is_not_found(client, organisation, staff):
+    client.force_login(staff)
+    url = reverse("accounts:member-remove", args=[organisation.slug, 999999])
+    assert client.get(url).status_code == 404
+
+
+def test_staff_cannot_open_the_page_to_take_out_an_admin(client, organisation, staff, org_admin):
+    client.force_login(staff)
+    membership = Membership.objects.get(user=org_admin)
+    url = reverse("accounts:member-remove", args=[organisation.slug, membership.pk])
+    assert client.get(url).status_code == 403
+
+
 def test_site_administrator_is_told_the_last_admin_stays(
     client, organisation, org_admin, superuser
 ):

@@ -13,7 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thegither.accounts import permissions
 from thegither.accounts.forms import AreaForm, LogoForm, OrganisationForm
@@ -295,19 +295,26 @@ def account_reactivate_view(request, slug, pk):
     return redirect("accounts:people", slug=slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def member_remove(request, slug, pk):
-    """Take someone out of this organisation; their account and records stay."""
+    """Ask, then take someone out of this organisation; their account and records stay.
+
+    Taking out can't be undone from here (a new invitation makes a new account),
+    so the button on the people page opens this page to ask first.
+    """
     membership = (
         Membership.objects.select_related("user", "organisation")
         .filter(pk=pk, organisation__slug=slug)
         .first()
     )
     if membership is None:
-        # Pressing the button twice: the first press already took them out.
         organisation = get_object_or_404(Organisation, slug=slug)
         require(can_manage_people(request.user, organisation))
+        if request.method == "GET":
+            raise Http404
+        # Pressing the button twice: the first press already took them out.
         messages.info(
             request,
             _("This person isn't in %(organisation)s any more.")
@@ -315,6 +322,12 @@ def member_remove(request, slug, pk):
         )
         return redirect("accounts:people", slug=slug)
     require(can_remove_member(request.user, membership))
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/member_remove.html",
+            {"organisation": membership.organisation, "membership": membership},
+        )
     try:
         membership_remove(membership=membership, by=request.user)
     except ValidationError as error:

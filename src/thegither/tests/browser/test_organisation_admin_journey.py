@@ -100,7 +100,11 @@ def test_admin_looks_after_the_organisation(demo, visit, follow, tmp_path):
     assert User.objects.get(username="jay").is_active
 
     # Take Ruby out of the organisation
-    click(page, follow, "button", "Take Ruby out of Riverside Young People")
+    click(page, follow, "link", "Take Ruby out of Riverside Young People")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Take Ruby out of Riverside Young People?"
+    )
+    click(page, follow, "button", "Yes, take Ruby out")
     expect(page.get_by_role("status")).to_contain_text("Ruby is no longer in")
     assert not Membership.objects.filter(user__username="ruby").exists()
     assert User.objects.filter(username="ruby").exists()
