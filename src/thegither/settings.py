@@ -1,7 +1,8 @@
 """Settings for Thegither: one module, configured by environment variables.
 
-Defaults suit a laptop (SQLite, in-process cache, console email). Set
-THEGITHER_PROFILE=production for a deployment: DEBUG off, secure cookies, HSTS.
+Defaults suit a laptop (SQLite, in-process cache, console email, DEBUG off unless
+THEGITHER_DEBUG=true). Set THEGITHER_PROFILE=production for a deployment: secure
+cookies, HSTS.
 DATABASE_URL switches to PostgreSQL and REDIS_URL switches the cache to Redis.
 """
 
@@ -34,7 +35,9 @@ if PROFILE not in {"dev", "production"}:
     raise ImproperlyConfigured("THEGITHER_PROFILE must be 'dev' or 'production'.")
 PRODUCTION = PROFILE == "production"
 
-DEBUG = env_bool("THEGITHER_DEBUG", not PRODUCTION)
+# Off unless asked for, even on a laptop: someone trying the demo should see the
+# friendly "page not found" and "something went wrong" pages, not Django's.
+DEBUG = env_bool("THEGITHER_DEBUG", False)
 
 SECRET_KEY = os.environ.get("THEGITHER_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -146,11 +149,12 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 # The one backend also does the lock-out, so every log-in (the admin's too) is counted.
 AUTHENTICATION_BACKENDS = ["thegither.accounts.backends.EmailOrUsernameBackend"]
+# Django's four checks, with messages in plain words (accounts/password_validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "thegither.accounts.password_validators.UserAttributeSimilarityValidator"},
+    {"NAME": "thegither.accounts.password_validators.MinimumLengthValidator"},
+    {"NAME": "thegither.accounts.password_validators.CommonPasswordValidator"},
+    {"NAME": "thegither.accounts.password_validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
@@ -226,8 +230,15 @@ if os.environ.get("THEGITHER_EMAIL_HOST"):
         }
     }
 else:
-    # On a laptop, email is printed where the server runs.
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # On a laptop, email is printed where the server runs, links whole. Production
+    # keeps Django's own console backend, which `check --deploy` knows to refuse.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.console.EmailBackend"
+            if PRODUCTION
+            else "thegither.core.mail.ConsoleEmailBackend"
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("THEGITHER_FROM_EMAIL", "Thegither <noreply@localhost>")
 
 # No page loads anything from another site: no CDNs, fonts or analytics.

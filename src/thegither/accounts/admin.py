@@ -75,6 +75,7 @@ class UserAdmin(ReadOnlyAdmin):
 class AreaInline(admin.TabularInline):
     model = Area
     extra = 0
+    # Areas change on the organisation's areas page (checked, audited, never one in use).
     fields = ["name"]
     readonly_fields = ["name"]
     can_delete = False
@@ -90,6 +91,8 @@ class AreaInline(admin.TabularInline):
 class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug", "kind", "two_step_required"]
     inlines = [AreaInline]
+    # A logo is uploaded on the organisation's settings page, which checks what is in the file.
+    readonly_fields = ["logo"]
 
 
 @admin.register(Membership)
@@ -102,7 +105,15 @@ class MembershipAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["organisation", "role", "note", "created_by", "expires_at", "used_at"]
+    list_display = [
+        "organisation",
+        "role",
+        "note",
+        "created_by",
+        "expires_at",
+        "used_at",
+        "cancelled_at",
+    ]
     list_filter = ["organisation", "role"]
     list_select_related = ["organisation", "created_by"]
     exclude = ["token_hash", "code_hash"]

@@ -1,17 +1,26 @@
 """Forms for accounts. They parse what people type; services do the checking that matters."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UsernameField,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from thegither.accounts.backends import PAUSE_ATTRIBUTE
-from thegither.accounts.models import AgeBand, Role
+from thegither.accounts.models import AgeBand, Area, Organisation, Role
 from thegither.accounts.permissions import can_invite
-from thegither.accounts.selectors import MAX_LOGIN_LENGTH
+from thegither.accounts.selectors import MAX_LOGIN_LENGTH, user_for_login_name
+from thegither.core.uploads import IMAGE_TYPES
 
 # Long enough for any pass phrase; short enough that hashing it costs nothing much.
 MAX_PASSWORD_LENGTH = 4096
+
+NEW_PASSWORD_HINT = _("At least 8 characters. Not just numbers, and not too easy to guess.")
 
 
 class LoginForm(AuthenticationForm):
@@ -40,6 +49,10 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = _(
+            "Write your username or email address."
+        )
+        self.fields["password"].error_messages["required"] = _("Write your password.")
         self.pause = None
         username = self.fields["username"]
         # Django sets these to the username's length; an email address can be longer.
@@ -61,15 +74,37 @@ class LoginForm(AuthenticationForm):
             return ValidationError(self.error_messages["paused"], code="paused")
         return super().get_invalid_login_error()
 
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # The backends refuse a switched-off account like a wrong password; with the
+            # right password, say what is really wrong (it reveals nothing to a guesser).
+            if error.code == "invalid_login" and self._switched_off():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from error
+            raise
+
+    def _switched_off(self) -> bool:
+        person = user_for_login_name(self.cleaned_data.get("username", ""))
+        password = self.cleaned_data.get("password") or ""
+        return person is not None and not person.is_active and person.check_password(password)
+
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(
-        label=_("What will this person do?"), widget=forms.RadioSelect, choices=()
+        label=_("What will this person do?"),
+        widget=forms.RadioSelect,
+        choices=(),
+        error_messages={
+            "required": _("Choose what this person will do."),
+            "invalid_choice": _("Choose what this person will do from the list."),
+        },
     )
     note = forms.CharField(
         label=_("Note for you (optional)"),
         max_length=60,
         required=False,
+        error_messages={"max_length": _("Keep the note to 60 letters or fewer.")},
         help_text=_("Only staff see this, e.g. 'Tuesday group'. Don't write a child's full name."),
     )
 
@@ -81,6 +116,33 @@ class InvitationForm(forms.Form):
             if can_invite(user, organisation, value).allowed
         ]
         self.fields["role"].initial = Role.PANEL_MEMBER
+
+
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """Return the "new password" and "new password again" fields every password form uses."""
+    return (
+        forms.CharField(
+            label=_("New password"),
+            strip=False,
+            max_length=MAX_PASSWORD_LENGTH,
+            help_text=NEW_PASSWORD_HINT,
+            error_messages={
+                "required": _("Choose a new password."),
+                "max_length": _("That's too long for a password."),
+            },
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+        forms.CharField(
+            label=_("New password again"),
+            strip=False,
+            max_length=MAX_PASSWORD_LENGTH,
+            error_messages={
+                "required": _("Type your new password again, so we know it's right."),
+                "max_length": _("That's too long for a password."),
+            },
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+    )
 
 
 def check_passwords_match(form: forms.Form, first: str, second: str) -> None:
@@ -97,7 +159,10 @@ class JoinForm(forms.Form):
         label=_("Code from your youth worker"),
         max_length=12,
         help_text=_("6 letters and numbers, like K7M Q2P."),
-        error_messages={"required": _("Enter the code your youth worker gave you.")},
+        error_messages={
+            "required": _("Enter the code your youth worker gave you."),
+            "max_length": _("The code is 6 letters and numbers, like K7M Q2P."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
         ),
@@ -106,7 +171,10 @@ class JoinForm(forms.Form):
         label=_("Username"),
         max_length=40,
         help_text=_("You'll use this to log in. Letters, numbers and . + - _ only."),
-        error_messages={"required": _("Choose a username.")},
+        error_messages={
+            "required": _("Choose a username."),
+            "max_length": _("Keep your username to 40 letters or fewer."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -115,20 +183,26 @@ class JoinForm(forms.Form):
         label=_("Name people see"),
         max_length=60,
         help_text=_("Your first name or a nickname is fine."),
-        error_messages={"required": _("Enter the name you want people to see.")},
+        error_messages={
+            "required": _("Enter the name you want people to see."),
+            "max_length": _("Keep your name to 60 letters or fewer."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     age_band = forms.ChoiceField(
         label=_("How old are you?"),
         choices=AgeBand.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how old you are.")},
+        error_messages={
+            "required": _("Choose how old you are."),
+            "invalid_choice": _("Choose how old you are from the list."),
+        },
     )
     password = forms.CharField(
         label=_("Password"),
         strip=False,
         max_length=MAX_PASSWORD_LENGTH,
-        help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
+        help_text=NEW_PASSWORD_HINT,
         error_messages={"required": _("Choose a password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -144,7 +218,10 @@ class JoinForm(forms.Form):
         max_length=254,
         required=False,
         help_text=_("Only if you want to get a link when you forget your password."),
-        error_messages={"invalid": _("Write the email address like name@example.org.")},
+        error_messages={
+            "invalid": _("Write the email address like name@example.org."),
+            "max_length": _("An email address has 254 letters or fewer. Check what you typed."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -155,7 +232,14 @@ class JoinForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        error_messages={
+            "required": _("Choose a role from the list."),
+            "invalid_choice": _("Choose a role from the list."),
+        },
+    )
 
 
 class ResetCodeForm(forms.Form):
@@ -164,6 +248,10 @@ class ResetCodeForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=40,
+        error_messages={
+            "required": _("Write your username."),
+            "max_length": _("A username has 40 letters or fewer. Check what you typed."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -171,23 +259,15 @@ class ResetCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your youth worker"),
         max_length=12,
+        error_messages={
+            "required": _("Enter the code your youth worker gave you."),
+            "max_length": _("The code is 6 letters and numbers, like K7M Q2P."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
         ),
     )
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=MAX_PASSWORD_LENGTH,
-        help_text=_("At least 8 characters. Not just numbers, and not too easy to guess."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        max_length=MAX_PASSWORD_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password1, new_password2 = new_password_fields()
 
     def clean(self):
         cleaned = super().clean()
@@ -266,3 +346,117 @@ class EmailChangeForm(forms.Form):
         error_messages={"required": _("Type your password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+# Django's password forms, with our own labels, hints and messages.
+
+
+class PlainSetPasswordForm(SetPasswordForm):
+    """Choose a new password (from an emailed link)."""
+
+    error_messages = {"password_mismatch": _("The two passwords are different. Try again.")}
+    new_password1, new_password2 = new_password_fields()
+
+    def clean(self):
+        # Django puts a too-easy password's message on the second box; it is about the first.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class PlainPasswordChangeForm(PlainSetPasswordForm, PasswordChangeForm):
+    """Change your password: the one you use now, then the new one twice."""
+
+    error_messages = {
+        **PlainSetPasswordForm.error_messages,
+        "password_incorrect": _("That isn't the password you use now. Try again."),
+    }
+    old_password = forms.CharField(
+        label=_("The password you use now"),
+        strip=False,
+        error_messages={"required": _("Write the password you use now.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class PlainPasswordResetForm(PasswordResetForm):
+    """Ask for a link to choose a new password."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Write the email address on your account."),
+            "invalid": _("Write the email address like name@example.org."),
+            "max_length": _("An email address has 254 letters or fewer. Check what you typed."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+# Looking after an organisation
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        error_messages={
+            "required": _("Write the organisation's name."),
+            "max_length": _("Keep the name to 120 letters or fewer."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    accent_colour = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        help_text=_(
+            "Written like #1d5c63. It's used behind white writing, so it must be dark enough "
+            "to read."
+        ),
+        error_messages={
+            "required": _("Write the colour like #1d5c63."),
+            "max_length": _("Write the colour like #1d5c63: a # and six letters or numbers."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation, data=None) -> "OrganisationForm":
+        return cls(
+            data, initial={"name": organisation.name, "accent_colour": organisation.accent_colour}
+        )
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo picture"),
+        max_length=200,
+        help_text=_("A PNG, JPEG, WebP or GIF picture, up to 1 MB. Not SVG."),
+        error_messages={
+            "required": _("Choose a picture file for the logo."),
+            "empty": _("This file is empty. Choose a logo."),
+            "invalid": _("Choose a picture file for the logo."),
+            "max_length": _("The file's name is too long. Rename it and try again."),
+        },
+        widget=forms.FileInput(attrs={"accept": ",".join(IMAGE_TYPES)}),
+    )
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(
+        label=_("Area name"),
+        max_length=80,
+        help_text=_("Like North West, or Dunmore."),
+        error_messages={
+            "required": _("Write a name for the area."),
+            "max_length": _("Keep the area's name to 80 letters or fewer."),
+        },
+    )
+
+    @classmethod
+    def for_area(cls, area: Area, data=None) -> "AreaForm":
+        return cls(data, initial={"name": area.name})

@@ -3,6 +3,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,30 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def theme_css_url(self) -> str:
+        """Return the address of the organisation's colours as CSS.
+
+        The colour is in the address, so a new colour shows at once even though
+        browsers keep the CSS for a few minutes.
+        """
+        url = reverse("accounts:theme-css", args=[self.slug])
+        return f"{url}?v={(self.accent_colour or '').lstrip('#').lower()}"
+
+    @property
+    def logo_url(self) -> str:
+        """Return the web address of the logo, or "" if there is none.
+
+        Logos are served by a view (never from the media folder), with a fixed
+        image type and a strict policy; the file name in the address changes
+        with every new logo, so browsers can keep it for a long time.
+        """
+        if not self.logo:
+            return ""
+        return reverse(
+            "accounts:organisation-logo", args=[self.slug, self.logo.name.rsplit("/", 1)[-1]]
+        )
+
 
 class Area(models.Model):
     """A part of the map an organisation works in, such as North West."""
@@ -245,6 +270,8 @@ class Invitation(models.Model):
     used_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Cancelled rather than deleted, so someone who opens the link is told why it stopped.
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,12 +5,16 @@ Each function returns a `Decision` with a reason in plain words; views call
 pages all follow the same rules.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import (
     STAFF_ROLES,
     UNDER_18_BANDS,
     AgeBand,
+    Invitation,
     Membership,
     Organisation,
     Role,
@@ -101,23 +105,48 @@ def can_manage_account(user: User, person: User) -> Decision:
     every one of those organisations (or a site administrator): staff in one
     organisation can never take over an admin, or anyone, of another.
     """
+    return can_manage_accounts(user, [person])[person.pk]
+
+
+def can_manage_accounts(user: User, people: Iterable[User]) -> dict[int, Decision]:
+    """Decide `can_manage_account` for many people at once, in two queries.
+
+    Pages that list people hand one decision per row to the template; this keeps
+    the page's query count fixed however many people there are.
+    """
+    people = list(people)
+    decisions: dict[int, Decision] = {}
     if not user.is_authenticated:
-        return deny(_("Please log in first."))
+        return {person.pk: deny(_("Please log in first.")) for person in people}
+    their_roles: dict[int, dict[int, str]] = defaultdict(dict)
+    mine: dict[int, str] = {}
+    if not user.is_superuser:
+        for person_id, organisation_id, role in Membership.objects.filter(
+            user__in=[person.pk for person in people]
+        ).values_list("user_id", "organisation_id", "role"):
+            their_roles[person_id][organisation_id] = role
+        mine = dict(
+            Membership.objects.filter(user=user, role__in=STAFF_ROLES).values_list(
+                "organisation_id", "role"
+            )
+        )
+    for person in people:
+        decisions[person.pk] = _account_decision(user, person, their_roles[person.pk], mine)
+    return decisions
+
+
+def _account_decision(
+    user: User, person: User, their_roles: dict[int, str], mine: dict[int, str]
+) -> Decision:
     if user.pk == person.pk:
         return deny(_("You can't do this for yourself. Ask someone who looks after you here."))
     if user.is_superuser:
         return allow()
     if person.is_superuser or person.is_staff:
         return deny(_("Only a site administrator can do this for this person."))
-    their_roles = dict(person.memberships.values_list("organisation_id", "role"))
     if not their_roles:
         return deny(_("Only a site administrator can do this for this person."))
-    mine = dict(
-        Membership.objects.filter(
-            user=user, organisation_id__in=their_roles, role__in=STAFF_ROLES
-        ).values_list("organisation_id", "role")
-    )
-    if not mine:
+    if not any(organisation in mine for organisation in their_roles):
         return deny(_("Only staff in this person's organisation can do this."))
     if all(_reaches(mine.get(org), role) for org, role in their_roles.items()):
         return allow()
@@ -220,3 +249,89 @@ def can_unlock(user: User, person: User) -> Decision:
     Unlocking acts on a whole account, so it follows `can_manage_account`.
     """
     return can_manage_account(user, person)
+
+
+# Looking after an organisation itself: its name, logo, colour, areas and people.
+
+
+def can_manage_organisation(user: User, organisation: Organisation) -> Decision:
+    """Decide whether the person may change the organisation's name, logo, colour and areas."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser or role_in(user, organisation) == Role.ORGANISATION_ADMIN:
+        return allow()
+    return deny(
+        _("Only an organisation admin of %(organisation)s can change this.")
+        % {"organisation": organisation.name}
+    )
+
+
+def can_look_after_every_organisation(user: User) -> Decision:
+    """Decide whether the person looks after every organisation (a site administrator)."""
+    if user.is_authenticated and user.is_superuser:
+        return allow()
+    return deny(_("Only a site administrator looks after every organisation."))
+
+
+def can_cancel_invitation(user: User, invitation: Invitation) -> Decision:
+    """Decide whether the person may cancel an invitation: anyone who may invite for its role."""
+    return _cancel_decision(user, invitation, role_in(user, invitation.organisation))
+
+
+def _cancel_decision(user: User, invitation: Invitation, my_role: str | None) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser or my_role == Role.ORGANISATION_ADMIN:
+        return allow()
+    if my_role == Role.STAFF:
+        if invitation.role in ROLES_STAFF_CAN_INVITE:
+            return allow()
+        return deny(_("Only an organisation admin can cancel an invitation for staff or admins."))
+    return deny(_("Only staff and youth workers here can cancel invitations."))
+
+
+def can_deactivate(user: User, person: User) -> Decision:
+    """Decide whether the person may switch someone's whole account off, or back on.
+
+    A switched-off account can't log in anywhere, so this is a whole-account action.
+    """
+    return can_manage_account(user, person)
+
+
+def can_remove_member(user: User, membership: Membership) -> Decision:
+    """Decide whether the person may take someone out of this organisation.
+
+    Their account and what they did stay; only their place here goes. Admins may
+    remove anyone else; staff may remove young people and group contacts.
+    """
+    return _removal_decision(user, membership, role_in(user, membership.organisation))
+
+
+def _removal_decision(user: User, membership: Membership, my_role: str | None) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if membership.user_id == user.pk:
+        return deny(_("You can't take yourself out. Ask another organisation admin."))
+    if user.is_superuser or _reaches(my_role, membership.role):
+        return allow()
+    if my_role == Role.STAFF:
+        return deny(_("Only an organisation admin can take staff or admins out."))
+    return deny(_("Only staff and youth workers here can take someone out."))
+
+
+def people_page_decisions(
+    user: User,
+    organisation: Organisation,
+    memberships: list[Membership],
+    invitations: list[Invitation],
+) -> tuple[dict[int, Decision], dict[int, Decision], dict[int, Decision]]:
+    """Decide, for each row of the people page, in three queries however many rows.
+
+    Return (`can_deactivate` by user id, `can_remove_member` by membership id,
+    `can_cancel_invitation` by invitation id).
+    """
+    accounts = can_manage_accounts(user, [membership.user for membership in memberships])
+    my_role = role_in(user, organisation)
+    removals = {m.pk: _removal_decision(user, m, my_role) for m in memberships}
+    cancels = {i.pk: _cancel_decision(user, i, my_role) for i in invitations}
+    return accounts, removals, cancels

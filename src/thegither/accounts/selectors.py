@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from thegither.accounts.lockout import LoginPause, count_keys
 from thegither.accounts.models import (
     STAFF_ROLES,
+    Area,
     Invitation,
     LoginLock,
     Membership,
@@ -41,6 +42,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_problem(invitation: Invitation, now: datetime | None = None) -> str | None:
     """Return, in plain words, why an invitation can't be used, or None if it can."""
     now = now or timezone.now()
+    if invitation.cancelled_at is not None:
+        return _("This invitation was cancelled. Ask your youth worker for a new one.")
     if invitation.used_at is not None:
         return _("Someone has already used this invitation. Ask your youth worker for a new one.")
     if invitation.failed_attempts >= MAX_WRONG_CODES:
@@ -76,6 +79,7 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation=organisation,
         used_at__isnull=True,
+        cancelled_at__isnull=True,
         expires_at__gt=timezone.now(),
         failed_attempts__lt=MAX_WRONG_CODES,
     ).select_related("created_by")
@@ -162,3 +166,28 @@ def locked_memberships(
         .annotate(locked_until=Max("user__login_locks__locked_until"))
         .order_by("user__display_name", "user__username")
     )
+
+
+def areas_in_organisation(organisation: Organisation) -> QuerySet[Area]:
+    """Return the organisation's areas by name."""
+    return Area.objects.filter(organisation=organisation).order_by("name")
+
+
+def area_uses(area: Area) -> list[str]:
+    """Return, in plain words, what still points at the area (empty if nothing does).
+
+    Looks at every model that refers to Area, so a grant pot added later by
+    another app counts without this function knowing about it.
+    """
+    uses = []
+    for relation in Area._meta.related_objects:
+        related = relation.related_model
+        # The field on the other model that points here, a foreign key or many-to-many.
+        if related._default_manager.filter(**{relation.field.name: area}).exists():
+            uses.append(str(related._meta.verbose_name_plural))
+    return uses
+
+
+def organisations_without(user: User) -> QuerySet[Organisation]:
+    """Return the organisations the person is not a member of, by name."""
+    return Organisation.objects.exclude(memberships__user=user).order_by("name")

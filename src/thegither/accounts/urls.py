@@ -78,4 +78,61 @@ urlpatterns = [
         two_step.two_step_reset_view,
         name="two-step-reset",
     ),
+    path(
+        "organisations/<slug:slug>/invitations/ready/",
+        joining.invitation_ready,
+        name="invitation-ready",
+    ),
+    # Looking after an organisation (views/organisation.py)
+    path(
+        "organisations/<slug:slug>/logo/<str:name>",
+        organisation.organisation_logo,
+        name="organisation-logo",
+    ),
+    path(
+        "organisations/<slug:slug>/settings/",
+        organisation.organisation_settings,
+        name="organisation-settings",
+    ),
+    path(
+        "organisations/<slug:slug>/settings/logo/",
+        organisation.organisation_logo_new,
+        name="organisation-logo-change",
+    ),
+    path(
+        "organisations/<slug:slug>/settings/logo/remove/",
+        organisation.organisation_logo_delete,
+        name="organisation-logo-remove",
+    ),
+    path("organisations/<slug:slug>/areas/", organisation.areas, name="areas"),
+    path(
+        "organisations/<slug:slug>/areas/<int:pk>/rename/",
+        organisation.area_rename_view,
+        name="area-rename",
+    ),
+    path(
+        "organisations/<slug:slug>/areas/<int:pk>/remove/",
+        organisation.area_remove_view,
+        name="area-remove",
+    ),
+    path(
+        "organisations/<slug:slug>/invitations/<int:pk>/cancel/",
+        organisation.invitation_cancel_view,
+        name="invitation-cancel",
+    ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/switch-off/",
+        organisation.account_deactivate_view,
+        name="account-deactivate",
+    ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/switch-on/",
+        organisation.account_reactivate_view,
+        name="account-reactivate",
+    ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/remove/",
+        organisation.member_remove,
+        name="member-remove",
+    ),
 ]

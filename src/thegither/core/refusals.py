@@ -26,6 +26,10 @@ class Refusal(models.TextChoices):
     NOT_ALLOWED = "not-allowed", _("Not allowed")
     TOO_MANY = "too-many", _("Too many tries")
     WRONG_STATE = "wrong-state", _("Not possible at this step")
+    BAD_FILE = "bad-file", _("A kind of file we don't take")
+    TOO_BIG = "too-big", _("Too big")
+    IN_USE = "in-use", _("Still in use")
+    CANNOT_CHECK = "cannot-check", _("This server can't check it")
 
 
 class Refused(ValidationError):

@@ -22,7 +22,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from thegither.accounts import services
-from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
+from thegither.accounts.models import (
+    AgeBand,
+    Area,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
 
@@ -127,6 +136,16 @@ def org_target(world: World) -> dict:
     return {"slug": world.organisation.slug, "pk": world.target.pk}
 
 
+def org_area(world: World) -> dict:
+    area, _created = Area.objects.get_or_create(organisation=world.organisation, name="North")
+    return {"slug": world.organisation.slug, "pk": area.pk}
+
+
+def org_invitation(world: World) -> dict:
+    invitation = Invitation.objects.get(token_hash=token_hash(world.invitation_token))
+    return {"slug": world.organisation.slug, "pk": invitation.pk}
+
+
 def org_admin_elsewhere(world: World) -> dict:
     return {"slug": world.organisation.slug, "pk": world.admin_elsewhere.pk}
 
@@ -145,6 +164,9 @@ LOGGED_IN_200 = (302,) + (200,) * (len(ROLES) - 1)
 #                 anon panel u13  appl staff admin super | elsewhere site-staff both
 STAFF_ONLY = (302, 403, 403, 403, 200, 200, 200, 403, 403, 200)
 STAFF_OF_OTHER = (302, 403, 403, 403, 403, 403, 200, 200, 403, 200)
+ADMIN_ONLY = (302, 403, 403, 403, 403, 200, 200, 403, 403, 403)
+ADMIN_ONLY_POST = (302, 403, 403, 403, 403, 302, 302, 403, 403, 403)
+STAFF_POST = (302, 403, 403, 403, 302, 302, 302, 403, 403, 302)
 NOT_FOUND = (302,) + (404,) * (len(ROLES) - 1)
 
 EXPECTED: dict[str, Entry] = {
@@ -200,6 +222,25 @@ EXPECTED: dict[str, Entry] = {
     "accounts:person-unlock": Entry(
         (302, 403, 403, 403, 302, 302, 302, 403, 403, 302), kwargs=org_target, method="post"
     ),
+    # --- organisation admin (branch orgadmin): name, logo, colour, areas, people ---
+    # No session holds a new invitation here, so the page says the code was shown once.
+    "accounts:invitation-ready": Entry(STAFF_ONLY, kwargs=org),
+    # The world's organisation has no logo; test_organisation_admin.py serves a real one.
+    "accounts:organisation-logo": Entry(
+        (404,) * len(ROLES), kwargs=lambda world: {**org(world), "name": "x.png"}
+    ),
+    "accounts:organisation-settings": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:organisation-logo-change": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:organisation-logo-remove": Entry(ADMIN_ONLY_POST, kwargs=org, method="post"),
+    "accounts:areas": Entry(ADMIN_ONLY, kwargs=org),
+    "accounts:area-rename": Entry(ADMIN_ONLY, kwargs=org_area),
+    "accounts:area-remove": Entry(ADMIN_ONLY_POST, kwargs=org_area, method="post"),
+    "accounts:invitation-cancel": Entry(STAFF_POST, kwargs=org_invitation, method="post"),
+    "accounts:account-deactivate": Entry(STAFF_POST, kwargs=org_target, method="post"),
+    "accounts:account-reactivate": Entry(STAFF_POST, kwargs=org_target, method="post"),
+    # GET asks first; the POST that takes someone out is in test_organisation_admin.py.
+    "accounts:member-remove": Entry(STAFF_ONLY, kwargs=org_target),
+    # --- end organisation admin ---
 }
 
 # More cases for URLs that act on one person or organisation: the other

@@ -1,4 +1,5 @@
-"""Writes for accounts: invitations, roles, guardian authorisation, passwords, log-in.
+"""Writes for accounts: invitations, roles, guardian authorisation, passwords, log-in,
+organisations.
 
 Every change to people, roles and passwords goes through these functions and is
 written to the audit log, so the admin, pages and scripts all behave the same.
@@ -19,6 +20,21 @@ from thegither.accounts.services.lockout import (
     login_success_record,
     login_unlock,
     login_unlock_with_new_password,
+)
+from thegither.accounts.services.organisations import (
+    AREA_NAME_MAX,
+    LOGO_MAX_BYTES,
+    ORGANISATION_NAME_MAX,
+    account_deactivate,
+    account_reactivate,
+    area_add,
+    area_remove,
+    area_rename,
+    invitation_cancel,
+    membership_remove,
+    organisation_details_change,
+    organisation_logo_change,
+    organisation_logo_remove,
 )
 from thegither.accounts.services.passwords import (
     PASSWORD_ACTIONS,
@@ -49,25 +65,38 @@ from thegither.accounts.services.two_step import (
 )
 
 __all__ = [
+    "AREA_NAME_MAX",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "INVITATION_LIFETIME",
+    "LOGO_MAX_BYTES",
+    "ORGANISATION_NAME_MAX",
     "PASSWORD_ACTIONS",
     "RECOVERY_CODE_COUNT",
     "RESET_CODE_LIFETIME",
+    "account_deactivate",
+    "account_reactivate",
+    "area_add",
+    "area_remove",
+    "area_rename",
     "code_make",
     "code_normalise",
     "email_change",
     "email_changed_email_send",
     "guardian_authorisation_record",
     "invitation_accept",
+    "invitation_cancel",
     "invitation_create",
     "login_failure_record",
     "login_locks_forget_stale",
     "login_success_record",
     "login_unlock",
     "login_unlock_with_new_password",
+    "membership_remove",
     "membership_role_change",
+    "organisation_details_change",
+    "organisation_logo_change",
+    "organisation_logo_remove",
     "organisation_set_up",
     "organisation_two_step_require",
     "password_changed_email_send",

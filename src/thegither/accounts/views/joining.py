@@ -13,7 +13,7 @@ from thegither.accounts.forms import (
     InvitationForm,
     JoinForm,
 )
-from thegither.accounts.models import Organisation
+from thegither.accounts.models import Invitation, Organisation
 from thegither.accounts.permissions import (
     can_invite,
 )
@@ -34,6 +34,8 @@ from thegither.core.refusals import Refusal
 # Generous, because a whole group may join at once from one hall's wifi; the code on
 # each invitation also stops working after 5 wrong tries.
 JOINS_PER_CLIENT = RateLimit("join-client", limit=60, seconds=10 * 60)
+# Where a new invitation's link and code wait, between making it and showing it once.
+READY_SESSION_KEY = "accounts:invitation-ready"
 
 
 @never_cache
@@ -111,17 +113,41 @@ def invitation_new(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            link = request.build_absolute_uri(reverse("accounts:join", args=[token]))
-            return render(
-                request,
-                "accounts/invitation_created.html",
-                {
-                    "organisation": organisation,
-                    "invitation": invitation,
-                    "link": link,
-                    "code": f"{code[:3]} {code[3:]}",
-                },
-            )
+            # Show the link and code on the next page, once: a refresh there makes nothing new.
+            request.session[READY_SESSION_KEY] = {
+                "organisation": organisation.pk,
+                "invitation": invitation.pk,
+                "link": request.build_absolute_uri(reverse("accounts:join", args=[token])),
+                "code": f"{code[:3]} {code[3:]}",
+            }
+            return redirect("accounts:invitation-ready", slug=slug)
     return render(
         request, "accounts/invitation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@never_cache
+def invitation_ready(request, slug):
+    """Show a new invitation's link and code once, then forget them."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_invite(request.user, organisation))
+    ready = request.session.get(READY_SESSION_KEY)
+    invitation = None
+    if ready and ready.get("organisation") == organisation.pk:
+        del request.session[READY_SESSION_KEY]
+        invitation = Invitation.objects.filter(
+            pk=ready["invitation"], organisation=organisation
+        ).first()
+    if invitation is None:
+        return render(request, "accounts/invitation_created.html", {"organisation": organisation})
+    return render(
+        request,
+        "accounts/invitation_created.html",
+        {
+            "organisation": organisation,
+            "invitation": invitation,
+            "link": ready["link"],
+            "code": ready["code"],
+        },
     )

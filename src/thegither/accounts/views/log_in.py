@@ -1,16 +1,23 @@
 """Log in, log out, and the page a person sees after logging in."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from thegither.accounts.forms import (
     LoginForm,
 )
 from thegither.accounts.models import STAFF_ROLES, LoginLock
+from thegither.accounts.permissions import (
+    can_look_after_every_organisation,
+    can_manage_organisation,
+)
 from thegither.accounts.selectors import (
     memberships_for_user,
+    organisations_without,
 )
 from thegither.accounts.views.two_step import two_step_divert
 
@@ -42,7 +49,17 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = LoginView.as_view()
-logout_view = auth_views.LogoutView.as_view()
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # The session has gone; the message travels in the messages cookie.
+        messages.success(request, _("You've logged out."))
+        return response
+
+
+logout_view = LogoutView.as_view()
 
 
 @login_required
@@ -52,11 +69,17 @@ def dashboard(request):
     if user.needs_guardian_authorisation:
         return render(request, "accounts/waiting.html")
     memberships = list(memberships_for_user(user))
+    for membership in memberships:
+        membership.can_manage_organisation = can_manage_organisation(user, membership.organisation)
     return render(
         request,
         "accounts/dashboard.html",
         {
             "memberships": memberships,
             "staff_roles": list(STAFF_ROLES),
+            # A site administrator looks after organisations they aren't a member of too.
+            "other_organisations": list(organisations_without(user))
+            if can_look_after_every_organisation(user)
+            else [],
         },
     )

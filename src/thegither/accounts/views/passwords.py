@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from thegither.accounts.forms import (
+    PlainPasswordChangeForm,
+    PlainPasswordResetForm,
+    PlainSetPasswordForm,
     ResetCodeForm,
 )
 from thegither.accounts.services import (
@@ -29,6 +32,7 @@ RESET_CODES_PER_USERNAME = RateLimit("reset-code-username", limit=10, seconds=60
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = PlainSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -39,6 +43,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PlainPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
 
@@ -52,6 +57,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PlainPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

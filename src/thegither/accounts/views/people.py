@@ -34,6 +34,7 @@ from thegither.accounts.services import (
     membership_role_change,
     reset_code_issue,
 )
+from thegither.accounts.views.organisation import annotate_people_page
 from thegither.core.permissions import require
 from thegither.core.services import audit_record
 
@@ -58,6 +59,9 @@ def people(request, slug):
         }
         for membership in locked_memberships(organisation, now)
     ]
+    invitations = list(open_invitations(organisation))
+    # Organisation admin: decisions for the switch-off, take-out and cancel buttons.
+    annotate_people_page(request.user, organisation, memberships, invitations)
     return render(
         request,
         "accounts/people.html",
@@ -65,7 +69,7 @@ def people(request, slug):
             "organisation": organisation,
             "memberships": memberships,
             "waiting": [m for m in memberships if m.user.needs_guardian_authorisation],
-            "invitations": list(open_invitations(organisation)),
+            "invitations": invitations,
             "is_admin": is_admin,
             "staff_roles": STAFF_ROLES,
             "can_invite": can_invite(request.user, organisation).allowed,
