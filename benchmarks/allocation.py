@@ -161,8 +161,31 @@ def from_fixture(reference, path: Path, rule: str) -> dict | None:
     }
     if not data["computed"]:
         result["reason"] = data.get("reason")
+        result["not_computed"] = data.get("not_computed")
         result["wall_seconds"] = seconds.get("wall_seconds")
     return result
+
+
+def peer_plan(
+    recorded: dict | None, *, from_fixtures: bool, limit: float | None, live: bool
+) -> str:
+    """Say how to get pabutools' side: ``"fixture"``, ``"limited"`` (live, stopped after
+    ``limit`` seconds) or ``"live"``.
+
+    A fixture that records pabutools running past a time or memory limit is used as is
+    unless ``--live`` names it: such a run (MES add1 on Budapest grew past 21 GB) must
+    never start by surprise.
+    """
+    if from_fixtures:
+        return "fixture"
+    if recorded and recorded.get("not_computed") == load_reference().TOO_SLOW and not live:
+        return "fixture"
+    recorded_seconds = recorded and (total(recorded) or recorded.get("wall_seconds"))
+    if limit is not None and recorded_seconds and recorded_seconds > limit:
+        return "fixture"
+    if limit is not None and recorded is None:
+        return "limited"
+    return "live"
 
 
 def total(result: dict | None) -> float | None:
@@ -390,13 +413,14 @@ def main(argv: list[str] | None = None) -> int:
             best_of = (args.repeat, args.repeat_under)
             ours = measure_best("thegither", path, rule, args.peer_timeout, *best_of)
             recorded = from_fixture(reference, path, rule)
-            limit = None if f"{path.stem}:{rule}" in args.live else args.skip_peer_over
-            recorded_seconds = recorded and (total(recorded) or recorded.get("wall_seconds"))
-            if args.peer_from_fixtures or (
-                limit is not None and recorded_seconds and recorded_seconds > limit
-            ):
+            live = f"{path.stem}:{rule}" in args.live
+            limit = None if live else args.skip_peer_over
+            plan = peer_plan(
+                recorded, from_fixtures=args.peer_from_fixtures, limit=limit, live=live
+            )
+            if plan == "fixture":
                 theirs = recorded
-            elif limit is not None and recorded is None:
+            elif plan == "limited":
                 # Nothing recorded: give pabutools the limit and no more, so one run can
                 # never turn into a 10 GB, many-minute job by surprise.
                 theirs = measure_best("pabutools", path, rule, limit, *best_of)

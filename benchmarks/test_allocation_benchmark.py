@@ -126,3 +126,25 @@ def test_the_50x_scope_is_also_read_at_this_machines_speed():
     assert speedup["scaled"]["machine_factor"] == pytest.approx(2.5)
     assert speedup["scaled"]["checked"] == 1  # Mokotów only
     assert speedup["scaled"]["met"] is True
+
+
+def too_slow_fixture() -> dict:
+    return {"computed": False, "not_computed": "too slow", "reason": "ran past 14 minutes"}
+
+
+def test_a_peer_run_recorded_as_too_slow_is_never_started_unless_asked_for():
+    recorded = too_slow_fixture()
+    for limit in (None, 20.0):
+        plan = bench.peer_plan(recorded, from_fixtures=False, limit=limit, live=False)
+        assert plan == "fixture"
+    assert bench.peer_plan(recorded, from_fixtures=False, limit=None, live=True) == "live"
+
+
+def test_the_peer_runs_live_within_the_limit_or_from_its_fixture_over_it():
+    fast = measured(5.0) | {"source": "fixture"}
+    slow = measured(500.0) | {"source": "fixture"}
+    assert bench.peer_plan(fast, from_fixtures=False, limit=20.0, live=False) == "live"
+    assert bench.peer_plan(slow, from_fixtures=False, limit=20.0, live=False) == "fixture"
+    assert bench.peer_plan(None, from_fixtures=False, limit=20.0, live=False) == "limited"
+    assert bench.peer_plan(None, from_fixtures=False, limit=None, live=False) == "live"
+    assert bench.peer_plan(slow, from_fixtures=True, limit=None, live=True) == "fixture"

@@ -30,3 +30,21 @@ def dot_rows(weights: np.ndarray, table: np.ndarray) -> np.ndarray:
     if len(weights) < BLAS_THREADS_ABOVE:
         return weights @ table
     return np.einsum("i,ij->j", weights, table)
+
+
+def rho_by_sorting(
+    ratio: np.ndarray, money: np.ndarray, wu: np.ndarray, cost: float, slack: float = 0.0
+) -> float:
+    """Return the MES price per unit of utility by sorting supporters, or infinity if none fits.
+
+    ``ratio`` is each supporter group's budget per unit of utility, ``money`` what the
+    group has (budget times weight) and ``wu`` its weight times utility. With
+    ``slack``, a price up to that relative amount over a group's ratio still fits.
+    """
+    order = np.argsort(ratio, kind="stable")
+    paid_before = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
+    util_after = wu[order][::-1].cumsum()[::-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = (cost - paid_before) / util_after
+    fits = np.flatnonzero(candidates <= ratio[order] * (1 + slack))
+    return float(candidates[fits[0]]) if len(fits) else float("inf")

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from thegither.allocation.arrays import TOLERANCE, dot
+from thegither.allocation.arrays import TOLERANCE, dot, rho_by_sorting
 
 if TYPE_CHECKING:
     from thegither.allocation.mes import _Projects
@@ -234,17 +234,11 @@ def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float
         return INFINITY
     if total < cost * (1 + TOLERANCE):
         return float(data.floor[p])
-    util = data.util[p]
-    ratio = b / util
-    order = np.argsort(ratio)
-    ratio = ratio[order]
-    paid = np.cumsum((w * b)[order])
-    poor_paid = np.concatenate(([0.0], paid[:-1]))
-    weighted = (w * util)[order]
-    rich = np.cumsum(weighted[::-1])[::-1]
-    prices = (cost - poor_paid) / rich
-    fits = np.flatnonzero(prices <= ratio)
-    return float(prices[fits[0]]) if len(fits) else float(ratio[-1])
+    ratio = b / data.util[p]
+    price = rho_by_sorting(ratio, b * w, data.wu_f[p], cost)
+    if price == INFINITY:  # only where floats and the sum above disagree
+        return float(ratio.max()) if sure else float(data.floor[p])
+    return price
 
 
 def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool:

@@ -113,7 +113,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from thegither.allocation.arrays import TOLERANCE, dot
+from thegither.allocation.arrays import TOLERANCE, dot, rho_by_sorting
 from thegither.allocation.bracket import Bracket
 from thegither.allocation.model import Election
 
@@ -429,7 +429,7 @@ class _Engine:
                 return self._checked(p, x / unit, float(_largest(bp)) / unit)
             poor_weight = new_weight
         ratio = bp / unit
-        r = self._rho_sorted(ratio, money, w * unit, cost)
+        r = rho_by_sorting(ratio, money, w * unit, cost)
         self._note_price(p, r)
         return self._checked(p, r, float(ratio.max()))
 
@@ -456,7 +456,7 @@ class _Engine:
         d = self.data
         bp = self.b[d.sup[p]]
         ratio = bp / d.util[p]
-        r = self._rho_sorted(ratio, bp * d.w[p], d.wu_f[p], float(d.cost[p]))
+        r = rho_by_sorting(ratio, bp * d.w[p], d.wu_f[p], float(d.cost[p]))
         self._note_price(p, r)
         return self._checked(p, r, float(ratio.max()))
 
@@ -503,29 +503,12 @@ class _Engine:
         if self.exact_available(p) < int(d.cost[p]):
             return float("inf")
         ratio = bp / d.util[p]
-        guess = self._rho_sorted(ratio, bp * d.w[p], d.wu_f[p], cost, TOLERANCE)
+        guess = rho_by_sorting(ratio, bp * d.w[p], d.wu_f[p], cost, TOLERANCE)
         if guess == float("inf"):
             guess = float(ratio.max())
         r = float(self.exact_rho(p, guess)[0])
         self._note_price(p, r)
         return r
-
-    @staticmethod
-    def _rho_sorted(
-        ratio: np.ndarray, money: np.ndarray, wu: np.ndarray, cost: float, slack: float = 0.0
-    ) -> float:
-        """Return rho by sorting supporters by ratio, or infinity if none fits.
-
-        With ``slack``, a price up to that relative amount over a supporter's
-        ratio still fits: a first guess for :meth:`exact_rho`.
-        """
-        order = np.argsort(ratio, kind="stable")
-        paid_before = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
-        util_after = wu[order][::-1].cumsum()[::-1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            candidates = (cost - paid_before) / util_after
-        fits = np.flatnonzero(candidates <= ratio[order] * (1 + slack))
-        return float(candidates[fits[0]]) if len(fits) else float("inf")
 
     # -- the rounds -------------------------------------------------------
     def run(
@@ -950,12 +933,18 @@ class _Raises:
     """add1's runs by raise, each worked out once, on demand, following a lower one."""
 
     def __init__(
-        self, data: _Projects, rank: np.ndarray, initial: Fraction, spend_limit: int, first: Run
+        self,
+        data: _Projects,
+        rank: np.ndarray,
+        initial: Fraction,
+        spend_limit: int,
+        first: Run,
+        bracket: Bracket,
     ) -> None:
         self.data, self.rank, self.initial, self.spend_limit = data, rank, initial, spend_limit
         self.runs = {0: first}
         self.count = 1
-        self.bracket: Bracket | None = None  # proves stretches whose order changes
+        self.bracket = bracket  # proves stretches whose order changes
         self.trees_held = self.trees_failed = 0
 
     def bracketed(self, k: int, end: int, run: Run, verdict) -> bool:
@@ -965,7 +954,7 @@ class _Raises:
         Not tried when a run already worked out in the stretch stops add1: the
         tree would only find that out.
         """
-        if self.bracket is None or self.trees_failed > 2 * self.trees_held:
+        if self.trees_failed > 2 * self.trees_held:
             return False  # here trees fail more often than they pay off
         if any(k < j <= end and verdict(other) != "raises" for j, other in self.runs.items()):
             return False
@@ -1140,13 +1129,8 @@ def method_of_equal_shares(
         return MesResult(free + run.selected, run, start, initial, 0, free)
     everything = set(data.eligible)
     spend_limit = election.budget - int(sum(int(cost[p]) for p in free))
-    raises = _Raises(data, rank, start, spend_limit, run)
-    raises.bracket = Bracket(
-        data,
-        rank,
-        spend_limit,
-        lambda selected: verdict_of(selected) == "raises",
-    )
+    bracket = Bracket(data, rank, spend_limit, lambda selected: verdict_of(selected) == "raises")
+    raises = _Raises(data, rank, start, spend_limit, run, bracket)
     previous = _add1(raises, verdict)
     if previous is None:  # the very first run overspent: cannot happen with exact budgets
         previous = Run(initial, [], [])

@@ -12,6 +12,8 @@ from thegither.allocation.model import Election
 from thegither.allocation.pabulib import parse_pb, parse_pb_carefully
 
 SHARED_FILES = [
+    "France_Toulouse_2024.pb",
+    "Hungary_Budapest_2024.pb",
     "Netherlands_Amsterdam_252.pb",
     "Netherlands_Assen_2024.pb",
     "Poland_Katowice_2023.pb",
