@@ -7,6 +7,7 @@ pages all follow the same rules.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -74,15 +75,19 @@ def can_invite(user: User, organisation: Organisation, role: str | None = None) 
 
 def can_change_role(user: User, membership: Membership, role: str | None = None) -> Decision:
     """Decide whether the person may change someone's role (to this role, if given)."""
+    decision = _role_change_decision(user, membership, role_in(user, membership.organisation))
+    if decision and role in STAFF_ROLES and membership.user.age_band in UNDER_18_BANDS:
+        return deny(_("Staff and admins must be 18 or over."))
+    return decision
+
+
+def _role_change_decision(user: User, membership: Membership, my_role: str | None) -> Decision:
     if not user.is_authenticated:
         return deny(_("Please log in first."))
-    organisation = membership.organisation
-    if not (user.is_superuser or role_in(user, organisation) == Role.ORGANISATION_ADMIN):
+    if not (user.is_superuser or my_role == Role.ORGANISATION_ADMIN):
         return deny(_("Only an organisation admin can change what someone does here."))
     if membership.user_id == user.pk:
         return deny(_("You can't change your own role. Ask another organisation admin."))
-    if role is not None and role in STAFF_ROLES and membership.user.age_band in UNDER_18_BANDS:
-        return deny(_("Staff and admins must be 18 or over."))
     return allow()
 
 
@@ -160,13 +165,17 @@ def _account_decision(
 
 def can_record_guardian_authorisation(user: User, child: User) -> Decision:
     """Decide whether the person may record that a child's parent or carer said yes."""
+    return _guardian_decision(user, child, can_manage_account)
+
+
+def _guardian_decision(user: User, child: User, account_decision) -> Decision:
     if not user.is_authenticated:
         return deny(_("Please log in first."))
     if child.age_band != AgeBand.UNDER_13:
         return deny(_("Only people under 13 need a parent or carer to say yes."))
     if user.pk == child.pk:
         return deny(_("A youth worker needs to record this for you."))
-    return can_manage_account(user, child)
+    return account_decision(user, child)
 
 
 def can_issue_reset_code(user: User, person: User) -> Decision:
@@ -319,19 +328,38 @@ def _removal_decision(user: User, membership: Membership, my_role: str | None) -
     return deny(_("Only staff and youth workers here can take someone out."))
 
 
+@dataclass(frozen=True, slots=True)
+class PeoplePageDecisions:
+    """Every decision the people page shows, row by row, so its template re-derives none."""
+
+    accounts: dict[int, Decision]  # by user id: new-password code, switch off or on, unlock
+    guardian: dict[int, Decision]  # by user id: record a grown-up's yes
+    roles: dict[int, Decision]  # by membership id: change the role
+    removals: dict[int, Decision]  # by membership id: take out of this organisation
+    cancels: dict[int, Decision]  # by invitation id: cancel
+
+
 def people_page_decisions(
     user: User,
     organisation: Organisation,
     memberships: list[Membership],
     invitations: list[Invitation],
-) -> tuple[dict[int, Decision], dict[int, Decision], dict[int, Decision]]:
-    """Decide, for each row of the people page, in three queries however many rows.
+) -> PeoplePageDecisions:
+    """Decide every row of the people page, in three queries however many rows.
 
-    Return (`can_deactivate` by user id, `can_remove_member` by membership id,
-    `can_cancel_invitation` by invitation id).
+    Each decision is the one its own permission function gives (`can_manage_account`,
+    `can_record_guardian_authorisation`, `can_change_role`, `can_remove_member`,
+    `can_cancel_invitation`), worked out together.
     """
     accounts = can_manage_accounts(user, [membership.user for membership in memberships])
     my_role = role_in(user, organisation)
-    removals = {m.pk: _removal_decision(user, m, my_role) for m in memberships}
-    cancels = {i.pk: _cancel_decision(user, i, my_role) for i in invitations}
-    return accounts, removals, cancels
+    return PeoplePageDecisions(
+        accounts=accounts,
+        guardian={
+            m.user_id: _guardian_decision(user, m.user, lambda _u, child: accounts[child.pk])
+            for m in memberships
+        },
+        roles={m.pk: _role_change_decision(user, m, my_role) for m in memberships},
+        removals={m.pk: _removal_decision(user, m, my_role) for m in memberships},
+        cancels={i.pk: _cancel_decision(user, i, my_role) for i in invitations},
+    )

@@ -6,6 +6,8 @@ opens nothing, so a person given it by mistake reaches no records.
 
 from django.contrib import admin
 
+from thegither.core.permissions import can_use_admin_site
+
 
 class SiteAdmin(admin.AdminSite):
     site_header = "Thegither admin"
@@ -13,4 +15,4 @@ class SiteAdmin(admin.AdminSite):
 
     def has_permission(self, request):
         """Let in only active site administrators (superusers)."""
-        return request.user.is_active and request.user.is_superuser
+        return can_use_admin_site(request.user).allowed

@@ -153,15 +153,25 @@ def test_people_page_decisions_take_three_queries_however_many_rows(
     invitations = list(Invitation.objects.select_related("organisation"))
 
     with django_assert_num_queries(3):
-        accounts, removals, cancels = permissions.people_page_decisions(
-            staff, organisation, memberships, invitations
-        )
+        decisions = permissions.people_page_decisions(staff, organisation, memberships, invitations)
 
     for membership in memberships:
-        assert accounts[membership.user_id] == permissions.can_deactivate(staff, membership.user)
-        assert removals[membership.pk] == permissions.can_remove_member(staff, membership)
+        person = membership.user
+        assert decisions.accounts[person.pk] == permissions.can_deactivate(staff, person)
+        # For one's own row only the words differ ("use 'Change your password'").
+        assert (
+            decisions.accounts[person.pk].allowed
+            == permissions.can_issue_reset_code(staff, person).allowed
+        )
+        assert decisions.guardian[person.pk] == permissions.can_record_guardian_authorisation(
+            staff, person
+        )
+        assert decisions.roles[membership.pk] == permissions.can_change_role(staff, membership)
+        assert decisions.removals[membership.pk] == permissions.can_remove_member(staff, membership)
     for invitation in invitations:
-        assert cancels[invitation.pk] == permissions.can_cancel_invitation(staff, invitation)
+        assert decisions.cancels[invitation.pk] == permissions.can_cancel_invitation(
+            staff, invitation
+        )
 
 
 # name and colour

@@ -10,16 +10,20 @@ from django.utils.translation import gettext as _
 from thegither.accounts.forms import (
     LoginForm,
 )
-from thegither.accounts.models import STAFF_ROLES, LoginLock
+from thegither.accounts.models import LoginLock, Role
 from thegither.accounts.permissions import (
+    can_invite,
     can_look_after_every_organisation,
     can_manage_organisation,
+    can_manage_people,
+    can_require_two_step,
 )
 from thegither.accounts.selectors import (
     memberships_for_user,
     organisations_without,
 )
 from thegither.accounts.views.two_step import two_step_divert
+from thegither.core.permissions import can_use_admin_site
 
 LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
 
@@ -70,13 +74,18 @@ def dashboard(request):
         return render(request, "accounts/waiting.html")
     memberships = list(memberships_for_user(user))
     for membership in memberships:
-        membership.can_manage_organisation = can_manage_organisation(user, membership.organisation)
+        organisation = membership.organisation
+        membership.can_manage_people = can_manage_people(user, organisation)
+        membership.can_invite = can_invite(user, organisation)
+        membership.can_require_two_step = can_require_two_step(user, organisation)
+        membership.can_manage_organisation = can_manage_organisation(user, organisation)
+        membership.is_panel_member = membership.role == Role.PANEL_MEMBER
     return render(
         request,
         "accounts/dashboard.html",
         {
             "memberships": memberships,
-            "staff_roles": list(STAFF_ROLES),
+            "can_use_admin_site": can_use_admin_site(user),
             # A site administrator looks after organisations they aren't a member of too.
             "other_organisations": list(organisations_without(user))
             if can_look_after_every_organisation(user)

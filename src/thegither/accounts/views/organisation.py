@@ -15,7 +15,6 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thegither.accounts import permissions
 from thegither.accounts.forms import AreaForm, LogoForm, OrganisationForm
 from thegither.accounts.models import Area, Invitation, Membership, Organisation
 from thegither.accounts.permissions import (
@@ -224,22 +223,6 @@ def area_remove_view(request, slug, pk):
 
 
 # The people page's buttons for invitations and people
-
-
-def annotate_people_page(user, organisation, memberships, invitations) -> None:
-    """Give each row of the people page its decisions, in a fixed number of queries.
-
-    Each membership gets `can_deactivate` (switch the account off or on) and
-    `can_remove`; each invitation gets `can_cancel`.
-    """
-    accounts, removals, cancels = permissions.people_page_decisions(
-        user, organisation, memberships, invitations
-    )
-    for membership in memberships:
-        membership.can_deactivate = accounts[membership.user_id]
-        membership.can_remove = removals[membership.pk]
-    for invitation in invitations:
-        invitation.can_cancel = cancels[invitation.pk]
 
 
 @require_POST
