@@ -76,6 +76,18 @@ def context(browser, live_server):
 
 
 @pytest.fixture
+def demo(settings, tmp_path):
+    """Load the demo charity (uploads go to a folder of this test's own); return it."""
+    from thegither.accounts.models import Organisation
+    from thegither.demo.services import demo_load
+    from thegither.tests.browser.journeys import DEMO_ORGANISATION
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load()
+    return Organisation.objects.get(slug=DEMO_ORGANISATION)
+
+
+@pytest.fixture
 def watcher(context) -> Iterator[PageWatcher]:
     """Return a watched page; the test fails if it loads a page it never checks."""
     watcher = PageWatcher(context.new_page())

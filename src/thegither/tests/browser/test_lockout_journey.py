@@ -10,25 +10,13 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from thegither.accounts.models import Organisation
 from thegither.accounts.views.passwords import RESET_CODES_PER_CLIENT
-from thegither.demo.services import DEMO_PASSWORD, demo_load
+from thegither.demo.services import DEMO_PASSWORD
+from thegither.tests.browser.journeys import DEMO_ORGANISATION, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORGANISATION = "riverside-youth-trust"
-
-
-@pytest.fixture
-def demo():
-    demo_load()
-    return Organisation.objects.get(slug=ORGANISATION)
-
-
-def log_in(page, follow, username: str, password: str):
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    return follow(lambda: page.get_by_role("button", name="Log in").click())
+ORGANISATION = DEMO_ORGANISATION
 
 
 def test_locked_out_young_person_is_unlocked_by_their_youth_worker(demo, visit, follow):

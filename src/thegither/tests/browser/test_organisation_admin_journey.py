@@ -9,28 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from thegither.accounts.models import Area, Invitation, Membership, Organisation, Role, User
+from thegither.accounts.models import Area, Invitation, Membership, Role, User
 from thegither.accounts.services import invitation_create
 from thegither.accounts.tests import images
-from thegither.demo.services import DEMO_PASSWORD, demo_load
+from thegither.tests.browser.journeys import DEMO_ORGANISATION, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SLUG = "riverside-youth-trust"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    demo_load()
-    return Organisation.objects.get(slug=SLUG)
-
-
-def log_in(visit, follow, username: str, password: str = DEMO_PASSWORD):
-    page = visit("/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    return follow(lambda: page.get_by_role("button", name="Log in").click())
+SLUG = DEMO_ORGANISATION
 
 
 def click(page, follow, role: str, name):
@@ -40,7 +26,7 @@ def click(page, follow, role: str, name):
 def test_admin_looks_after_the_organisation(demo, visit, follow, tmp_path):
     sam = User.objects.get(username="sam.worker")
     invitation_create(organisation=demo, role=Role.PANEL_MEMBER, by=sam, note="Tuesday group")
-    page = log_in(visit, follow, "alex.admin")
+    page = log_in(visit("/accounts/login/"), follow, "alex.admin")
 
     # Name and colour
     click(page, follow, "link", "Name, logo and colour")

@@ -13,18 +13,12 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from thegither.accounts.models import Organisation
-from thegither.demo.services import DEMO_PASSWORD, demo_load
+from thegither.demo.services import DEMO_PASSWORD
+from thegither.tests.browser.journeys import DEMO_ORGANISATION, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORGANISATION = "riverside-youth-trust"
-
-
-@pytest.fixture
-def demo():
-    demo_load()
-    return Organisation.objects.get(slug=ORGANISATION)
+ORGANISATION = DEMO_ORGANISATION
 
 
 def app_code(typed_key: str, steps_ahead: int = 0) -> str:
@@ -32,12 +26,6 @@ def app_code(typed_key: str, steps_ahead: int = 0) -> str:
     totp = TOTP(b32decode(typed_key.replace(" ", "")))
     totp.time = time.time() + 30 * steps_ahead
     return f"{totp.token():06d}"
-
-
-def log_in(page, follow, username: str):
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    return follow(lambda: page.get_by_role("button", name="Log in").click())
 
 
 def log_out(page, follow):
