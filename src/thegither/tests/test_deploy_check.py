@@ -17,7 +17,9 @@ def production_environment(tmp_path, **overrides: str) -> dict[str, str]:
     """Return the environment of a correctly configured production deployment."""
     # Start clean: no Thegither settings, and not the browser tests' async switch,
     # which the deploy check rightly refuses.
-    left_out = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # The database and cache are the deployment's own: a fresh SQLite file in tmp_path,
+    # never the database the test run was given (commands here write to it).
+    left_out = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"}
     environment = {
         key: value
         for key, value in os.environ.items()
