@@ -11,9 +11,25 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from thegither.tests.browser.checks import LOCAL_HOSTS, PageWatcher
 from thegither.tests.support import missing
+
+
+# The test database is in-memory SQLite, whose one connection the live server shares
+# with its threads: two requests at once (a page and its logo) can read each other's
+# rows. One request at a time keeps every answer whole; Django then closes each
+# connection after its response, so nothing waits on a kept-alive socket.
+class OneRequestAtATimeServer(WSGIServer):
+    """Django's WSGI server without threads; the live server thread's connections serve it."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 # Playwright's sync API runs an event loop in the test thread, so Django thinks
 # database calls made from the test come from async code. They don't.
