@@ -1,4 +1,4 @@
-"""Pages with people's details, and log-in pages, are never stored by a browser or cache."""
+"""Pages with children's details, and log-in pages, are never stored by any cache."""
 
 import pytest
 from django.urls import reverse
