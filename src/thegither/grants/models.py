@@ -81,16 +81,16 @@ class Round(models.Model):
     opens_on = models.DateField(_("opens for applications on"), null=True, blank=True)
     closes_on = models.DateField(_("last day to apply"), null=True, blank=True)
     decision_on = models.DateField(_("panel decides by"), null=True, blank=True)
-    phase = models.CharField(
-        _("step"), max_length=12, choices=Phase.choices, default=Phase.DRAFT
-    )
+    phase = models.CharField(_("step"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
     phase_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["fund", "name"], name="grants_round_name_unique_in_fund"),
+            models.UniqueConstraint(
+                fields=["fund", "name"], name="grants_round_name_unique_in_fund"
+            ),
             models.CheckConstraint(
                 condition=Q(phase__in=RoundPhase.values),
                 name="grants_round_phase_known",
@@ -281,7 +281,7 @@ class Application(models.Model):
                 condition=Q(amount_pence__gte=0), name="grants_application_amount_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status__in=["draft", "withdrawn"])
                 | (
                     Q(submitted_at__isnull=False)
                     & Q(submission_key__isnull=False)
