@@ -257,6 +257,11 @@ def test_costs_that_do_not_add_up_are_refused(open_round, applicant):
 
 # Money is whole pence: the costs must add up exactly to the amount asked for.
 pence = st.integers(min_value=0, max_value=200_000)
+PROPERTY_SETTINGS = {
+    "max_examples": 40,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+}
 
 
 @settings(
