@@ -43,20 +43,20 @@ def _text(label, limit, *, required=False, help_text="", rows=None, **kwargs):
 class PoundsField(forms.CharField):
     """Money typed in pounds ("1500" or "£12.50"), cleaned to whole pence."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("error_messages", {"max_length": _("Write an amount, like 1500.")})
-        super().__init__(**kwargs)
+    MAX_TYPED = 20
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "class": "input--short"})
+        attrs.update({"inputmode": "decimal", "maxlength": self.MAX_TYPED})
+        attrs["class"] = "input--short"
         return attrs
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > self.MAX_TYPED:
+            raise ValidationError(_("Write an amount, like 1500."), code="max_length")
         try:
             return pounds_to_pence(value)
         except ValueError as error:
