@@ -90,7 +90,8 @@ def test_a_group_saves_a_draft_comes_back_and_sends_it(client, open_round, appli
     # Coming back later: everything typed is there.
     html = page(client.get(response.url))
     assert "Dunmore Street Gardeners" in html
-    assert 'value="100"' in html and 'value="500"' in html
+    assert 'value="100"' in html
+    assert 'value="500"' in html
     # A double click on "Save" with the same form makes no second draft.
     client.post(
         reverse("grants:application-create", args=[open_round.pk]),
