@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from thegither.core.admin import ReadOnlyAdmin
-from thegither.grants.models import Application, Criterion, Fund, Pot, Question, Round
+from thegither.grants.models import Application, Criterion, Fund, Pot, Question, Round, Upload
 
 
 @admin.register(Fund)
@@ -39,3 +39,10 @@ class ApplicationAdmin(ReadOnlyAdmin):
     # Budget lines and answers show on the application's own page for staff, with the
     # permission check; the admin lists the rows only.
     exclude = ["start_key", "submission_key"]
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    # No link to the file: downloads go through the page that checks who is asking.
+    list_display = ["name", "application", "kind", "size_bytes", "created_at"]
+    exclude = ["file"]

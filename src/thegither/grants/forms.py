@@ -316,3 +316,17 @@ class ScreenForm(forms.Form):
         rows=3,
         help_text=_("In plain words, for example: your group is outside our two areas."),
     )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Choose a file"),
+        max_length=200,
+        help_text=_("A PDF, JPEG or PNG picture, Word document or Excel spreadsheet, up to 10 MB."),
+        error_messages={
+            "required": _("Choose a file to add."),
+            "empty": _("This file is empty. Choose another."),
+            "max_length": _("The file's name is too long. Rename it and try again."),
+            "invalid": _("Choose a file to add."),
+        },
+    )

@@ -351,3 +351,69 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} – {self.question}"
+
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOADS_MAX = 5
+
+
+class UploadKind(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    JPEG = "jpg", _("JPEG picture")
+    PNG = "png", _("PNG picture")
+    DOCX = "docx", _("Word document")
+    XLSX = "xlsx", _("Excel spreadsheet")
+
+
+# What each kind is, read from a file's content by libmagic, and what it is served as.
+UPLOAD_CONTENT_TYPES = {
+    "application/pdf": UploadKind.PDF,
+    "image/jpeg": UploadKind.JPEG,
+    "image/png": UploadKind.PNG,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": UploadKind.DOCX,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": UploadKind.XLSX,
+}
+CONTENT_TYPE_OF_KIND = {kind: content_type for content_type, kind in UPLOAD_CONTENT_TYPES.items()}
+
+
+class Upload(models.Model):
+    """A file a group adds to its application, checked by what is inside it.
+
+    It is stored under a new random name in the media folder, which no address
+    serves: only the download page does, after checking who is asking.
+    """
+
+    Kind = UploadKind
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="grant-uploads/", max_length=200)
+    # The name the group gave the file, cleaned: shown to whoever may see the application.
+    name = models.CharField(_("file name"), max_length=120)
+    kind = models.CharField(_("kind of file"), max_length=4, choices=UploadKind.choices)
+    size_bytes = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=UploadKind.values), name="grants_upload_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(size_bytes__lte=UPLOAD_MAX_BYTES), name="grants_upload_at_most_10_mb"
+            ),
+        ]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size_for_people(self) -> str:
+        if self.size_bytes >= 1024 * 1024:
+            return _("%(size).1f MB") % {"size": self.size_bytes / (1024 * 1024)}
+        return _("%(size)s KB") % {"size": max(1, round(self.size_bytes / 1024))}

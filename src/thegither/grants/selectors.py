@@ -93,6 +93,7 @@ def application_get(pk: int) -> Application:
         .prefetch_related(
             Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk")),
             Prefetch("answers", queryset=Answer.objects.select_related("question")),
+            "uploads",
         )
         .get(pk=pk)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thegither.grants.views import applying, public, screening, setup
+from thegither.grants.views import applying, public, screening, setup, uploads
 
 app_name = "grants"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
         applying.application_withdraw,
         name="application-withdraw",
     ),
+    path("applications/<int:pk>/files/", uploads.application_uploads, name="application-uploads"),
+    path("files/<int:pk>/remove/", uploads.upload_remove, name="upload-remove"),
+    path("files/<int:pk>/", uploads.upload_download, name="upload-download"),
     # Staff setting rounds up (panel members write criteria and questions too).
     path("organisations/<slug:slug>/funds/", setup.funds, name="funds"),
     path("funds/<int:pk>/rounds/new/", setup.round_create, name="round-create"),

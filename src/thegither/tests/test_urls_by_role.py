@@ -34,7 +34,7 @@ from thegither.accounts.models import (
 from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
-from thegither.grants.models import Application, Round, RoundPhase
+from thegither.grants.models import Application, Round, RoundPhase, Upload
 from thegither.grants.tests import factories as grant_factories
 
 ROLES = (
@@ -88,20 +88,37 @@ class GrantsWorld:
     draft: Application
     other_group_sent: Application
     other_group_draft: Application
+    sent_upload: Upload
+    draft_upload: Upload
+
+
+def upload_make(application: Application) -> Upload:
+    """A file's row only: no file is written (test_uploads.py serves real ones)."""
+    return Upload.objects.create(
+        application=application,
+        file="grant-uploads/not-written.pdf",
+        name="quote.pdf",
+        kind="pdf",
+        size_bytes=100,
+    )
 
 
 def grants_world_make(organisation, other, applicant, other_group) -> GrantsWorld:
     open_round = grant_factories.round_make(organisation)
+    sent = grant_factories.application_make(open_round, applicant, status="submitted")
+    draft = grant_factories.application_make(open_round, applicant)
     return GrantsWorld(
         open_round=open_round,
         draft_round=grant_factories.round_make(organisation, phase=RoundPhase.DRAFT),
         other_round=grant_factories.round_make(other),
-        sent=grant_factories.application_make(open_round, applicant, status="submitted"),
-        draft=grant_factories.application_make(open_round, applicant),
+        sent=sent,
+        draft=draft,
         other_group_sent=grant_factories.application_make(
             open_round, other_group, status="submitted"
         ),
         other_group_draft=grant_factories.application_make(open_round, other_group),
+        sent_upload=upload_make(sent),
+        draft_upload=upload_make(draft),
     )
 
 
@@ -336,6 +353,16 @@ EXPECTED: dict[str, Entry] = {
     ),
     "grants:screening": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.open_round)),
     "grants:application-screen": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.sent)),
+    "grants:application-uploads": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft)),
+    "grants:upload-remove": Entry(
+        (302, 403, 403, 302, 403, 403, 403, 403, 403, 403),
+        kwargs=pk_of(lambda g: g.draft_upload),
+        method="post",
+    ),
+    # The world writes no file, so those who may download it are told it's not found.
+    "grants:upload-download": Entry(
+        (302, 403, 403, 404, 404, 404, 404, 403, 403, 404), kwargs=pk_of(lambda g: g.sent_upload)
+    ),
     # --- end grants ---
 }
 
@@ -435,6 +462,17 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
     "taking back another group's application": (
         "grants:application-withdraw",
         Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_sent)),
+    ),
+    "files of another group's draft": (
+        "grants:application-uploads",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_draft)),
+    ),
+    "a file on a draft is the group's own": (
+        "grants:upload-download",
+        Entry(
+            (302, 403, 403, 404, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.draft_upload),
+        ),
     ),
     "screening a draft": (
         "grants:application-screen",

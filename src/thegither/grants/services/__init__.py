@@ -23,12 +23,19 @@ from thegither.grants.services.rounds import (
     round_create,
     round_phase_move,
 )
+from thegither.grants.services.uploads import (
+    application_upload_add,
+    application_upload_remove,
+    upload_display_name,
+)
 
 __all__ = [
     "ApplicationDraft",
     "application_draft_save",
     "application_screen",
     "application_submit",
+    "application_upload_add",
+    "application_upload_remove",
     "application_withdraw",
     "criterion_add",
     "criterion_remove",
@@ -40,4 +47,5 @@ __all__ = [
     "round_change",
     "round_create",
     "round_phase_move",
+    "upload_display_name",
 ]
