@@ -21,9 +21,14 @@ from thegither.grants.models import (
     Round,
 )
 from thegither.grants.money import pence_for_typing, pounds_to_pence
+from thegither.grants.readability import needs_plainer_words
 from thegither.grants.services import ApplicationDraft
 
 BUDGET_ROWS = 8
+LONG_ANSWERS = ("group_about", "activity", "youth_leadership")
+READING_HINT = _(
+    "Tip: this might be hard for some people to read. Try shorter sentences and everyday words."
+)
 TOO_LONG = _("Keep this to %(limit_value)s letters or fewer.")
 
 
@@ -255,7 +260,20 @@ class ApplicationForm(forms.Form):
             initial[f"cost_{index}"] = line.cost_pence
         for answer in application.answers.all():
             initial[f"question_{answer.question_id}"] = answer.text
-        return cls(data, round=application.round, initial=initial)
+        form = cls(data, round=application.round, initial=initial)
+        form.add_reading_hints()
+        return form
+
+    def add_reading_hints(self) -> None:
+        """Add a gentle tip under each long answer that might be hard to read."""
+        names = [*LONG_ANSWERS, *(f"question_{question.pk}" for question in self.questions)]
+        for name in names:
+            bound = self[name]
+            value = bound.value()
+            if isinstance(value, str) and needs_plainer_words(value):
+                # The bound field copied the help text when it was made: change both.
+                bound.help_text = f"{bound.help_text} {READING_HINT}".strip()
+                self.fields[name].help_text = bound.help_text
 
     @classmethod
     def blank(cls, round: Round, data=None):
