@@ -159,7 +159,7 @@ def application_draft_save(
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("round__fund__organisation", "pot__area")
         .get(pk=application.pk)
     )

@@ -47,7 +47,11 @@ def _text(errors: dict, field: str, value: str, limit: int, empty_message: str |
 
 
 def _locked_round(round: Round) -> Round:
-    return Round.objects.select_for_update().select_related("fund__organisation").get(pk=round.pk)
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("fund__organisation")
+        .get(pk=round.pk)
+    )
 
 
 def _refuse_unless_draft(round: Round) -> None:
