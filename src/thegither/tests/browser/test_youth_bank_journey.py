@@ -58,7 +58,7 @@ def test_staff_set_up_a_round_with_two_area_pots(demo, visit, follow):
     assert Round.objects.get(name="Autumn 2027").phase == "open"
 
 
-def test_a_group_finishes_its_draft_on_a_phone_and_staff_check_it(demo, visit, follow):
+def test_a_group_finishes_its_draft_on_a_phone_and_staff_check_it(demo, visit, follow, tmp_path):
     page = visit("/accounts/login/")
     page.set_viewport_size({"width": 375, "height": 740})
     page = log_in(page, follow, "dunmore.gardeners")
@@ -77,7 +77,22 @@ def test_a_group_finishes_its_draft_on_a_phone_and_staff_check_it(demo, visit, f
         "they plan and cook themselves."
     )
     page.get_by_label("How will you tell young people in your area about it?").fill("Posters.")
-    click(page, follow, "button", "Save and check your answers")
+    click(page, follow, "button", "Save and come back later")
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+
+    # Files: a web page renamed quote.pdf is refused for what is inside it; a real PDF is taken.
+    fake = tmp_path / "quote.pdf"
+    fake.write_bytes(b"<!doctype html><html><body><script>alert(1)</script></body></html>")
+    real = tmp_path / "real quote.pdf"
+    real.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    click(page, follow, "link", "Add or take off files")
+    page.get_by_label("Choose a file").set_input_files(str(fake))
+    click(page, follow, "button", "Add the file")
+    expect(page.locator("#error-summary")).to_contain_text("We can't take this kind of file.")
+    page.get_by_label("Choose a file").set_input_files(str(real))
+    click(page, follow, "button", "Add the file")
+    expect(page.get_by_role("status")).to_contain_text("Added real quote.pdf.")
+    click(page, follow, "link", "Check your answers")
 
     # The costs don't add up yet: the check page says so in plain words.
     expect(page.locator("main")).to_contain_text("The costs add up to £300 but you asked for £800")
