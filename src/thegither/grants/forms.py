@@ -32,7 +32,7 @@ READING_HINT = _(
 TOO_LONG = _("Keep this to %(limit_value)s letters or fewer.")
 
 
-def _text(label, limit, *, required=False, help_text="", rows=None, **kwargs):
+def _text(label, limit, *, required=False, help_text="", rows=None, missing=None, **kwargs):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
     return forms.CharField(
         label=label,
@@ -40,8 +40,27 @@ def _text(label, limit, *, required=False, help_text="", rows=None, **kwargs):
         required=required,
         help_text=help_text,
         widget=widget,
-        error_messages={"max_length": TOO_LONG},
+        error_messages={"max_length": TOO_LONG, "required": missing or _("Fill this in.")},
         **kwargs,
+    )
+
+
+def _date(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Write a real date, like 2027-03-01.")},
+    )
+
+
+def _key():
+    return forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Something went wrong with the page. Go back and try again."),
+            "invalid": _("Something went wrong with the page. Go back and try again."),
+        },
     )
 
 
@@ -76,13 +95,23 @@ class PoundsField(forms.CharField):
 
 
 class FundForm(forms.Form):
-    name = _text(_("Name of the fund"), 120, required=True, help_text=_("For example, Youth Bank."))
+    name = _text(
+        _("Name of the fund"),
+        120,
+        required=True,
+        help_text=_("For example, Youth Bank."),
+        missing=_("Give the fund a name."),
+    )
     description = _text(_("What the fund is for (optional)"), SHORT_TEXT_MAX, rows=3)
 
 
 class RoundForm(forms.Form):
     name = _text(
-        _("Name of the round"), 120, required=True, help_text=_("For example, Spring 2027.")
+        _("Name of the round"),
+        120,
+        required=True,
+        help_text=_("For example, Spring 2027."),
+        missing=_("Give the round a name."),
     )
     what_it_funds = _text(
         _("What it funds"),
@@ -96,19 +125,9 @@ class RoundForm(forms.Form):
         rows=4,
         help_text=_("For example: groups in North West or North East run by volunteers."),
     )
-    opens_on = forms.DateField(
-        label=_("Day it opens"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    closes_on = forms.DateField(
-        label=_("Last day to apply"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    decision_on = forms.DateField(
-        label=_("Panel decides by (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    opens_on = _date(_("Day it opens"))
+    closes_on = _date(_("Last day to apply"))
+    decision_on = _date(_("Panel decides by (optional)"))
 
     @classmethod
     def for_round(cls, round: Round, data=None):
@@ -143,13 +162,20 @@ class PotForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    title = _text(_("Title"), 120, required=True, help_text=_("For example, Led by young people."))
+    title = _text(
+        _("Title"),
+        120,
+        required=True,
+        help_text=_("For example, Led by young people."),
+        missing=_("Give it a short title."),
+    )
     meaning = _text(
         _("What it means, in plain words"),
         SHORT_TEXT_MAX,
         required=True,
         rows=3,
         help_text=_("For example: young people plan it and make the decisions."),
+        missing=_("Say what it means."),
     )
     weight = forms.TypedChoiceField(
         label=_("How much it counts"),
@@ -157,24 +183,31 @@ class CriterionForm(forms.Form):
         choices=[(n, str(n)) for n in range(1, CRITERION_WEIGHT_MAX + 1)],
         initial=1,
         help_text=_("1 counts the least, 5 the most."),
-        error_messages={"invalid_choice": _("Choose a number from 1 to 5.")},
+        error_messages={
+            "required": _("Choose a number from 1 to 5."),
+            "invalid_choice": _("Choose a number from 1 to 5."),
+        },
     )
 
 
 class QuestionForm(forms.Form):
-    text = _text(_("Question"), 300, required=True)
+    text = _text(_("Question"), 300, required=True, missing=_("Write the question."))
     hint = _text(_("Hint (optional)"), 300, help_text=_("Help that shows under the question."))
     required = forms.BooleanField(label=_("Groups must answer it"), required=False, initial=True)
 
 
 class PhaseForm(forms.Form):
-    to = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    to = forms.CharField(
+        max_length=20,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a step."), "max_length": _("Choose a step.")},
+    )
 
 
 class ApplicationForm(forms.Form):
     """The whole application: groups can save it with anything missing and come back."""
 
-    start_key = forms.UUIDField(widget=forms.HiddenInput)
+    start_key = _key()
     group_name = _text(_("Your group's name"), 120)
     group_about = _text(
         _("About your group"),
@@ -312,7 +345,7 @@ class ApplicationForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    submission_key = _key()
 
 
 class ScreenForm(forms.Form):

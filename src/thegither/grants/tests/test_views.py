@@ -409,3 +409,33 @@ def test_other_organisations_and_groups_cannot_screen(client, open_round, applic
         assert client.get(reverse("grants:screening", args=[open_round.pk])).status_code == 403
         url = reverse("grants:application-screen", args=[application.pk])
         assert client.get(url).status_code == 403
+
+
+# Plain words: Django's own wording never reaches a grants page.
+
+STOCK_WORDING = ("This field is required.", "Enter a valid", "Select a valid choice")
+
+
+def test_empty_and_bad_forms_say_what_to_do_in_plain_words(
+    client, organisation, staff, applicant, draft_round, open_round
+):
+    application = application_make(open_round, applicant, status="submitted")
+    client.force_login(staff)
+    posts = [
+        (reverse("grants:funds", args=[organisation.slug]), {}),
+        (reverse("grants:round-create", args=[draft_round.fund_id]), {"opens_on": "soon"}),
+        (reverse("grants:pots", args=[draft_round.pk]), {"area": "x"}),
+        (reverse("grants:criteria", args=[draft_round.pk]), {"weight": "9"}),
+        (reverse("grants:questions", args=[draft_round.pk]), {}),
+        (reverse("grants:application-screen", args=[application.pk]), {"outcome": "maybe"}),
+    ]
+    for url, data in posts:
+        html = page(client.post(url, data))
+        assert "There is a problem" in html, url
+        for words in STOCK_WORDING:
+            assert words not in html, (url, words)
+    client.force_login(applicant)
+    html = page(client.post(reverse("grants:application-create", args=[open_round.pk]), {}))
+    assert "Something went wrong with the page." in html
+    for words in STOCK_WORDING:
+        assert words not in html
