@@ -459,3 +459,14 @@ def test_staff_of_another_organisation_cannot_set_up_pots(outsider, draft_round)
     pot = draft_round.pots.first()
     with pytest.raises(PermissionDenied):
         services.pot_remove(pot=pot, by=outsider)
+
+
+def test_an_area_with_a_pot_cannot_be_removed(organisation, draft_round):
+    from thegither.accounts.services import area_remove
+
+    admin = factories.member_make(organisation, "org-admin")
+    area = draft_round.pots.first().area
+    with pytest.raises(Refused) as caught:
+        area_remove(area=area, by=admin)
+    assert caught.value.kind == Refusal.IN_USE
+    assert "pots" in caught.value.messages[0]

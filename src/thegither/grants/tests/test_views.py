@@ -439,3 +439,17 @@ def test_empty_and_bad_forms_say_what_to_do_in_plain_words(
     assert "Something went wrong with the page." in html
     for words in STOCK_WORDING:
         assert words not in html
+
+
+def test_the_dashboard_links_include_fits_each_role(organisation, staff, applicant, panel_member):
+    from django.template.loader import render_to_string
+
+    from thegither.accounts.models import Membership
+
+    def links(user):
+        membership = Membership.objects.select_related("organisation").get(user=user)
+        return render_to_string("grants/includes/dashboard_links.html", {"membership": membership})
+
+    assert reverse("grants:funds", args=[organisation.slug]) in links(staff)
+    assert reverse("grants:my-applications") in links(applicant)
+    assert "href" not in links(panel_member)
