@@ -43,7 +43,7 @@ def funds_in_organisation(organisation: Organisation) -> QuerySet[Fund]:
         Prefetch(
             "rounds",
             queryset=Round.objects.annotate(
-                sent=Count("applications", filter=~Q(applications__status="draft"))
+                sent=Count("applications", filter=Q(applications__submitted_at__isnull=False))
             ).order_by("-created_at"),
         )
     )

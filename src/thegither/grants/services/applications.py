@@ -134,7 +134,6 @@ def application_draft_save(
     if errors:
         raise Refused(errors, kind=Refusal.INVALID)
     application = _start(round=round, start_key=start_key, by=by)
-    application.round = round
     require(can_edit_application(by, application))
     for name in TEXT_LIMITS:
         setattr(application, name, (getattr(draft, name) or "").strip())
@@ -142,7 +141,16 @@ def application_draft_save(
     application.age_bands = [band for band in AgeBand.values if band in draft.age_bands]
     application.amount_pence = draft.amount_pence
     application.pot_id = draft.pot_id
-    application.save()
+    application.save(
+        update_fields=[
+            *TEXT_LIMITS,
+            "young_people_count",
+            "age_bands",
+            "amount_pence",
+            "pot",
+            "updated_at",
+        ]
+    )
     application.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(
         BudgetLine(application=application, item=item.strip(), cost_pence=cost, position=index)
