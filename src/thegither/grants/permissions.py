@@ -100,7 +100,8 @@ def _see_decision(user: User, application: Application, my_role: str | None) -> 
     staff = _staff_decision(user, application.round.organisation, my_role)
     if not staff:
         return deny(_("Only the group that wrote this application and staff can see it."))
-    if application.status == ApplicationStatus.DRAFT:
+    # A draft stays the group's own even if they take it back without sending it.
+    if application.submitted_at is None:
         return deny(_("The group hasn't sent this application yet."))
     return allow()
 

@@ -77,10 +77,9 @@ def applications_for_contact(user: User) -> QuerySet[Application]:
 
 
 def applications_to_screen(round: Round) -> QuerySet[Application]:
-    """Return the round's sent applications (never drafts), oldest first, for staff to check."""
+    """Return the round's sent applications (never drafts, even taken back), oldest first."""
     return (
-        Application.objects.filter(round=round)
-        .exclude(status=ApplicationStatus.DRAFT)
+        Application.objects.filter(round=round, submitted_at__isnull=False)
         .select_related("round__fund__organisation", "pot__area")
         .order_by("submitted_at", "pk")
     )

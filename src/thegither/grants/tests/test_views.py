@@ -453,3 +453,14 @@ def test_the_dashboard_links_include_fits_each_role(organisation, staff, applica
     assert reverse("grants:funds", args=[organisation.slug]) in links(staff)
     assert reverse("grants:my-applications") in links(applicant)
     assert "href" not in links(panel_member)
+
+
+def test_a_draft_taken_back_unsent_stays_the_groups_own(client, open_round, applicant, staff):
+    from thegither.grants import services
+
+    draft = application_make(open_round, applicant)
+    services.application_withdraw(application=draft, by=applicant)
+    client.force_login(staff)
+    assert client.get(reverse("grants:application-detail", args=[draft.pk])).status_code == 403
+    html = page(client.get(reverse("grants:screening", args=[open_round.pk])))
+    assert "No applications have been sent yet." in html
