@@ -55,6 +55,24 @@ def can_draft_criteria(user: User, round: Round) -> Decision:
     return _staff_decision(user, round.organisation, my_role)
 
 
+def _while_being_set_up(decision: Decision, round: Round) -> Decision:
+    if decision and round.phase != RoundPhase.DRAFT:
+        return deny(
+            _("The round is open now, so this can't change: groups are already applying by it.")
+        )
+    return decision
+
+
+def can_change_round(user: User, round: Round) -> Decision:
+    """Decide whether the person may change the round's words, dates and pots now."""
+    return _while_being_set_up(can_manage_round(user, round), round)
+
+
+def can_change_criteria(user: User, round: Round) -> Decision:
+    """Decide whether the person may add or take out criteria and questions now."""
+    return _while_being_set_up(can_draft_criteria(user, round), round)
+
+
 def can_see_round(user: User, round: Round) -> Decision:
     """Decide whether the person may see the round's public page.
 

@@ -464,3 +464,15 @@ def test_a_draft_taken_back_unsent_stays_the_groups_own(client, open_round, appl
     assert client.get(reverse("grants:application-detail", args=[draft.pk])).status_code == 403
     html = page(client.get(reverse("grants:screening", args=[open_round.pk])))
     assert "No applications have been sent yet." in html
+
+
+def test_set_up_pages_hand_the_change_decision_to_the_template(
+    client, staff, panel_member, open_round
+):
+    client.force_login(staff)
+    response = client.get(reverse("grants:pots", args=[open_round.pk]))
+    assert not response.context["can_change"]
+    assert "groups are already applying" in response.context["can_change"].reason
+    client.force_login(panel_member)
+    response = client.get(reverse("grants:criteria", args=[open_round.pk]))
+    assert not response.context["can_change"]

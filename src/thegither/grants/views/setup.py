@@ -20,7 +20,13 @@ from thegither.grants.forms import (
     RoundForm,
 )
 from thegither.grants.models import Criterion, Fund, Pot, Question, RoundPhase
-from thegither.grants.permissions import can_draft_criteria, can_manage_grants, can_manage_round
+from thegither.grants.permissions import (
+    can_change_criteria,
+    can_change_round,
+    can_draft_criteria,
+    can_manage_grants,
+    can_manage_round,
+)
 from thegither.grants.views.common import add_refusal, posted, round_or_404
 
 
@@ -87,7 +93,7 @@ def round_setup(request, pk):
             "questions": round.questions.all(),
             "next_phase": RoundPhase(upcoming) if upcoming else None,
             "missing": selectors.round_missing_for(round, upcoming) if upcoming else [],
-            "can_change": round.is_draft,
+            "can_change": can_change_round(request.user, round),
         },
     )
 
@@ -165,7 +171,7 @@ def pots(request, pk):
             "round": round,
             "pots": selectors.pots_in_round(round),
             "form": form,
-            "can_change": round.is_draft,
+            "can_change": can_change_round(request.user, round),
         },
     )
 
@@ -205,7 +211,7 @@ def _drafting_page(request, pk, *, form_class, add, template, items):
             "round": round,
             "items": items(round),
             "form": form,
-            "can_change": round.is_draft,
+            "can_change": can_change_criteria(request.user, round),
             "can_manage_round": can_manage_round(request.user, round),
         },
     )
