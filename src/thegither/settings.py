@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "thegither.core",
     "thegither.accounts",
+    "thegither.grants",
     "thegither.demo",
 ]
 

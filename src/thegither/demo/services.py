@@ -19,6 +19,7 @@ from thegither.accounts.models import (
     Role,
     User,
 )
+from thegither.demo.youth_bank import youth_bank_load
 
 DEMO_PASSWORD = "together-demo-2026"  # noqa: S105 - printed on screen for the demo on purpose
 
@@ -55,6 +56,14 @@ DEMO_LOGINS = (
         AgeBand.OVER_25,
         "morag@example.org",
     ),
+    DemoLogin(
+        "canal.youth",
+        "Priya (Canal Side Youth Club)",
+        Role.APPLICANT_CONTACT,
+        AgeBand.OVER_25,
+        "priya@example.org",
+        note="has sent an application to the Youth Bank",
+    ),
 )
 
 
@@ -84,7 +93,7 @@ def accounts_with_demo_password() -> list[str]:
 
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
-    """Create the fictional Riverside Youth Trust with staff, a panel and a group."""
+    """Create the fictional Riverside Youth Trust with staff, a panel, groups and a Youth Bank."""
     trust, _created = Organisation.objects.get_or_create(
         slug="riverside-youth-trust",
         defaults={"name": "Riverside Youth Trust", "kind": Organisation.Kind.CHARITY},
@@ -106,4 +115,6 @@ def demo_load() -> list[DemoLogin]:
         Membership.objects.get_or_create(
             user=user, organisation=trust, defaults={"role": login.role}
         )
+    users = {user.username: user for user in User.objects.filter(memberships__organisation=trust)}
+    youth_bank_load(trust, users["sam.worker"], users)
     return list(DEMO_LOGINS)

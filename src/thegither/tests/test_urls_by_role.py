@@ -34,6 +34,8 @@ from thegither.accounts.models import (
 from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
+from thegither.grants.models import Application, Round, RoundPhase, Upload
+from thegither.grants.tests import factories as grant_factories
 
 ROLES = (
     "anonymous",
@@ -67,6 +69,57 @@ class World:
     invitation_token: str
     reset_uidb64: str
     reset_token: str
+    # --- grants (branch grants): Youth Bank rounds and applications ---
+    grants: "GrantsWorld | None" = None
+
+
+@dataclass
+class GrantsWorld:
+    """Youth Bank rows: rounds here and in the other organisation, and applications.
+
+    The applications are the world's group contact's, except `other_group_*`, which
+    belong to another group (`admin_elsewhere`, a group contact here).
+    """
+
+    open_round: Round
+    draft_round: Round
+    other_round: Round
+    sent: Application
+    draft: Application
+    other_group_sent: Application
+    other_group_draft: Application
+    sent_upload: Upload
+    draft_upload: Upload
+
+
+def upload_make(application: Application) -> Upload:
+    """A file's row only: no file is written (test_uploads.py serves real ones)."""
+    return Upload.objects.create(
+        application=application,
+        file="grant-uploads/not-written.pdf",
+        name="quote.pdf",
+        kind="pdf",
+        size_bytes=100,
+    )
+
+
+def grants_world_make(organisation, other, applicant, other_group) -> GrantsWorld:
+    open_round = grant_factories.round_make(organisation)
+    sent = grant_factories.application_make(open_round, applicant, status="submitted")
+    draft = grant_factories.application_make(open_round, applicant)
+    return GrantsWorld(
+        open_round=open_round,
+        draft_round=grant_factories.round_make(organisation, phase=RoundPhase.DRAFT),
+        other_round=grant_factories.round_make(other),
+        sent=sent,
+        draft=draft,
+        other_group_sent=grant_factories.application_make(
+            open_round, other_group, status="submitted"
+        ),
+        other_group_draft=grant_factories.application_make(open_round, other_group),
+        sent_upload=upload_make(sent),
+        draft_upload=upload_make(draft),
+    )
 
 
 def world_make() -> World:
@@ -101,7 +154,11 @@ def world_make() -> World:
     audit_record(action="test.world_made", actor=users["staff"], target=organisation)
     # Someone who never logs in here, so logging in does not spoil their reset token.
     reset_user = target_user
+    grants = grants_world_make(
+        organisation, other, users["applicant_contact"], admin_elsewhere
+    )  # --- grants
     return World(
+        grants=grants,
         organisation=organisation,
         other=other,
         users=users,
@@ -159,6 +216,18 @@ def swapped_slug(world: World) -> dict:
     return {"slug": world.other.slug, "pk": world.target.pk}
 
 
+# --- grants (branch grants): how to fill in the Youth Bank URLs ---
+def pk_of(get) -> Callable[[World], dict]:
+    return lambda world: {"pk": get(world.grants).pk}
+
+
+def fund_of(get) -> Callable[[World], dict]:
+    return lambda world: {"pk": get(world.grants).fund_id}
+
+
+# --- end grants
+
+
 EVERYONE_200 = (200,) * len(ROLES)
 LOGGED_IN_200 = (302,) + (200,) * (len(ROLES) - 1)
 #                 anon panel u13  appl staff admin super | elsewhere site-staff both
@@ -168,6 +237,12 @@ ADMIN_ONLY = (302, 403, 403, 403, 403, 200, 200, 403, 403, 403)
 ADMIN_ONLY_POST = (302, 403, 403, 403, 403, 302, 302, 403, 403, 403)
 STAFF_POST = (302, 403, 403, 403, 302, 302, 302, 403, 403, 302)
 NOT_FOUND = (302,) + (404,) * (len(ROLES) - 1)
+# --- grants
+GROUP_ONLY = (302, 403, 403, 200, 403, 403, 403, 403, 403, 403)
+PANEL_AND_STAFF = (302, 200, 403, 403, 200, 200, 200, 403, 403, 200)
+PANEL_AND_STAFF_POST = (302, 302, 403, 403, 302, 302, 302, 403, 403, 302)
+NOBODY = (302,) + (403,) * (len(ROLES) - 1)
+# --- end grants
 
 EXPECTED: dict[str, Entry] = {
     "core:home": Entry(EVERYONE_200),
@@ -241,6 +316,54 @@ EXPECTED: dict[str, Entry] = {
     # GET asks first; the POST that takes someone out is in test_organisation_admin.py.
     "accounts:member-remove": Entry(STAFF_ONLY, kwargs=org_target),
     # --- end organisation admin ---
+    # --- grants (branch grants): Youth Bank rounds, applying, screening ---
+    "grants:round-list": Entry(EVERYONE_200),
+    "grants:round-detail": Entry(EVERYONE_200, kwargs=pk_of(lambda g: g.open_round)),
+    "grants:application-create": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.open_round)),
+    "grants:my-applications": Entry(LOGGED_IN_200),
+    # A sent application: its group and the organisation's staff.
+    "grants:application-detail": Entry(
+        (302, 403, 403, 200, 200, 200, 200, 403, 403, 200), kwargs=pk_of(lambda g: g.sent)
+    ),
+    # A draft is the group's own: staff don't see it until it is sent.
+    "grants:application-edit": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft)),
+    "grants:application-check": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft)),
+    "grants:application-withdraw": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.sent)),
+    "grants:funds": Entry(STAFF_ONLY, kwargs=org),
+    "grants:round-create": Entry(STAFF_ONLY, kwargs=fund_of(lambda g: g.draft_round)),
+    "grants:round-setup": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.draft_round)),
+    "grants:round-edit": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.draft_round)),
+    "grants:round-phase": Entry(
+        STAFF_POST, kwargs=pk_of(lambda g: g.draft_round), method="post", data={"to": "open"}
+    ),
+    "grants:pots": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.draft_round)),
+    "grants:pot-remove": Entry(
+        STAFF_POST, kwargs=pk_of(lambda g: g.draft_round.pots.first()), method="post"
+    ),
+    # Young panel members write criteria and questions with staff.
+    "grants:criteria": Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.draft_round)),
+    "grants:criterion-remove": Entry(
+        PANEL_AND_STAFF_POST, kwargs=pk_of(lambda g: g.draft_round.criteria.first()), method="post"
+    ),
+    "grants:questions": Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.draft_round)),
+    "grants:question-remove": Entry(
+        PANEL_AND_STAFF_POST,
+        kwargs=pk_of(lambda g: g.draft_round.questions.first()),
+        method="post",
+    ),
+    "grants:screening": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.open_round)),
+    "grants:application-screen": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.sent)),
+    "grants:application-uploads": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft)),
+    "grants:upload-remove": Entry(
+        (302, 403, 403, 302, 403, 403, 403, 403, 403, 403),
+        kwargs=pk_of(lambda g: g.draft_upload),
+        method="post",
+    ),
+    # The world writes no file, so those who may download it are told it's not found.
+    "grants:upload-download": Entry(
+        (302, 403, 403, 404, 404, 404, 404, 403, 403, 404), kwargs=pk_of(lambda g: g.sent_upload)
+    ),
+    # --- end grants ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -278,6 +401,84 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         "accounts:member-role",
         Entry(NOT_FOUND, kwargs=swapped_slug, data={"role": Role.APPLICANT_CONTACT}),
     ),
+    # --- grants (branch grants) ---
+    "funds of the other organisation": (
+        "grants:funds",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "setting up the other organisation's round": (
+        "grants:round-setup",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "pots of the other organisation's round": (
+        "grants:pots",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "criteria of the other organisation's round": (
+        "grants:criteria",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "screening the other organisation's round": (
+        "grants:screening",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "a new round for the other organisation's fund": (
+        "grants:round-create",
+        Entry(STAFF_OF_OTHER, kwargs=fund_of(lambda g: g.other_round)),
+    ),
+    "applying to the other organisation's round": (
+        "grants:application-create",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "a round still being set up is not public": (
+        "grants:round-detail",
+        Entry(
+            (403, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.draft_round),
+        ),
+    ),
+    "another group's sent application": (
+        "grants:application-detail",
+        Entry(
+            (302, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.other_group_sent),
+        ),
+    ),
+    "a draft is the group's own, even from staff": (
+        "grants:application-detail",
+        Entry(
+            (302, 403, 403, 200, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.draft),
+        ),
+    ),
+    "another group's draft": (
+        "grants:application-edit",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_draft)),
+    ),
+    "checking another group's draft": (
+        "grants:application-check",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_draft)),
+    ),
+    "taking back another group's application": (
+        "grants:application-withdraw",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_sent)),
+    ),
+    "files of another group's draft": (
+        "grants:application-uploads",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_draft)),
+    ),
+    "a file on a draft is the group's own": (
+        "grants:upload-download",
+        Entry(
+            (302, 403, 403, 404, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.draft_upload),
+        ),
+    ),
+    "screening a draft": (
+        "grants:application-screen",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.draft)),
+    ),
+    # --- end grants ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

@@ -23,6 +23,7 @@ from thegither.accounts.selectors import (
     organisations_without,
 )
 from thegither.accounts.views.two_step import two_step_divert
+from thegither.core.dashboard import dashboard_links_for
 from thegither.core.permissions import can_use_admin_site
 
 LOGIN_BACKEND = "thegither.accounts.backends.EmailOrUsernameBackend"
@@ -80,6 +81,7 @@ def dashboard(request):
         membership.can_require_two_step = can_require_two_step(user, organisation)
         membership.can_manage_organisation = can_manage_organisation(user, organisation)
         membership.is_panel_member = membership.role == Role.PANEL_MEMBER
+        membership.links = dashboard_links_for(user, membership)
     return render(
         request,
         "accounts/dashboard.html",

@@ -57,3 +57,37 @@ def test_demo_has_an_under_13_waiting_for_a_grown_up_and_says_so():
     assert User.objects.get(username="mo").needs_guardian_authorisation
     assert "mo" in out.getvalue()
     assert "waiting for a grown-up" in out.getvalue()
+
+
+# --- grants (branch grants): the demo Youth Bank ---
+
+
+def test_demo_has_a_youth_bank_round_open_with_a_draft_and_a_sent_application():
+    from thegither.grants.models import Application, Round
+    from thegither.grants.selectors import application_problems
+
+    demo_load()
+
+    round = Round.objects.get(fund__name="Youth Bank", name="Spring 2027")
+    assert round.phase == "open"
+    assert sorted(round.pots.values_list("area__name", "amount_pence")) == [
+        ("North East", 1_500_000),
+        ("North West", 1_500_000),
+    ]
+    assert round.criteria.count() == 4
+    statuses = dict(Application.objects.values_list("group_name", "status"))
+    assert statuses == {"Dunmore Street Gardeners": "draft", "Canal Side Youth Club": "submitted"}
+    sent = Application.objects.get(status="submitted")
+    assert application_problems(sent) == {}
+
+
+def test_loading_the_demo_twice_makes_one_youth_bank():
+    from thegither.grants.models import Application, Criterion, Fund, Pot, Round
+
+    demo_load()
+    models = (Fund, Round, Pot, Criterion, Application)
+    counts = [model.objects.count() for model in models]
+
+    demo_load()
+
+    assert [model.objects.count() for model in models] == counts

@@ -1,0 +1,141 @@
+"""Demo Youth Bank: a fund with a round open for applications, a draft and a sent one.
+
+Made through the same services a youth worker's clicks call, so the demo holds
+only what the real pages could make. Loading it again changes nothing.
+"""
+
+import datetime
+import uuid
+
+from django.utils import timezone
+
+from thegither.accounts.models import Area, Organisation, User
+from thegither.grants import services
+from thegither.grants.models import Application, Fund, Round, RoundPhase
+from thegither.grants.services import ApplicationDraft
+
+# Fixed keys, so a second load finds the same applications instead of making more.
+_NAMESPACE = uuid.UUID("6f1d2b1e-9a4b-4c43-9a8e-3d2f0c6b7a10")
+DRAFT_KEY = uuid.uuid5(_NAMESPACE, "dunmore-draft")
+SENT_KEY = uuid.uuid5(_NAMESPACE, "canal-sent")
+SENT_SUBMISSION_KEY = uuid.uuid5(_NAMESPACE, "canal-sent-submission")
+
+ROUND_NAME = "Spring 2027"
+POT_PENCE = 1_500_000  # £15,000 in each area
+
+CRITERIA = (
+    ("Led by young people", "Young people plan it, run it and make the decisions.", 3),
+    ("Good for the community", "It helps people nearby, not just the group.", 2),
+    ("Open to everyone", "Anyone can join in, whatever their money, background or needs.", 2),
+    ("Good value", "The costs are fair and every pound is needed.", 1),
+)
+
+
+def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -> Round:
+    """Make the Riverside Youth Bank's Spring 2027 round, open, with two applications."""
+    fund = Fund.objects.filter(organisation=trust, name="Youth Bank").first()
+    if fund is None:
+        fund = services.fund_create(
+            organisation=trust,
+            name="Youth Bank",
+            description="Young people give money to activities young people lead.",
+            by=staff,
+        )
+    round = Round.objects.filter(fund=fund, name=ROUND_NAME).first()
+    if round is None:
+        round = _round_set_up(fund, staff)
+    _applications_load(round, groups)
+    return round
+
+
+def _round_set_up(fund: Fund, staff: User) -> Round:
+    today = timezone.localdate()
+    round = services.round_create(
+        fund=fund,
+        name=ROUND_NAME,
+        what_it_funds=(
+            "Activities that young people aged 11 to 25 plan and lead in their own area: "
+            "clubs, events, trips, sport, art and anything else that makes things better."
+        ),
+        who_can_apply=(
+            "Community and youth groups in North West or North East. You don't need to be a "
+            "charity, but you do need a grown-up contact and a bank account."
+        ),
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=42),
+        decision_on=today + datetime.timedelta(days=70),
+        by=staff,
+    )
+    for area in Area.objects.filter(
+        organisation=fund.organisation, name__in=["North West", "North East"]
+    ):
+        services.pot_set(
+            round=round,
+            area=area,
+            amount_pence=POT_PENCE,
+            min_grant_pence=10_000,
+            max_grant_pence=250_000,
+            by=staff,
+        )
+    for title, meaning, weight in CRITERIA:
+        services.criterion_add(round=round, title=title, meaning=meaning, weight=weight, by=staff)
+    services.question_add(
+        round=round,
+        text="How will you tell young people in your area about it?",
+        hint="For example: posters at school, a stall, social media.",
+        by=staff,
+    )
+    return services.round_phase_move(round=round, to=RoundPhase.OPEN, by=staff)
+
+
+def _applications_load(round: Round, groups: dict[str, User]) -> None:
+    pots = {pot.area.name: pot for pot in round.pots.select_related("area")}
+    question = round.questions.first()
+    if not Application.objects.filter(start_key=DRAFT_KEY).exists():
+        services.application_draft_save(
+            round=round,
+            start_key=DRAFT_KEY,
+            draft=ApplicationDraft(
+                group_name="Dunmore Street Gardeners",
+                group_about="Neighbours who look after the gardens on Dunmore Street.",
+                activity="A vegetable patch that young people design and look after.",
+                pot_id=pots["North East"].pk,
+                amount_pence=80_000,
+                budget_lines=[("Seeds and compost", 30_000)],
+            ),
+            by=groups["dunmore.gardeners"],
+        )
+    if not Application.objects.filter(start_key=SENT_KEY).exists():
+        contact = groups["canal.youth"]
+        application = services.application_draft_save(
+            round=round,
+            start_key=SENT_KEY,
+            draft=ApplicationDraft(
+                group_name="Canal Side Youth Club",
+                group_about="A youth club in the old lock keeper's house, open three nights.",
+                activity="A summer film club: young people make short films about where they live.",
+                youth_leadership=(
+                    "A committee of eight young people chose the idea, picks the films to "
+                    "make and runs the evenings. Youth workers help with the cameras."
+                ),
+                young_people_count=24,
+                age_bands=["13-15", "16-17"],
+                summary=(
+                    "Young people at Canal Side Youth Club will make short films about their "
+                    "neighbourhood this summer, learn to use cameras and editing, and show "
+                    "the films at a free evening for families and neighbours in the park."
+                ),
+                amount_pence=120_000,
+                pot_id=pots["North West"].pk,
+                budget_lines=[
+                    ("Two cameras and tripods", 70_000),
+                    ("Editing course for the committee", 30_000),
+                    ("Film night: hall, screen and snacks", 20_000),
+                ],
+                answers={question.pk: "Posters at the school gates and a stall at the gala."},
+            ),
+            by=contact,
+        )
+        services.application_submit(
+            application=application, submission_key=SENT_SUBMISSION_KEY, by=contact
+        )

@@ -1,0 +1,26 @@
+"""The Youth Bank's links on a person's dashboard (see core/dashboard.py)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from thegither.accounts.models import Role
+from thegither.core.dashboard import DashboardLink
+from thegither.grants.permissions import can_manage_grants
+
+
+def youth_bank_links(user, membership) -> list[DashboardLink]:
+    """Return the Youth Bank links for one membership: running rounds, or applying."""
+    organisation = membership.organisation
+    if can_manage_grants(user, organisation):
+        return [
+            DashboardLink(
+                _("Youth Bank: rounds and applications"),
+                reverse("grants:funds", args=[organisation.slug]),
+            )
+        ]
+    if membership.role == Role.APPLICANT_CONTACT:
+        return [
+            DashboardLink(_("Grants you can apply for"), reverse("grants:round-list")),
+            DashboardLink(_("Your applications"), reverse("grants:my-applications")),
+        ]
+    return []

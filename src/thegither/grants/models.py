@@ -1,0 +1,419 @@
+"""Youth Bank: funds, rounds, pots per area, criteria, questions and applications.
+
+Money is whole pence in integers (`_pence` fields), never floats; the database
+itself refuses negative amounts and a pot whose smallest grant is above its
+largest. Part 2 (decisions, awards, payments) adds its rows beside these.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from thegither.accounts.models import AgeBand, Area, Organisation
+
+FUND_NAME_MAX = 120
+ROUND_NAME_MAX = 120
+LONG_TEXT_MAX = 3000
+SHORT_TEXT_MAX = 500
+SUMMARY_MAX = 500
+# The public summary is counted in words: long enough to say what it is, short enough to read.
+SUMMARY_WORDS_MIN = 30
+SUMMARY_WORDS_MAX = 50
+CRITERION_WEIGHT_MAX = 5
+BUDGET_LINES_MAX = 12
+QUESTIONS_MAX = 10
+CRITERIA_MAX = 10
+# No pot, grant or application is bigger than this (one million pounds): it keeps sums in range.
+MONEY_MAX_PENCE = 100_000_000
+
+
+class RoundPhase(models.TextChoices):
+    DRAFT = "draft", _("Being set up")
+    OPEN = "open", _("Open for applications")
+    SCREENING = "screening", _("Checking applications")
+    ASSESSMENT = "assessment", _("Panel reading and scoring")
+    DECISION = "decision", _("Panel deciding")
+    AWARDS = "awards", _("Giving out grants")
+    FOLLOW_UP = "follow-up", _("Follow-up reports")
+    CLOSED = "closed", _("Closed")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Not sent yet")
+    SUBMITTED = "submitted", _("Sent")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ELIGIBLE = "eligible", _("Going to the panel")
+    NOT_ELIGIBLE = "not-eligible", _("Not able to go to the panel")
+
+
+class Fund(models.Model):
+    """Money an organisation gives out in rounds, such as its Youth Bank."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funds")
+    name = models.CharField(_("name"), max_length=FUND_NAME_MAX)
+    description = models.TextField(_("what the fund is for"), max_length=SHORT_TEXT_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="grants_fund_name_unique_in_organisation"
+            )
+        ]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Round(models.Model):
+    """One round of a fund ("Spring 2027"), moved through its phases by staff."""
+
+    Phase = RoundPhase
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(_("name"), max_length=ROUND_NAME_MAX)
+    what_it_funds = models.TextField(_("what it funds"), max_length=LONG_TEXT_MAX, blank=True)
+    who_can_apply = models.TextField(_("who can apply"), max_length=LONG_TEXT_MAX, blank=True)
+    opens_on = models.DateField(_("opens for applications on"), null=True, blank=True)
+    closes_on = models.DateField(_("last day to apply"), null=True, blank=True)
+    decision_on = models.DateField(_("panel decides by"), null=True, blank=True)
+    phase = models.CharField(_("step"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
+    phase_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "name"], name="grants_round_name_unique_in_fund"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=RoundPhase.values),
+                name="grants_round_phase_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(closes_on__gte=F("opens_on")),
+                name="grants_round_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True)
+                | Q(decision_on__isnull=True)
+                | Q(decision_on__gte=F("closes_on")),
+                name="grants_round_decides_after_it_closes",
+            ),
+        ]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+
+    def __str__(self) -> str:
+        return f"{self.fund} – {self.name}"
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.fund.organisation
+
+    @property
+    def is_draft(self) -> bool:
+        return self.phase == self.Phase.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == self.Phase.OPEN
+
+
+PHASE_ORDER = RoundPhase.values
+
+
+class Pot(models.Model):
+    """The money a round has for one area, and the smallest and largest grant from it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pots")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="grant_pots")
+    amount_pence = models.PositiveBigIntegerField(_("money in the pot"))
+    min_grant_pence = models.PositiveBigIntegerField(_("smallest grant"))
+    max_grant_pence = models.PositiveBigIntegerField(_("largest grant"))
+
+    class Meta:
+        ordering = ["area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "area"], name="grants_pot_one_per_area"),
+            models.CheckConstraint(
+                condition=Q(amount_pence__gte=0), name="grants_pot_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_grant_pence__gte=0), name="grants_pot_min_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant_pence__gte=0), name="grants_pot_max_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_grant_pence__lte=F("max_grant_pence")),
+                name="grants_pot_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant_pence__lte=F("amount_pence")),
+                name="grants_pot_max_not_above_amount",
+            ),
+        ]
+        verbose_name = _("pot")
+        verbose_name_plural = _("pots")
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.area}"
+
+
+class Criterion(models.Model):
+    """Something the panel looks for in an application, in plain words, with a weight."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(_("title"), max_length=120)
+    meaning = models.TextField(_("what it means"), max_length=SHORT_TEXT_MAX)
+    weight = models.PositiveSmallIntegerField(_("how much it counts"), default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "title"], name="grants_criterion_title_unique_in_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=CRITERION_WEIGHT_MAX),
+                name="grants_criterion_weight_1_to_5",
+            ),
+        ]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A question of the round's own that every group answers."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    hint = models.CharField(_("hint"), max_length=300, blank=True)
+    required = models.BooleanField(_("must be answered"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "text"], name="grants_question_text_unique_in_round"
+            )
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Application(models.Model):
+    """A group's application to one round, from its first draft to screening (and on)."""
+
+    Status = ApplicationStatus
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    pot = models.ForeignKey(
+        Pot,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
+        verbose_name=_("area"),
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_applications"
+    )
+    # Made by the form when it is first shown, so a double click on "Save" makes one draft.
+    start_key = models.UUIDField(unique=True)
+    group_name = models.CharField(_("group's name"), max_length=120, blank=True)
+    group_about = models.TextField(_("about the group"), max_length=LONG_TEXT_MAX, blank=True)
+    activity = models.TextField(_("what the activity is"), max_length=LONG_TEXT_MAX, blank=True)
+    youth_leadership = models.TextField(
+        _("how young people lead it"), max_length=LONG_TEXT_MAX, blank=True
+    )
+    young_people_count = models.PositiveIntegerField(
+        _("how many young people take part"), null=True, blank=True
+    )
+    age_bands = models.JSONField(_("their ages"), default=list, blank=True)
+    summary = models.TextField(_("public summary"), max_length=SUMMARY_MAX, blank=True)
+    amount_pence = models.PositiveBigIntegerField(_("amount asked for"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # Made by the "check your answers" page: sending twice with it makes one application.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    screening_reason = models.TextField(
+        _("reason the group sees"), max_length=SHORT_TEXT_MAX, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values),
+                name="grants_application_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_pence__gte=0), name="grants_application_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "withdrawn"])
+                | (
+                    Q(submitted_at__isnull=False)
+                    & Q(submission_key__isnull=False)
+                    & Q(pot__isnull=False)
+                ),
+                name="grants_application_sent_has_key_and_pot",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not-eligible") | ~Q(screening_reason=""),
+                name="grants_application_not_eligible_has_reason",
+            ),
+        ]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self) -> str:
+        return self.group_name or str(_("Untitled application"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def age_band_labels(self) -> list[str]:
+        labels = dict(AgeBand.choices)
+        return [str(labels[band]) for band in self.age_bands if band in labels]
+
+
+class BudgetLine(models.Model):
+    """One thing the money is for, and what it costs."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    item = models.CharField(_("what it is"), max_length=120)
+    cost_pence = models.PositiveBigIntegerField(_("cost"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_pence__gte=0), name="grants_budgetline_cost_not_negative"
+            )
+        ]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class Answer(models.Model):
+    """A group's answer to one of the round's own questions."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("answer"), max_length=LONG_TEXT_MAX, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="grants_answer_one_per_question"
+            )
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.question}"
+
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOADS_MAX = 5
+
+
+class UploadKind(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    JPEG = "jpg", _("JPEG picture")
+    PNG = "png", _("PNG picture")
+    DOCX = "docx", _("Word document")
+    XLSX = "xlsx", _("Excel spreadsheet")
+
+
+# What each kind is, read from a file's content by libmagic, and what it is served as.
+UPLOAD_CONTENT_TYPES = {
+    "application/pdf": UploadKind.PDF,
+    "image/jpeg": UploadKind.JPEG,
+    "image/png": UploadKind.PNG,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": UploadKind.DOCX,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": UploadKind.XLSX,
+}
+CONTENT_TYPE_OF_KIND = {kind: content_type for content_type, kind in UPLOAD_CONTENT_TYPES.items()}
+
+
+class Upload(models.Model):
+    """A file a group adds to its application, checked by what is inside it.
+
+    It is stored under a new random name in the media folder, which no address
+    serves: only the download page does, after checking who is asking.
+    """
+
+    Kind = UploadKind
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="grant-uploads/", max_length=200)
+    # The name the group gave the file, cleaned: shown to whoever may see the application.
+    name = models.CharField(_("file name"), max_length=120)
+    kind = models.CharField(_("kind of file"), max_length=4, choices=UploadKind.choices)
+    size_bytes = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=UploadKind.values), name="grants_upload_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(size_bytes__lte=UPLOAD_MAX_BYTES), name="grants_upload_at_most_10_mb"
+            ),
+        ]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size_for_people(self) -> str:
+        if self.size_bytes >= 1024 * 1024:
+            return _("%(size).1f MB") % {"size": self.size_bytes / (1024 * 1024)}
+        return _("%(size)s KB") % {"size": max(1, round(self.size_bytes / 1024))}

@@ -1,0 +1,174 @@
+"""Who may do what with funds, rounds and applications.
+
+Each function returns a `Decision` with a reason in plain words. Views call
+`require(...)`, services check the same decision, and templates are handed the
+decisions, so every page follows one rule.
+"""
+
+from django.utils.translation import gettext as _
+
+from thegither.accounts.models import STAFF_ROLES, Organisation, Role, User
+from thegither.accounts.permissions import can_take_part, role_in
+from thegither.core.permissions import Decision, allow, deny
+from thegither.grants.models import Application, ApplicationStatus, Round, RoundPhase
+
+# The steps in which a group may still take its application back.
+WITHDRAW_PHASES = frozenset({RoundPhase.OPEN, RoundPhase.SCREENING, RoundPhase.ASSESSMENT})
+WITHDRAW_STATUSES = frozenset(
+    {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE}
+)
+SCREEN_PHASES = frozenset({RoundPhase.OPEN, RoundPhase.SCREENING})
+SCREEN_STATUSES = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.NOT_ELIGIBLE}
+)
+
+
+def _staff_decision(user: User, organisation: Organisation, my_role: str | None) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if user.is_superuser or my_role in STAFF_ROLES:
+        return allow()
+    return deny(
+        _("Only staff and youth workers in %(organisation)s can do this.")
+        % {"organisation": organisation.name}
+    )
+
+
+def can_manage_grants(user: User, organisation: Organisation) -> Decision:
+    """Decide whether the person may set up the organisation's funds and rounds."""
+    return _staff_decision(user, organisation, role_in(user, organisation))
+
+
+def can_manage_round(user: User, round: Round) -> Decision:
+    """Decide whether the person may set up this round and move it on to its next step."""
+    return can_manage_grants(user, round.organisation)
+
+
+def can_draft_criteria(user: User, round: Round) -> Decision:
+    """Decide whether the person may write the round's criteria and questions.
+
+    Young panel members write them with staff, so they may too, if they can take part.
+    """
+    my_role = role_in(user, round.organisation)
+    if my_role == Role.PANEL_MEMBER:
+        return can_take_part(user)
+    return _staff_decision(user, round.organisation, my_role)
+
+
+def _while_being_set_up(decision: Decision, round: Round) -> Decision:
+    if decision and round.phase != RoundPhase.DRAFT:
+        return deny(
+            _("The round is open now, so this can't change: groups are already applying by it.")
+        )
+    return decision
+
+
+def can_change_round(user: User, round: Round) -> Decision:
+    """Decide whether the person may change the round's words, dates and pots now."""
+    return _while_being_set_up(can_manage_round(user, round), round)
+
+
+def can_change_criteria(user: User, round: Round) -> Decision:
+    """Decide whether the person may add or take out criteria and questions now."""
+    return _while_being_set_up(can_draft_criteria(user, round), round)
+
+
+def can_see_round(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's public page.
+
+    Everyone may, once the round is no longer being set up.
+    """
+    if round.phase != RoundPhase.DRAFT:
+        return allow()
+    if can_manage_round(user, round):
+        return allow()
+    return deny(_("This round isn't open yet."))
+
+
+def can_apply(user: User, round: Round) -> Decision:
+    """Decide whether the person may start an application to the round for their group."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if role_in(user, round.organisation) != Role.APPLICANT_CONTACT:
+        return deny(
+            _(
+                "Only group contacts can apply. Ask %(organisation)s to invite you as "
+                "your group's contact."
+            )
+            % {"organisation": round.organisation.name}
+        )
+    if round.phase != RoundPhase.OPEN:
+        return deny(_("This round isn't open for applications."))
+    return allow()
+
+
+def can_see_application(user: User, application: Application) -> Decision:
+    """Decide whether the person may read the application.
+
+    The group's contact always may. Staff may once it is sent: a draft is the group's own.
+    """
+    return _see_decision(user, application, role_in(user, application.round.organisation))
+
+
+def _see_decision(user: User, application: Application, my_role: str | None) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if application.contact_id == user.pk:
+        return allow()
+    staff = _staff_decision(user, application.round.organisation, my_role)
+    if not staff:
+        return deny(_("Only the group that wrote this application and staff can see it."))
+    # A draft stays the group's own even if they take it back without sending it.
+    if application.submitted_at is None:
+        return deny(_("The group hasn't sent this application yet."))
+    return allow()
+
+
+def can_edit_application(user: User, application: Application) -> Decision:
+    """Decide whether the person may change the application (and send it)."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if application.contact_id != user.pk:
+        return deny(_("Only your group's contact can change this application."))
+    if application.status != ApplicationStatus.DRAFT:
+        return deny(_("This application has been sent, so it can't be changed."))
+    if application.round.phase != RoundPhase.OPEN:
+        return deny(_("This round has closed, so the application can't be changed or sent."))
+    return allow()
+
+
+def can_withdraw(user: User, application: Application) -> Decision:
+    """Decide whether the person may take the application back."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if application.contact_id != user.pk:
+        return deny(_("Only your group's contact can take this application back."))
+    if application.status not in WITHDRAW_STATUSES:
+        return deny(_("This application can't be taken back now."))
+    if application.round.phase not in WITHDRAW_PHASES:
+        return deny(_("The panel has started deciding, so it's too late to take it back."))
+    return allow()
+
+
+def can_screen(user: User, application: Application) -> Decision:
+    """Decide whether the person may say if a sent application can go to the panel."""
+    return _screen_decision(user, application, role_in(user, application.round.organisation))
+
+
+def _screen_decision(user: User, application: Application, my_role: str | None) -> Decision:
+    staff = _staff_decision(user, application.round.organisation, my_role)
+    if not staff:
+        return staff
+    if application.status not in SCREEN_STATUSES:
+        return deny(_("Only sent applications can be checked."))
+    if application.round.phase not in SCREEN_PHASES:
+        return deny(_("Checking is finished for this round."))
+    return allow()
+
+
+def screening_decisions(
+    user: User, round: Round, applications: list[Application]
+) -> dict[int, Decision]:
+    """Decide `can_screen` for every application on the screening page, in one query."""
+    my_role = role_in(user, round.organisation)
+    return {a.pk: _screen_decision(user, a, my_role) for a in applications}

@@ -1,0 +1,51 @@
+"""Writes for grants: funds, rounds, pots, criteria, questions and applications.
+
+Every change goes through these functions and is written to the audit log.
+Callers write `from thegither.grants.services import round_phase_move`.
+"""
+
+from thegither.grants.services.applications import (
+    ApplicationDraft,
+    application_draft_save,
+    application_screen,
+    application_submit,
+    application_withdraw,
+)
+from thegither.grants.services.rounds import (
+    criterion_add,
+    criterion_remove,
+    fund_create,
+    pot_remove,
+    pot_set,
+    question_add,
+    question_remove,
+    round_change,
+    round_create,
+    round_phase_move,
+)
+from thegither.grants.services.uploads import (
+    application_upload_add,
+    application_upload_remove,
+    upload_display_name,
+)
+
+__all__ = [
+    "ApplicationDraft",
+    "application_draft_save",
+    "application_screen",
+    "application_submit",
+    "application_upload_add",
+    "application_upload_remove",
+    "application_withdraw",
+    "criterion_add",
+    "criterion_remove",
+    "fund_create",
+    "pot_remove",
+    "pot_set",
+    "question_add",
+    "question_remove",
+    "round_change",
+    "round_create",
+    "round_phase_move",
+    "upload_display_name",
+]

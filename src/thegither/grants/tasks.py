@@ -1,0 +1,48 @@
+"""Background work for grants: emails to groups, sent after the change is saved.
+
+Tasks take ids and load fresh rows, so a task that runs late sends what is true then.
+"""
+
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from thegither.grants.models import Application
+
+
+def _send(application: Application, template: str) -> None:
+    email = application.contact.email
+    if not email:
+        return
+    context = {"application": application, "round": application.round}
+    subject = render_to_string(f"grants/email/{template}_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string(f"grants/email/{template}.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def _application(application_id: int) -> Application | None:
+    return (
+        Application.objects.select_related("contact", "round__fund__organisation", "pot__area")
+        .filter(pk=application_id)
+        .first()
+    )
+
+
+@task
+def application_submitted_email(application_id: int) -> None:
+    """Tell the group's contact their application has arrived."""
+    application = _application(application_id)
+    if application is not None:
+        _send(application, "application_submitted")
+
+
+@task
+def application_screened_email(application_id: int) -> None:
+    """Tell the group's contact whether their application goes to the panel, and why not."""
+    application = _application(application_id)
+    if application is not None and application.status in {"eligible", "not-eligible"}:
+        _send(application, "application_screened")

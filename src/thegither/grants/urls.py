@@ -1,0 +1,39 @@
+from django.urls import path
+
+from thegither.grants.views import applying, public, screening, setup, uploads
+
+app_name = "grants"
+urlpatterns = [
+    # Anyone: the rounds open now and each round's public page.
+    path("", public.round_list, name="round-list"),
+    path("rounds/<int:pk>/", public.round_detail, name="round-detail"),
+    # Groups applying.
+    path("rounds/<int:pk>/apply/", applying.application_new, name="application-create"),
+    path("applications/", applying.my_applications, name="my-applications"),
+    path("applications/<int:pk>/", applying.application_detail, name="application-detail"),
+    path("applications/<int:pk>/edit/", applying.application_edit, name="application-edit"),
+    path("applications/<int:pk>/check/", applying.application_check, name="application-check"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applying.application_withdraw,
+        name="application-withdraw",
+    ),
+    path("applications/<int:pk>/files/", uploads.application_uploads, name="application-uploads"),
+    path("files/<int:pk>/remove/", uploads.upload_remove, name="upload-remove"),
+    path("files/<int:pk>/", uploads.upload_download, name="upload-download"),
+    # Staff setting rounds up (panel members write criteria and questions too).
+    path("organisations/<slug:slug>/funds/", setup.funds, name="funds"),
+    path("funds/<int:pk>/rounds/new/", setup.round_create, name="round-create"),
+    path("rounds/<int:pk>/set-up/", setup.round_setup, name="round-setup"),
+    path("rounds/<int:pk>/edit/", setup.round_edit, name="round-edit"),
+    path("rounds/<int:pk>/step/", setup.round_phase, name="round-phase"),
+    path("rounds/<int:pk>/pots/", setup.pots, name="pots"),
+    path("pots/<int:pk>/remove/", setup.pot_remove, name="pot-remove"),
+    path("rounds/<int:pk>/criteria/", setup.criteria, name="criteria"),
+    path("criteria/<int:pk>/remove/", setup.criterion_remove, name="criterion-remove"),
+    path("rounds/<int:pk>/questions/", setup.questions, name="questions"),
+    path("questions/<int:pk>/remove/", setup.question_remove, name="question-remove"),
+    # Staff screening.
+    path("rounds/<int:pk>/screening/", screening.screening, name="screening"),
+    path("applications/<int:pk>/screen/", screening.application_screen, name="application-screen"),
+]

@@ -1,0 +1,1 @@
+"""Pages for grants: one module per part of the site (set-up, public, applying, screening)."""
