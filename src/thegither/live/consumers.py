@@ -1,0 +1,109 @@
+"""WebSocket consumers: they only send snapshots; every change comes in over HTTP.
+
+A socket gets a full snapshot when it connects and whenever it sends
+{"type": "sync"} (after seeing a gap in sequence numbers), then each coalesced
+snapshot published to its group (docs/live-protocol.md).
+"""
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from thegither.live import broadcast, selectors, services
+from thegither.live.models import LiveSession
+from thegither.live.permissions import can_run_session
+
+# WebSocket close codes (4000-4999 are ours): documented in docs/live-protocol.md.
+CLOSE_NOT_FOUND = 4404
+CLOSE_NOT_ALLOWED = 4403
+SYNCS_PER_MINUTE = 30
+
+
+class _LiveConsumer(AsyncJsonWebsocketConsumer):
+    audience = ""
+
+    async def connect(self):
+        broadcast.loop_bind(asyncio.get_running_loop())
+        self.session_id = None
+        self.syncs = 0
+        found = await database_sync_to_async(self.find_session)()
+        if isinstance(found, int):
+            await self.close(code=found)
+            return
+        self.session_id = found
+        self.group = (
+            services.staff_group(found)
+            if self.audience == selectors.STAFF
+            else services.phone_group(found)
+        )
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    def find_session(self) -> int:  # pragma: no cover - each consumer has its own
+        raise NotImplementedError
+
+    async def disconnect(self, code):
+        if self.session_id is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "sync":
+            self.syncs += 1
+            if self.syncs <= SYNCS_PER_MINUTE:
+                await self.send_snapshot()
+
+    async def send_snapshot(self):
+        snapshot = await database_sync_to_async(self._snapshot)()
+        await self.send_json({**snapshot, "prev": None})
+
+    def _snapshot(self) -> dict:
+        return selectors.snapshot(LiveSession.objects.get(pk=self.session_id), self.audience)
+
+    async def live_snapshot(self, event):
+        await self.send_json(event["snapshot"])
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        if len(text_data) > 1000:
+            return None
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+
+class StaffConsumer(_LiveConsumer):
+    """The facilitator's console and the presenter screen: logged-in staff of the organisation."""
+
+    audience = selectors.STAFF
+
+    def find_session(self):
+        session = (
+            LiveSession.objects.select_related("organisation")
+            .filter(pk=self.scope["url_route"]["kwargs"]["pk"])
+            .first()
+        )
+        if session is None:
+            return CLOSE_NOT_FOUND
+        if not can_run_session(self.scope["user"], session):
+            return CLOSE_NOT_ALLOWED
+        return session.pk
+
+
+class PhoneConsumer(_LiveConsumer):
+    """A phone that joined, known by its device cookie."""
+
+    audience = selectors.PHONE
+
+    def find_session(self):
+        session = selectors.session_by_code(self.scope["url_route"]["kwargs"]["code"])
+        if session is None:
+            return CLOSE_NOT_FOUND
+        participant = services.participant_for(
+            session, self.scope["cookies"].get(services.DEVICE_COOKIE, "")
+        )
+        if participant is None or participant.removed:
+            return CLOSE_NOT_ALLOWED
+        return session.pk
