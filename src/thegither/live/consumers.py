@@ -27,9 +27,9 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         broadcast.loop_bind(asyncio.get_running_loop())
         self.session_id = None
         self.syncs = 0
-        found = await database_sync_to_async(self.find_session)()
-        if isinstance(found, int):
-            await self.close(code=found)
+        found, refusal = await database_sync_to_async(self.find_session)()
+        if found is None:
+            await self.close(code=refusal)
             return
         self.session_id = found
         self.group = (
@@ -41,7 +41,8 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.send_snapshot()
 
-    def find_session(self) -> int:  # pragma: no cover - each consumer has its own
+    def find_session(self) -> tuple[int | None, int]:  # pragma: no cover - each has its own
+        """Return (the session's id, 0), or (None, the close code saying why not)."""
         raise NotImplementedError
 
     async def disconnect(self, code):
@@ -86,10 +87,10 @@ class StaffConsumer(_LiveConsumer):
             .first()
         )
         if session is None:
-            return CLOSE_NOT_FOUND
+            return None, CLOSE_NOT_FOUND
         if not can_run_session(self.scope["user"], session):
-            return CLOSE_NOT_ALLOWED
-        return session.pk
+            return None, CLOSE_NOT_ALLOWED
+        return session.pk, 0
 
 
 class PhoneConsumer(_LiveConsumer):
@@ -100,10 +101,10 @@ class PhoneConsumer(_LiveConsumer):
     def find_session(self):
         session = selectors.session_by_code(self.scope["url_route"]["kwargs"]["code"])
         if session is None:
-            return CLOSE_NOT_FOUND
+            return None, CLOSE_NOT_FOUND
         participant = services.participant_for(
             session, self.scope["cookies"].get(services.DEVICE_COOKIE, "")
         )
         if participant is None or participant.removed:
-            return CLOSE_NOT_ALLOWED
-        return session.pk
+            return None, CLOSE_NOT_ALLOWED
+        return session.pk, 0

@@ -35,7 +35,8 @@ def test_only_staff_of_the_organisation_make_sessions(organisation, panel_member
 
 
 @pytest.mark.parametrize(
-    ("title", "kind"), [("", Refusal.INVALID), ("   ", Refusal.INVALID), ("x" * 121, Refusal.TOO_LONG)]
+    ("title", "kind"),
+    [("", Refusal.INVALID), ("   ", Refusal.INVALID), ("x" * 121, Refusal.TOO_LONG)],
 )
 def test_a_session_needs_a_sensible_title(organisation, staff, title, kind):
     with pytest.raises(Refused) as refused:
@@ -105,7 +106,11 @@ def test_moving_an_activity_swaps_it_with_its_neighbour(session, staff):
 
 def test_copying_makes_a_fresh_draft_with_the_same_activities(running, staff, phone):
     services.activity_add(
-        session=running, kind="points", prompt="Share", options=["A", "B"], points_total=100,
+        session=running,
+        kind="points",
+        prompt="Share",
+        options=["A", "B"],
+        points_total=100,
         by=staff,
     )
     copy = services.session_copy(session=running, by=staff)
