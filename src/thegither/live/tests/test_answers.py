@@ -31,7 +31,8 @@ def _answer(participant, activity, value, client_id=None):
 def test_joining_twice_with_the_same_token_is_the_same_phone(running):
     first = services.session_join(session=running, token="x" * 30, nickname=" Sky  ")
     again = services.session_join(session=running, token="x" * 30)
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert first.participant == again.participant
     assert first.participant.nickname == "Sky"
     # The token itself is never stored.
@@ -115,7 +116,8 @@ def test_a_retry_with_the_same_uuid_is_counted_once(running, phone):
     client_id = uuid.uuid4()
     first = _answer(phone, activity, {"choice": "yes"}, client_id)
     retry = _answer(phone, activity, {"choice": "yes"}, client_id)
-    assert retry.replayed and retry.answer == first.answer
+    assert retry.replayed
+    assert retry.answer == first.answer
     assert Answer.objects.count() == 1
     assert selectors.counts(activity) == {"yes": 1}
 

@@ -168,7 +168,8 @@ def test_controls_walk_a_session_through_its_life(session, staff):
         control("start")
     assert refused.value.kind == Refusal.WRONG_STATE
     old_new = AuditEvent.objects.get(action="live.session_end").details
-    assert old_new["old"]["state"] == "open" and old_new["new"]["state"] == "ended"
+    assert old_new["old"]["state"] == "open"
+    assert old_new["new"]["state"] == "ended"
 
 
 def test_an_unknown_control_is_refused(running, staff):

@@ -70,7 +70,8 @@ def test_a_phone_socket_gets_a_snapshot_on_connect_and_after_an_answer_when_show
         assert "joined" not in update  # phones don't get the staff figures
         await phone.send_json_to({"type": "sync"})
         synced = await phone.receive_json_from(timeout=5)
-        assert synced["seq"] == update["seq"] and synced["prev"] is None
+        assert synced["seq"] == update["seq"]
+        assert synced["prev"] is None
         await phone.disconnect()
 
     async_to_sync(scenario)()
