@@ -274,7 +274,7 @@ def _set_device_cookie(response, token: str) -> None:
 @require_http_methods(["GET", "POST"])
 def join_start(request):
     """Ask for the join code shown on the big screen."""
-    form = JoinCodeForm(request.POST or None)
+    form = JoinCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         session = selectors.session_by_code(form.cleaned_data["code"])
         if session is not None and session.is_running:
@@ -297,7 +297,7 @@ def join_code(request, code):
     participant = services.participant_for(session, token) if token else None
     if participant is not None and not participant.removed and request.method == "GET":
         return redirect("live:phone", code=session.join_code)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         token = token if 20 <= len(token) <= 100 else services.device_token_new()
