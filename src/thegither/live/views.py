@@ -49,8 +49,8 @@ def _session_for_staff(request, pk: int) -> LiveSession:
     return session
 
 
-@login_required
 @require_GET
+@login_required
 def sessions(request, slug):
     """List the organisation's live sessions, with a form to make one."""
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -66,8 +66,8 @@ def sessions(request, slug):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def session_create(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     require(can_run_sessions(request.user, organisation))
@@ -107,16 +107,16 @@ def _edit_page(request, session, form, status=200):
     )
 
 
-@login_required
 @require_GET
+@login_required
 def session_edit(request, pk):
     """Show a session's activities, with buttons to reorder and a form to add one."""
     session = _session_for_staff(request, pk)
     return _edit_page(request, session, ActivityForm())
 
 
-@login_required
 @require_POST
+@login_required
 def activity_add(request, pk):
     session = _session_for_staff(request, pk)
     form = ActivityForm(request.POST)
@@ -139,8 +139,8 @@ def activity_add(request, pk):
     return _edit_page(request, session, form, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def activity_move(request, pk, activity_pk):
     session = _session_for_staff(request, pk)
     activity = get_object_or_404(Activity, pk=activity_pk, session=session)
@@ -148,8 +148,8 @@ def activity_move(request, pk, activity_pk):
     return redirect("live:session-edit", pk=session.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def session_copy(request, pk):
     session = _session_for_staff(request, pk)
     copy = services.session_copy(session=session, by=request.user)
@@ -178,8 +178,8 @@ def _staff_context(request, session):
     return context
 
 
-@login_required
 @require_GET
+@login_required
 @never_cache
 def console(request, pk):
     """The facilitator's controls: next, back, open, close, show or hide results, lock, end."""
@@ -219,8 +219,8 @@ def _controls(session: LiveSession) -> list[tuple[str, str]]:
     return out
 
 
-@login_required
 @require_POST
+@login_required
 def session_control(request, pk):
     session = _session_for_staff(request, pk)
     try:
@@ -232,8 +232,8 @@ def session_control(request, pk):
     return redirect("live:console", pk=session.pk)
 
 
-@login_required
 @require_GET
+@login_required
 @never_cache
 def present(request, pk):
     """The presenter screen for the projector: the question, results, join code and QR code."""
@@ -248,8 +248,8 @@ def present(request, pk):
     return render(request, template, context)
 
 
-@login_required
 @require_GET
+@login_required
 @never_cache
 def session_snapshot(request, pk):
     """The staff snapshot as JSON, for screens whose socket dropped."""
