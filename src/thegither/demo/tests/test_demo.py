@@ -57,3 +57,14 @@ def test_demo_has_an_under_13_waiting_for_a_grown_up_and_says_so():
     assert User.objects.get(username="mo").needs_guardian_authorisation
     assert "mo" in out.getvalue()
     assert "waiting for a grown-up" in out.getvalue()
+
+
+def test_demo_has_the_workshop_with_one_activity_of_each_kind_once():
+    from thegither.live.models import Activity, LiveSession
+
+    demo_load()
+    demo_load()
+    workshop = LiveSession.objects.get(title__startswith="In it together")
+    assert LiveSession.objects.filter(title__startswith="In it together").count() == 1
+    assert set(workshop.activities.values_list("kind", flat=True)) == set(Activity.Kind.values)
+    assert workshop.organisation.slug == "riverside-youth-trust"
