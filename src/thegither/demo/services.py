@@ -19,7 +19,6 @@ from thegither.accounts.models import (
     Role,
     User,
 )
-
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
 

@@ -18,7 +18,7 @@ from thegither.core.permissions import Decision
 from thegither.core.ratelimit import RateLimit, hit_each
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
-from thegither.live import broadcast, kinds, selectors
+from thegither.live import broadcast, kinds, selectors, wordfilter
 from thegither.live.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -365,6 +365,11 @@ def session_join(*, session: LiveSession, token: str, nickname: str = "") -> Joi
         )
     if not token or len(token) > 100:
         raise Refused(_("Please turn on cookies to join."), kind=Refusal.INVALID)
+    if nickname and wordfilter.is_blocked(nickname):
+        raise Refused(
+            _("Please choose a different nickname. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
     existing = participant_for(session, token)
     if existing is not None:
         if existing.removed:
@@ -451,6 +456,12 @@ def answer_submit(
             _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
         )
     tidy, items = kinds.answer_items(activity, value)
+    typed = tidy.get("words") or [tidy.get("text", "")]
+    if any(wordfilter.is_blocked(text) for text in typed if text):
+        raise Refused(
+            _("Please say that a different way. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
     answer = Answer.objects.filter(participant=participant, activity=activity).first()
     if answer is None:
         answer = Answer.objects.create(
