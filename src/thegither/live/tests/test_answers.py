@@ -346,3 +346,32 @@ def test_a_scale_gives_its_average(kinds_session, running):
     results = selectors.results(activity)
     assert results["mean"] == 2.8
     assert results["options"][0]["label"] == "1 No"
+
+
+def test_a_word_cloud_gives_the_most_given_words_first(kinds_session, running):
+    activity = kinds_session("word-cloud")
+    for n, words in enumerate([["hope"], ["Hope", "fun"], ["trust", "hope"]]):
+        _answer(_join(running, n), activity, {"words": words})
+    assert selectors.results(activity)["words"] == [
+        {"word": "hope", "total": 3},
+        {"word": "fun", "total": 1},
+        {"word": "trust", "total": 1},
+    ]
+
+
+def test_a_code_of_the_wrong_length_finds_nothing(running):
+    assert selectors.session_by_code(running.join_code[:5]) is None
+    assert selectors.session_by_code(running.join_code.lower()) == running
+    assert (
+        selectors.session_by_code(f" {running.join_code[:3]} {running.join_code[3:]} ") == running
+    )
+
+
+def test_nobody_logged_out_runs_sessions(running):
+    from django.contrib.auth.models import AnonymousUser
+
+    from thegither.live.permissions import can_run_session
+
+    decision = can_run_session(AnonymousUser(), running)
+    assert not decision
+    assert "log in" in decision.reason
