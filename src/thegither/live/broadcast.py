@@ -95,10 +95,21 @@ class Coalescer:
         self.send(group, message)
 
 
+# Sends in flight: the loop keeps only weak references to tasks.
+_sending: set[asyncio.Task] = set()
+
+
+def _start(loop: asyncio.AbstractEventLoop, coroutine) -> None:
+    task = loop.create_task(coroutine)
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+
+
 def _layer_send(group: str, message: dict) -> None:
     layer = get_channel_layer()
-    asyncio.get_running_loop().create_task(
-        layer.group_send(group, {"type": "live.snapshot", "snapshot": message})
+    _start(
+        asyncio.get_running_loop(),
+        layer.group_send(group, {"type": "live.snapshot", "snapshot": message}),
     )
 
 
@@ -120,6 +131,12 @@ def publish(group: str, message: dict, *, every: float) -> None:
         loop.call_soon_threadsafe(_coalescer.submit, group, message, every)
         return
     layer = get_channel_layer()
-    if layer is not None:
-        message = {**message, "prev": None}  # uncoalesced: no gap check
-        async_to_sync(layer.group_send)(group, {"type": "live.snapshot", "snapshot": message})
+    if layer is None:
+        return
+    event = {"type": "live.snapshot", "snapshot": {**message, "prev": None}}  # no gap check
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, event)
+    else:  # called from sync code on a loop thread (a script driving a browser, say)
+        _start(running, layer.group_send(group, event))
