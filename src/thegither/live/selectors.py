@@ -35,6 +35,11 @@ def activities_of(session: LiveSession) -> list[Activity]:
     return list(session.activities.order_by("position"))
 
 
+def participants_of(session: LiveSession, *, limit: int = 200) -> list[Participant]:
+    """Return the phones in the session (not removed), first joined first, for the console."""
+    return list(Participant.objects.filter(session=session, removed=False).order_by("pk")[:limit])
+
+
 def participant_count(session: LiveSession) -> int:
     return Participant.objects.filter(session=session, removed=False).count()
 

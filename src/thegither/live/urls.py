@@ -16,6 +16,11 @@ urlpatterns = [
     path("s/<int:pk>/copy/", views.session_copy, name="session-copy"),
     path("s/<int:pk>/console/", views.console, name="console"),
     path("s/<int:pk>/control/", views.session_control, name="control"),
+    path(
+        "s/<int:pk>/participants/<int:participant_pk>/remove/",
+        views.participant_remove,
+        name="participant-remove",
+    ),
     path("s/<int:pk>/present/", views.present, name="present"),
     path("s/<int:pk>/snapshot/", views.session_snapshot, name="session-snapshot"),
     path("p/<str:code>/", views.phone, name="phone"),

@@ -23,7 +23,7 @@ from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.live import charts, kinds, selectors, services
 from thegither.live.forms import ActivityForm, JoinCodeForm, JoinForm, SessionForm, answer_from_post
-from thegither.live.models import Activity, LiveSession
+from thegither.live.models import Activity, LiveSession, Participant
 from thegither.live.permissions import can_run_session, can_run_sessions
 
 COOKIE = services.DEVICE_COOKIE
@@ -186,6 +186,7 @@ def console(request, pk):
     session = _session_for_staff(request, pk)
     context = _staff_context(request, session)
     context["controls"] = _controls(session)
+    context["participants"] = selectors.participants_of(session)
     template = (
         "live/console.html#live" if request.GET.get("part") == "live" else "live/console.html"
     )
@@ -229,6 +230,17 @@ def session_control(request, pk):
         )
     except Refused as error:
         messages.error(request, _refusal_text(error))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def participant_remove(request, pk, participant_pk):
+    """Take a phone out of the session: its answers stop counting and it can't come back."""
+    session = _session_for_staff(request, pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, session=session)
+    services.participant_remove(participant=participant, by=request.user)
+    messages.success(request, _("Taken out. Their answers no longer count."))
     return redirect("live:console", pk=session.pk)
 
 

@@ -214,6 +214,18 @@ def live_activity_swapped(world: World) -> dict:
     return {"pk": world.live_session.pk, "activity_pk": other_activity.pk}
 
 
+def live_participant(world: World) -> dict:
+    return {"pk": world.live_session.pk, "participant_pk": world.live_session.participants.get().pk}
+
+
+def live_participant_swapped(world: World) -> dict:
+    """The other organisation's session with this session's phone: never found there."""
+    return {
+        "pk": world.live_other_session.pk,
+        "participant_pk": world.live_session.participants.get().pk,
+    }
+
+
 def live_code(world: World) -> dict:
     return {"code": world.live_session.join_code}
 
@@ -311,6 +323,7 @@ EXPECTED: dict[str, Entry] = {
     "live:session-copy": Entry(STAFF_POST, kwargs=live_session, method="post"),
     "live:console": Entry(STAFF_ONLY, kwargs=live_session),
     "live:control": Entry(STAFF_POST, kwargs=live_session, method="post", data={"action": "show"}),
+    "live:participant-remove": Entry(STAFF_POST, kwargs=live_participant, method="post"),
     "live:present": Entry(STAFF_ONLY, kwargs=live_session),
     "live:session-snapshot": Entry(STAFF_ONLY, kwargs=live_session),
     # Nobody here has a phone's cookie, so everyone is sent to join first.
@@ -381,6 +394,10 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
     "moving another session's activity": (
         "live:activity-move",
         Entry((302, 403, 403, 403, 404, 404, 404, 403, 403, 404), kwargs=live_activity_swapped),
+    ),
+    "taking a phone out through another organisation's session": (
+        "live:participant-remove",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_participant_swapped),
     ),
     # --- end live workshops ---
 }

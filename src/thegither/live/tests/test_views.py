@@ -321,3 +321,21 @@ def test_the_phone_part_is_only_the_live_region(phone_client, running, staff):
     part = phone_client.get(reverse("live:phone", args=[running.join_code]), {"part": "live"})
     assert "<html" not in part.text
     assert "live-chart" in part.text
+
+
+def test_the_facilitator_takes_a_phone_out(client, staff, running, phone):
+    client.force_login(staff)
+    console = client.get(reverse("live:console", args=[running.pk]))
+    assert "Phone 1 (no nickname)" in console.text
+    url = reverse("live:participant-remove", args=[running.pk, phone.pk])
+    assert client.post(url).status_code == 302
+    phone.refresh_from_db()
+    assert phone.removed
+
+
+def test_outsiders_cannot_take_a_phone_out(client, outsider, running, phone):
+    client.force_login(outsider)
+    url = reverse("live:participant-remove", args=[running.pk, phone.pk])
+    assert client.post(url).status_code == 403
+    phone.refresh_from_db()
+    assert not phone.removed
