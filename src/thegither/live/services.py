@@ -500,3 +500,28 @@ def participant_remove(*, participant: Participant, by: User) -> Participant:
         details={"participant": participant.pk},
     )
     return participant
+
+
+@transaction.atomic
+def session_answers_delete(*, session: LiveSession, by: User) -> int:
+    """Delete an ended session's answers and phones for good; return how many answers went.
+
+    Safe to call twice: the second time there is nothing left to delete.
+    """
+    _check(can_run_session(by, session))
+    session = _lock(session)
+    if session.state != LiveSession.State.ENDED:
+        raise Refused(_("End the session first."), kind=Refusal.WRONG_STATE)
+    answers = Answer.objects.filter(activity__session=session)
+    count = answers.count()
+    answers.delete()
+    phones = Participant.objects.filter(session=session).delete()[0]
+    if count or phones:
+        _changed(session)
+        audit_record(
+            action="live.answers_delete",
+            actor=by,
+            target=session,
+            details={"answers": count},
+        )
+    return count

@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -241,6 +242,28 @@ def participant_remove(request, pk, participant_pk):
     participant = get_object_or_404(Participant, pk=participant_pk, session=session)
     services.participant_remove(participant=participant, by=request.user)
     messages.success(request, _("Taken out. Their answers no longer count."))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def answers_delete(request, pk):
+    """Delete an ended session's answers and phones for good."""
+    session = _session_for_staff(request, pk)
+    try:
+        count = services.session_answers_delete(session=session, by=request.user)
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Deleted %(count)d answer. Nobody can see it now.",
+                "Deleted %(count)d answers. Nobody can see them now.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect("live:console", pk=session.pk)
 
 

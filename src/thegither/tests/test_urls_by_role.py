@@ -324,6 +324,8 @@ EXPECTED: dict[str, Entry] = {
     "live:console": Entry(STAFF_ONLY, kwargs=live_session),
     "live:control": Entry(STAFF_POST, kwargs=live_session, method="post", data={"action": "show"}),
     "live:participant-remove": Entry(STAFF_POST, kwargs=live_participant, method="post"),
+    # The world's session is still open: staff are sent back to the console with a message.
+    "live:answers-delete": Entry(STAFF_POST, kwargs=live_session, method="post"),
     "live:present": Entry(STAFF_ONLY, kwargs=live_session),
     "live:session-snapshot": Entry(STAFF_ONLY, kwargs=live_session),
     # Nobody here has a phone's cookie, so everyone is sent to join first.

@@ -216,3 +216,35 @@ def test_a_refused_change_publishes_nothing(running, outsider):
     with capture_publishes() as published, pytest.raises(Refused):
         services.session_control(session=running, action="end", by=outsider)
     assert len(published) == 0
+
+
+def test_an_ended_sessions_answers_and_phones_can_be_deleted(running, staff):
+    import uuid
+
+    from thegither.live.models import Answer, AnswerItem, Participant
+
+    phone = services.session_join(session=running, token="d" * 30).participant
+    services.answer_submit(
+        participant=phone,
+        activity=running.current_activity,
+        client_id=uuid.uuid4(),
+        value={"choice": "yes"},
+    )
+    with pytest.raises(Refused) as refused:
+        services.session_answers_delete(session=running, by=staff)
+    assert refused.value.kind == Refusal.WRONG_STATE
+    services.session_control(session=running, action="end", by=staff)
+    assert services.session_answers_delete(session=running, by=staff) == 1
+    assert not Answer.objects.exists()
+    assert not AnswerItem.objects.exists()
+    assert not Participant.objects.exists()
+    assert running.activities.count() == 1  # kept, so it can be copied and run again
+    assert AuditEvent.objects.get(action="live.answers_delete").details == {"answers": 1}
+    assert services.session_answers_delete(session=running, by=staff) == 0
+
+
+def test_outsiders_cannot_delete_answers(running, staff, outsider):
+    services.session_control(session=running, action="end", by=staff)
+    with pytest.raises(Refused) as refused:
+        services.session_answers_delete(session=running, by=outsider)
+    assert refused.value.kind == Refusal.NOT_ALLOWED

@@ -339,3 +339,28 @@ def test_outsiders_cannot_take_a_phone_out(client, outsider, running, phone):
     assert client.post(url).status_code == 403
     phone.refresh_from_db()
     assert not phone.removed
+
+
+def test_the_facilitator_deletes_an_ended_sessions_answers(client, staff, running, phone):
+    services.answer_submit(
+        participant=phone,
+        activity=running.current_activity,
+        client_id=uuid.uuid4(),
+        value={"choice": "yes"},
+    )
+    client.force_login(staff)
+    url = reverse("live:answers-delete", args=[running.pk])
+    client.post(url)
+    assert "End the session first" in client.get(reverse("live:console", args=[running.pk])).text
+    services.session_control(session=running, action="end", by=staff)
+    assert "Delete all answers" in client.get(reverse("live:console", args=[running.pk])).text
+    client.post(url)
+    assert not Answer.objects.exists()
+    assert "Deleted 1 answer." in client.get(reverse("live:console", args=[running.pk])).text
+
+
+def test_outsiders_cannot_delete_answers_by_post(client, outsider, staff, running, phone):
+    services.session_control(session=running, action="end", by=staff)
+    client.force_login(outsider)
+    assert client.post(reverse("live:answers-delete", args=[running.pk])).status_code == 403
+    assert Participant.objects.filter(pk=phone.pk).exists()
