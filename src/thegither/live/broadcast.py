@@ -74,7 +74,9 @@ class Coalescer:
         if state.timer is None and now - state.last_sent >= every:
             self._send(group, state, message, now)
             return
-        state.pending = message
+        if state.pending is None or message.get("seq", 0) >= state.pending.get("seq", 0):
+            # Threads commit in one order and publish in another: keep the newest.
+            state.pending = message
         if state.timer is None:
             wait = max(0.0, state.last_sent + every - now)
             state.timer = self.later(wait, lambda: self._flush(group))

@@ -75,3 +75,12 @@ def test_an_older_snapshot_than_one_sent_is_dropped():
     coalescer.submit("g", {"seq": 5}, every=0.25)
     coalescer.submit("g", {"seq": 4}, every=0.25)
     assert [m["seq"] for _g, m in sent] == [5]
+
+
+def test_a_held_snapshot_is_never_replaced_by_an_older_one():
+    coalescer, loop, sent = _coalescer()
+    coalescer.submit("g", {"seq": 1}, every=0.25)
+    coalescer.submit("g", {"seq": 3}, every=0.25)
+    coalescer.submit("g", {"seq": 2}, every=0.25)  # published late by a slower thread
+    loop.advance(0.25)
+    assert [m["seq"] for _g, m in sent] == [1, 3]

@@ -29,7 +29,7 @@
     var activity = snap.activity ? String(snap.activity.id) : "";
     var activityState = snap.activity ? snap.activity.state : "";
     return activity !== shown.activity || activityState !== shown.activityState ||
-      snap.state !== shown.state || (role === "phone" && snap.results_shown !== shown.results);
+      snap.state !== shown.state || snap.results_shown !== shown.results;
   }
 
   function refreshPart() {
