@@ -124,6 +124,23 @@ _coalescer = Coalescer(send=_layer_send, later=_later)
 _listeners: list[Callable[[str, dict], None]] = []
 
 
+def send_now(group: str, event: dict) -> None:
+    """Send a channel-layer `event` to `group` at once, uncoalesced (for rare events)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    loop = _loop
+    if loop is not None and not loop.is_closed() and loop.is_running():
+        loop.call_soon_threadsafe(_start, loop, layer.group_send(group, event))
+        return
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, event)
+    else:
+        _start(running, layer.group_send(group, event))
+
+
 def publish(group: str, message: dict, *, every: float) -> None:
     """Send `message` to every socket in `group`, at most once per `every` seconds."""
     for listener in list(_listeners):

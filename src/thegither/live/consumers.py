@@ -22,6 +22,7 @@ SYNCS_PER_MINUTE = 30
 
 class _LiveConsumer(AsyncJsonWebsocketConsumer):
     audience = ""
+    extra_groups: tuple[str, ...] = ()
 
     async def connect(self):
         broadcast.loop_bind(asyncio.get_running_loop())
@@ -37,7 +38,9 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             if self.audience == selectors.STAFF
             else services.phone_group(found)
         )
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [self.group, *self.extra_groups]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot()
 
@@ -47,7 +50,8 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.session_id is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "sync":
@@ -64,6 +68,10 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_snapshot(self, event):
         await self.send_json(event["snapshot"])
+
+    async def live_removed(self, event):
+        """The facilitator took this phone out: close its socket for good."""
+        await self.close(code=CLOSE_NOT_ALLOWED)
 
     @classmethod
     async def decode_json(cls, text_data):
@@ -107,4 +115,5 @@ class PhoneConsumer(_LiveConsumer):
         )
         if participant is None or participant.removed:
             return None, CLOSE_NOT_ALLOWED
+        self.extra_groups = (services.one_phone_group(participant.pk),)
         return session.pk, 0

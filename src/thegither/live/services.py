@@ -51,6 +51,11 @@ def phone_group(session_id: int) -> str:
     return f"live.{session_id}.phones"
 
 
+def one_phone_group(participant_id: int) -> str:
+    """The group of one phone's sockets, so taking it out can close them."""
+    return f"live.phone.{participant_id}"
+
+
 def _check(decision: Decision) -> None:
     if not decision:
         raise Refused(decision.reason, kind=Refusal.NOT_ALLOWED)
@@ -493,6 +498,8 @@ def participant_remove(*, participant: Participant, by: User) -> Participant:
     participant.removed = True
     participant.save(update_fields=["removed"])
     _changed(session)
+    group = one_phone_group(participant.pk)
+    transaction.on_commit(lambda: broadcast.send_now(group, {"type": "live.removed"}))
     audit_record(
         action="live.participant_remove",
         actor=by,

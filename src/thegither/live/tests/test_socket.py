@@ -126,3 +126,26 @@ def test_sockets_are_refused_to_outsiders_strangers_and_other_sites():
         assert not connected
 
     async_to_sync(scenario)()
+
+
+def test_taking_a_phone_out_closes_its_socket():
+    _organisation, staff, session = _world()
+    token = "removed-phone-token-1234567890"
+    participant = services.session_join(session=session, token=token).participant
+
+    async def scenario():
+        phone = WebsocketCommunicator(
+            application,
+            f"/ws/live/p/{session.join_code}/",
+            headers=_headers(f"{services.DEVICE_COOKIE}={token}".encode()),
+        )
+        connected, _subprotocol = await phone.connect()
+        assert connected
+        await phone.receive_json_from(timeout=5)
+        await database_sync_to_async(services.participant_remove)(participant=participant, by=staff)
+        closed = await phone.receive_output(timeout=5)
+        while closed["type"] != "websocket.close":
+            closed = await phone.receive_output(timeout=5)
+        assert closed["code"] == 4403
+
+    async_to_sync(scenario)()
