@@ -31,6 +31,12 @@ class ActivityForm(forms.Form):
         ),
     )
     several = forms.BooleanField(label=_("People can choose more than one"), required=False)
+    needs_approval = forms.BooleanField(
+        label=_("Hold written answers until I approve them"),
+        required=False,
+        initial=True,
+        help_text=_("Only for open text. Nobody else sees an answer until you say yes."),
+    )
     points_total = forms.IntegerField(
         label=_("Points to share out"),
         required=False,

@@ -87,6 +87,8 @@ class Activity(models.Model):
     several = models.BooleanField(_("more than one answer allowed"), default=False)
     points_total = models.PositiveIntegerField(_("points to share out"), default=0)
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    # Open-text answers wait for the facilitator before anyone else sees them.
+    needs_approval = models.BooleanField(_("hold answers until I approve them"), default=True)
 
     class Meta:
         ordering = ["session", "position"]
@@ -145,6 +147,8 @@ class Answer(models.Model):
     # Made by the phone for each answer it sends, so a retry is never counted twice.
     client_id = models.UUIDField(unique=True)
     value = models.JSONField(default=dict)
+    # For open text: shown on the screens (approved, or no approval needed).
+    shown = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

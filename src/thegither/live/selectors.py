@@ -71,17 +71,27 @@ def results(activity: Activity) -> dict:
     elif activity.kind == Activity.Kind.WORD_CLOUD:
         words = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:50]
         out["words"] = [{"word": word, "total": total} for word, total in words]
+    elif activity.kind == Activity.Kind.OPEN_TEXT:
+        out["texts"] = shown_texts(activity)
     if activity.kind == Activity.Kind.SCALE and answered:
         out["mean"] = round(sum(int(k) * v for k, v in totals.items()) / answered, 1)
     return out
 
 
-def open_texts(activity: Activity, *, limit: int = 50) -> list[str]:
-    """Return the newest open-text answers, for the facilitator only (approval comes later)."""
-    rows = Answer.objects.filter(activity=activity, participant__removed=False).order_by(
+def _texts(activity: Activity):
+    return Answer.objects.filter(activity=activity, participant__removed=False).order_by(
         "-updated_at", "-pk"
     )
-    return [row.value.get("text", "") for row in rows[:limit]]
+
+
+def shown_texts(activity: Activity, *, limit: int = 50) -> list[str]:
+    """Return the newest open-text answers everyone may see (approved, or not held)."""
+    return [row.value.get("text", "") for row in _texts(activity).filter(shown=True)[:limit]]
+
+
+def open_texts(activity: Activity, *, limit: int = 50) -> list[Answer]:
+    """Return the newest open-text answers for the facilitator to approve or hide."""
+    return list(_texts(activity)[:limit])
 
 
 def activity_public(activity: Activity) -> dict:

@@ -140,6 +140,7 @@ def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSess
             options=activity.options,
             several=activity.several,
             points_total=activity.points_total,
+            needs_approval=activity.needs_approval,
         )
         for activity in session.activities.order_by("position")
     )
@@ -161,6 +162,7 @@ def activity_add(
     options: list[str] | None = None,
     several: bool = False,
     points_total: int = 0,
+    needs_approval: bool = True,
 ) -> Activity:
     """Add an activity at the end of the session; refuse options that don't fit its kind."""
     _check(can_run_session(by, session))
@@ -190,6 +192,7 @@ def activity_add(
         options=tidy,
         several=bool(several) and kind == Activity.Kind.CHOICE,
         points_total=points_total if kind == Activity.Kind.POINTS else 0,
+        needs_approval=bool(needs_approval),
     )
     if session.current_activity_id is None:
         LiveSession.objects.filter(pk=session.pk).update(current_activity=activity)
@@ -467,15 +470,21 @@ def answer_submit(
             _("Please say that a different way. Some words aren't allowed here."),
             kind=Refusal.UNSUITABLE,
         )
+    shown = not (activity.kind == Activity.Kind.OPEN_TEXT and activity.needs_approval)
     answer = Answer.objects.filter(participant=participant, activity=activity).first()
     if answer is None:
         answer = Answer.objects.create(
-            participant=participant, activity=activity, client_id=client_id, value=tidy
+            participant=participant,
+            activity=activity,
+            client_id=client_id,
+            value=tidy,
+            shown=shown,
         )
     else:
         answer.client_id = client_id
         answer.value = tidy
-        answer.save(update_fields=["client_id", "value", "updated_at"])
+        answer.shown = shown  # a changed text waits for approval again
+        answer.save(update_fields=["client_id", "value", "shown", "updated_at"])
         answer.items.all().delete()
     AnswerItem.objects.bulk_create(
         AnswerItem(answer=answer, activity=activity, key=key, amount=amount)
@@ -484,6 +493,30 @@ def answer_submit(
     _changed(session)
     # Answers are anonymous and many: the audit log is for who ran what, not for each vote.
     return Answered(answer, replayed=False)
+
+
+@transaction.atomic
+def answer_review(*, answer: Answer, shown: bool, by: User) -> Answer:
+    """Show an open-text answer on the screens, or hide it again. Safe to call twice."""
+    session = answer.activity.session
+    _check(can_run_session(by, session))
+    _lock(session)
+    answer = Answer.objects.select_related("activity").get(pk=answer.pk)
+    if answer.activity.kind != Activity.Kind.OPEN_TEXT:
+        raise Refused(_("Only written answers are approved."), kind=Refusal.WRONG_STATE)
+    if answer.shown == shown:
+        return answer
+    answer.shown = shown
+    answer.save(update_fields=["shown"])
+    _changed(session)
+    # Which answer, not what it says or whose it is.
+    audit_record(
+        action="live.answer_show" if shown else "live.answer_hide",
+        actor=by,
+        target=answer.activity,
+        details={"answer": answer.pk},
+    )
+    return answer
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
         views.participant_remove,
         name="participant-remove",
     ),
+    path("s/<int:pk>/answers/<int:answer_pk>/review/", views.answer_review, name="answer-review"),
     path("s/<int:pk>/delete-answers/", views.answers_delete, name="answers-delete"),
     path("s/<int:pk>/present/", views.present, name="present"),
     path("s/<int:pk>/snapshot/", views.session_snapshot, name="session-snapshot"),

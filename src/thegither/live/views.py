@@ -24,7 +24,7 @@ from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.live import charts, kinds, selectors, services
 from thegither.live.forms import ActivityForm, JoinCodeForm, JoinForm, SessionForm, answer_from_post
-from thegither.live.models import Activity, LiveSession, Participant
+from thegither.live.models import Activity, Answer, LiveSession, Participant
 from thegither.live.permissions import can_run_session, can_run_sessions
 
 COOKIE = services.DEVICE_COOKIE
@@ -130,6 +130,7 @@ def activity_add(request, pk):
                 options=form.option_list(),
                 several=form.cleaned_data["several"],
                 points_total=form.cleaned_data["points_total"] or 0,
+                needs_approval=form.cleaned_data["needs_approval"],
                 by=request.user,
             )
         except Refused as error:
@@ -158,6 +159,14 @@ def session_copy(request, pk):
     return redirect("live:session-edit", pk=copy.pk)
 
 
+def _results_context(activity: Activity, results: dict) -> dict:
+    """Return the chart (or, for open text, the answers everyone may see) for a page."""
+    if activity.kind == Activity.Kind.OPEN_TEXT:
+        return {"texts": results.get("texts", []), "has_results": True}
+    chart = charts.results_chart(results, title=activity.prompt, chart_id=f"chart-{activity.pk}")
+    return {"chart": chart, "has_results": True}
+
+
 def _staff_context(request, session):
     snapshot = selectors.snapshot(session, selectors.STAFF)
     activity = session.current_activity
@@ -171,11 +180,9 @@ def _staff_context(request, session):
         "ws_path": f"/ws/live/s/{session.pk}/",
     }
     if activity is not None and "results" in snapshot:
-        context["chart"] = charts.results_chart(
-            snapshot["results"], title=activity.prompt, chart_id=f"chart-{activity.pk}"
-        )
+        context.update(_results_context(activity, snapshot["results"]))
         if activity.kind == Activity.Kind.OPEN_TEXT:
-            context["texts"] = selectors.open_texts(activity)
+            context["review"] = selectors.open_texts(activity)
     return context
 
 
@@ -228,6 +235,21 @@ def session_control(request, pk):
     try:
         services.session_control(
             session=session, action=(request.POST.get("action") or "")[:20], by=request.user
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def answer_review(request, pk, answer_pk):
+    """Show a written answer on the screens (approve it), or hide it again."""
+    session = _session_for_staff(request, pk)
+    answer = get_object_or_404(Answer, pk=answer_pk, activity__session=session)
+    try:
+        services.answer_review(
+            answer=answer, shown=request.POST.get("show") == "yes", by=request.user
         )
     except Refused as error:
         messages.error(request, _refusal_text(error))
@@ -390,9 +412,7 @@ def _phone_context(session, participant, *, typed=None, error=""):
         and activity.state == Activity.State.OPEN,
     }
     if activity is not None and "results" in snapshot:
-        context["chart"] = charts.results_chart(
-            snapshot["results"], title=activity.prompt, chart_id=f"chart-{activity.pk}"
-        )
+        context.update(_results_context(activity, snapshot["results"]))
     return context
 
 

@@ -226,6 +226,17 @@ def live_participant_swapped(world: World) -> dict:
     }
 
 
+def live_answer(world: World) -> dict:
+    answer = world.live_session.participants.get().answers.get()
+    return {"pk": world.live_session.pk, "answer_pk": answer.pk}
+
+
+def live_answer_swapped(world: World) -> dict:
+    """The other organisation's session with this session's answer: never found there."""
+    answer = world.live_session.participants.get().answers.get()
+    return {"pk": world.live_other_session.pk, "answer_pk": answer.pk}
+
+
 def live_code(world: World) -> dict:
     return {"code": world.live_session.join_code}
 
@@ -323,6 +334,8 @@ EXPECTED: dict[str, Entry] = {
     "live:session-copy": Entry(STAFF_POST, kwargs=live_session, method="post"),
     "live:console": Entry(STAFF_ONLY, kwargs=live_session),
     "live:control": Entry(STAFF_POST, kwargs=live_session, method="post", data={"action": "show"}),
+    # The world's answer is a yes/no one: staff are sent back with "only written answers".
+    "live:answer-review": Entry(STAFF_POST, kwargs=live_answer, method="post"),
     "live:participant-remove": Entry(STAFF_POST, kwargs=live_participant, method="post"),
     # The world's session is still open: staff are sent back to the console with a message.
     "live:answers-delete": Entry(STAFF_POST, kwargs=live_session, method="post"),
@@ -396,6 +409,10 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
     "moving another session's activity": (
         "live:activity-move",
         Entry((302, 403, 403, 403, 404, 404, 404, 403, 403, 404), kwargs=live_activity_swapped),
+    ),
+    "approving an answer through another organisation's session": (
+        "live:answer-review",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_answer_swapped),
     ),
     "taking a phone out through another organisation's session": (
         "live:participant-remove",

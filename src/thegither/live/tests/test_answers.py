@@ -290,7 +290,10 @@ def test_each_kind_is_counted(kinds_session, phone, kind, fields, value, expecte
     assert selectors.counts(activity) == expected
     if kind == "open-text":
         assert result.answer.value == {"text": "We planned it together"}
-        assert selectors.open_texts(activity) == ["We planned it together"]
+        assert [a.value["text"] for a in selectors.open_texts(activity)] == [
+            "We planned it together"
+        ]
+        assert selectors.shown_texts(activity) == []  # held for the facilitator
     assert AnswerItem.objects.filter(answer=result.answer).count() == len(expected)
 
 
