@@ -22,3 +22,11 @@ def test_the_asgi_application_routes_websockets_to_live():
 
     assert isinstance(application, ProtocolTypeRouter)
     assert set(application.application_mapping) == {"http", "websocket"}
+
+
+def test_thegither_up_serves_websockets_without_per_message_deflate():
+    from thegither.core.server import uvicorn_options
+
+    options = uvicorn_options()
+    assert options["ws"] == "websockets-sansio"
+    assert options["ws_per_message_deflate"] is False
