@@ -364,3 +364,34 @@ def test_outsiders_cannot_delete_answers_by_post(client, outsider, staff, runnin
     client.force_login(outsider)
     assert client.post(reverse("live:answers-delete", args=[running.pk])).status_code == 403
     assert Participant.objects.filter(pk=phone.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("yes-no", {}),
+        ("choice", {"options": ["A", "B"], "several": True}),
+        ("scale", {}),
+        ("ladder", {}),
+        ("word-cloud", {}),
+        ("ranking", {"options": ["A", "B"]}),
+        ("points", {"options": ["A", "B"], "points_total": 10}),
+        ("open-text", {}),
+    ],
+)
+def test_very_long_answers_are_refused_calmly(phone_client, running, staff, kind, fields):
+    activity = services.activity_add(session=running, kind=kind, prompt="Q?", by=staff, **fields)
+    services.session_control(session=running, action="next", by=staff)
+    services.session_control(session=running, action="open", by=staff)
+    long = "9" * 60_000
+    names = ["choice", "score", "step", "text", "place-0", "place-1", "points-0", "points-1"]
+    names += ["word-0", "word-1", "word-2"]
+    data = {name: long for name in names}
+    data["client_id"] = str(uuid.uuid4())
+    response = phone_client.post(
+        reverse("live:answer", args=[running.join_code]), {**data, "activity": activity.pk}
+    )
+    assert response.status_code == 400
+    assert not Answer.objects.filter(activity=activity).exists()
+    joined = phone_client.post(reverse("join:code", args=[running.join_code]), {"nickname": long})
+    assert joined.status_code == 400
