@@ -166,6 +166,26 @@ class Answer(models.Model):
         return f"{self.activity_id}/{self.pk}"
 
 
+class Upvote(models.Model):
+    """A phone agreeing with a written answer that is shown; one per phone per answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="upvotes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "participant"], name="live_upvote_one_per_phone"
+            )
+        ]
+        verbose_name = _("up-vote")
+        verbose_name_plural = _("up-votes")
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}+1"
+
+
 class AnswerItem(models.Model):
     """One counted part of an answer: a choice, a word, a place in a ranking, some points."""
 

@@ -4,11 +4,18 @@ Counts come from aggregate queries over answer parts, never from a stored
 counter, so two answers at once can never lose one (Claper's bug).
 """
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from thegither.accounts.models import Organisation
 from thegither.live import kinds
-from thegither.live.models import Activity, Answer, AnswerItem, LiveSession, Participant
+from thegither.live.models import (
+    Activity,
+    Answer,
+    AnswerItem,
+    LiveSession,
+    Participant,
+    Upvote,
+)
 
 PHONE = "phone"
 STAFF = "staff"
@@ -84,9 +91,27 @@ def _texts(activity: Activity):
     )
 
 
-def shown_texts(activity: Activity, *, limit: int = 50) -> list[str]:
-    """Return the newest open-text answers everyone may see (approved, or not held)."""
-    return [row.value.get("text", "") for row in _texts(activity).filter(shown=True)[:limit]]
+def shown_texts(activity: Activity, *, limit: int = 50) -> list[dict]:
+    """Return the written answers everyone may see, most up-voted first, then newest."""
+    rows = (
+        _texts(activity)
+        .filter(shown=True)
+        .annotate(votes=Count("upvotes", filter=Q(upvotes__participant__removed=False)))
+        .order_by("-votes", "-updated_at", "-pk")
+    )
+    return [
+        {"id": row.pk, "text": row.value.get("text", ""), "votes": row.votes}
+        for row in rows[:limit]
+    ]
+
+
+def upvoted_by(participant: Participant, activity: Activity) -> set[int]:
+    """Return the ids of the written answers this phone up-voted."""
+    return set(
+        Upvote.objects.filter(participant=participant, answer__activity=activity).values_list(
+            "answer_id", flat=True
+        )
+    )
 
 
 def open_texts(activity: Activity, *, limit: int = 50) -> list[Answer]:

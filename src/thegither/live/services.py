@@ -27,6 +27,7 @@ from thegither.live.models import (
     AnswerItem,
     LiveSession,
     Participant,
+    Upvote,
 )
 from thegither.live.permissions import can_run_session, can_run_sessions
 
@@ -493,6 +494,45 @@ def answer_submit(
     _changed(session)
     # Answers are anonymous and many: the audit log is for who ran what, not for each vote.
     return Answered(answer, replayed=False)
+
+
+@transaction.atomic
+def answer_upvote(*, participant: Participant, answer: Answer, up: bool = True) -> bool:
+    """Up-vote a shown written answer (or take the vote back); return whether it changed.
+
+    Safe to send twice: one phone has at most one up-vote per answer (a database rule).
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    answer = Answer.objects.select_related("activity__session").get(pk=answer.pk)
+    activity = answer.activity
+    if activity.session_id != participant.session_id:
+        raise Refused(_("That answer is from another session."), kind=Refusal.MISMATCH)
+    if participant.removed:
+        raise Refused(
+            _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
+        )
+    if activity.kind != Activity.Kind.OPEN_TEXT or not answer.shown:
+        raise Refused(_("You can only up-vote answers on the screen."), kind=Refusal.WRONG_STATE)
+    if not activity.session.is_running or activity.state != Activity.State.OPEN:
+        raise Refused(
+            _("This question is closed, so votes can't change now."), kind=Refusal.WRONG_STATE
+        )
+    if answer.participant_id == participant.pk:
+        raise Refused(_("You can't up-vote your own answer."), kind=Refusal.NOT_ALLOWED)
+    verdict = hit_each((ANSWERS_PER_PHONE, str(participant.pk)))
+    if not verdict:
+        raise Refused(
+            _("That's a lot of votes. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    if up:
+        changed = Upvote.objects.get_or_create(answer=answer, participant=participant)[1]
+    else:
+        changed = Upvote.objects.filter(answer=answer, participant=participant).delete()[0] > 0
+    if changed:
+        _changed(activity.session)
+    return changed
 
 
 @transaction.atomic

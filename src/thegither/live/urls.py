@@ -27,6 +27,7 @@ urlpatterns = [
     path("s/<int:pk>/snapshot/", views.session_snapshot, name="session-snapshot"),
     path("p/<str:code>/", views.phone, name="phone"),
     path("p/<str:code>/answer/", views.answer, name="answer"),
+    path("p/<str:code>/upvote/", views.upvote, name="upvote"),
     path("p/<str:code>/snapshot/", views.phone_snapshot, name="phone-snapshot"),
 ]
 

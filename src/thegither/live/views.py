@@ -413,6 +413,15 @@ def _phone_context(session, participant, *, typed=None, error=""):
     }
     if activity is not None and "results" in snapshot:
         context.update(_results_context(activity, snapshot["results"]))
+        if activity.kind == Activity.Kind.OPEN_TEXT:
+            voted = selectors.upvoted_by(participant, activity)
+            mine = set(
+                activity.answers.filter(participant=participant).values_list("pk", flat=True)
+            )
+            context["texts"] = [
+                {**item, "voted": item["id"] in voted, "mine": item["id"] in mine}
+                for item in context["texts"]
+            ]
     return context
 
 
@@ -521,6 +530,30 @@ def _answer_json(request, session, participant):
     return JsonResponse(
         {"ok": True, "replayed": answered.replayed, "client_id": str(answered.answer.client_id)}
     )
+
+
+@require_POST
+def upvote(request, code):
+    """Up-vote a written answer on the screen, or take the vote back."""
+    session, participant = _phone_session(request, code)
+    if participant is None or participant.removed:
+        return redirect("join:code", code=session.join_code)
+    answer_id = (request.POST.get("answer") or "")[:12]
+    answer = (
+        Answer.objects.filter(activity__session=session, pk=int(answer_id)).first()
+        if answer_id.isdigit()
+        else None
+    )
+    if answer is None:
+        messages.error(request, _("That answer has gone."))
+        return redirect("live:phone", code=session.join_code)
+    try:
+        services.answer_upvote(
+            participant=participant, answer=answer, up=request.POST.get("up") != "no"
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    return redirect("live:phone", code=session.join_code)
 
 
 @require_GET

@@ -344,6 +344,7 @@ EXPECTED: dict[str, Entry] = {
     # Nobody here has a phone's cookie, so everyone is sent to join first.
     "live:phone": Entry((302,) * len(ROLES), kwargs=live_code),
     "live:answer": Entry((302,) * len(ROLES), kwargs=live_code, method="post"),
+    "live:upvote": Entry((302,) * len(ROLES), kwargs=live_code, method="post"),
     "live:phone-snapshot": Entry((403,) * len(ROLES), kwargs=live_code),
     "join:start": Entry(EVERYONE_200),
     "join:code": Entry(EVERYONE_200, kwargs=live_code),
