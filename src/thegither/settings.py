@@ -3,7 +3,8 @@
 Defaults suit a laptop (SQLite, in-process cache, console email, DEBUG off unless
 THEGITHER_DEBUG=true). Set THEGITHER_PROFILE=production for a deployment: secure
 cookies, HSTS.
-DATABASE_URL switches to PostgreSQL and REDIS_URL switches the cache to Redis.
+DATABASE_URL switches to PostgreSQL and REDIS_URL switches the cache and the live
+sessions' channel layer to Redis.
 """
 
 import ipaddress
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "thegither.core",
     "thegither.accounts",
     "thegither.grants",
+    "thegither.live",
     "thegither.demo",
 ]
 
@@ -146,6 +148,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live sessions' fan-out to WebSockets (live/broadcast.py): in this process by default;
+# with REDIS_URL, Redis pub/sub, so several server processes can serve one session.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "thegither"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 # The one backend also does the lock-out, so every log-in (the admin's too) is counted.

@@ -30,6 +30,7 @@ class Refusal(models.TextChoices):
     TOO_BIG = "too-big", _("Too big")
     IN_USE = "in-use", _("Still in use")
     CANNOT_CHECK = "cannot-check", _("This server can't check it")
+    UNSUITABLE = "unsuitable", _("Words that aren't allowed here")
 
 
 class Refused(ValidationError):

@@ -19,4 +19,8 @@ def uvicorn_options() -> dict:
         "log_config": uvicorn_log_config(settings.LOG_LEVEL),
         "access_log": True,
         "server_header": False,
+        # Live sessions' WebSockets (decision 0050): the sans-I/O implementation, and no
+        # per-message compression (snapshots are small; deflate costs memory per socket).
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,
     }

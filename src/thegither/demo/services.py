@@ -20,6 +20,8 @@ from thegither.accounts.models import (
     User,
 )
 from thegither.demo.youth_bank import youth_bank_load
+from thegither.live import services as live_services
+from thegither.live.models import LiveSession
 
 DEMO_PASSWORD = "together-demo-2026"  # noqa: S105 - printed on screen for the demo on purpose
 
@@ -117,4 +119,59 @@ def demo_load() -> list[DemoLogin]:
         )
     users = {user.username: user for user in User.objects.filter(memberships__organisation=trust)}
     youth_bank_load(trust, users["sam.worker"], users)
+    demo_workshop_load(trust, User.objects.get(username="sam.worker"))
     return list(DEMO_LOGINS)
+
+
+DEMO_WORKSHOP_TITLE = "In it together: what do we know about co-production with young people?"
+# One activity of each kind, in the order a youth worker might run them.
+DEMO_ACTIVITIES = (
+    {"kind": "yes-no", "prompt": "Have you heard the word co-production before?"},
+    {
+        "kind": "ladder",
+        "prompt": "Is this co-production? Young people are asked to fill in a survey "
+        "about a plan that is already made.",
+    },
+    {
+        "kind": "choice",
+        "prompt": "Who should decide how the youth club's money is spent?",
+        "options": ["Staff", "Young people", "Staff and young people together", "The council"],
+    },
+    {
+        "kind": "choice",
+        "prompt": "What stops young people taking part? Choose all that fit.",
+        "options": ["Jargon", "Meeting times", "Not feeling listened to", "Travel costs"],
+        "several": True,
+    },
+    {
+        "kind": "scale",
+        "prompt": "How much do adults listen to young people where you live?",
+        "options": ["Not at all", "A little", "Some", "A lot", "Completely"],
+    },
+    {"kind": "word-cloud", "prompt": "One word for what co-production means to you."},
+    {"kind": "open-text", "prompt": "What would make our meetings better for you?"},
+    {
+        "kind": "ranking",
+        "prompt": "Put these in order: what matters most in a good workshop?",
+        "options": ["Plain words", "Snacks", "Being listened to", "Having fun"],
+    },
+    {
+        "kind": "points",
+        "prompt": "Share out £5 (500p) between these ideas for the community.",
+        "options": ["Seeds for a garden", "A litter pick", "A games night"],
+        "points_total": 500,
+    },
+)
+
+
+def demo_workshop_load(trust: Organisation, facilitator: User) -> LiveSession:
+    """Make the demo workshop, ready to present, unless it is there already."""
+    existing = LiveSession.objects.filter(organisation=trust, title=DEMO_WORKSHOP_TITLE).first()
+    if existing is not None:
+        return existing
+    session = live_services.session_create(
+        organisation=trust, title=DEMO_WORKSHOP_TITLE, by=facilitator
+    )
+    for activity in DEMO_ACTIVITIES:
+        live_services.activity_add(session=session, by=facilitator, **activity)
+    return session

@@ -36,6 +36,8 @@ from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
 from thegither.grants.models import Application, Round, RoundPhase, Upload
 from thegither.grants.tests import factories as grant_factories
+from thegither.live import services as live_services
+from thegither.live.models import LiveSession
 
 ROLES = (
     "anonymous",
@@ -71,6 +73,9 @@ class World:
     reset_token: str
     # --- grants (branch grants): Youth Bank rounds and applications ---
     grants: "GrantsWorld | None" = None
+    # --- live workshops: an open session here (with a phone and an answer) and one in `other`
+    live_session: LiveSession | None = None
+    live_other_session: LiveSession | None = None
 
 
 @dataclass
@@ -157,8 +162,11 @@ def world_make() -> World:
     grants = grants_world_make(
         organisation, other, users["applicant_contact"], admin_elsewhere
     )  # --- grants
+    live_session, live_other_session = _live_world(users, organisation, other)
     return World(
         grants=grants,
+        live_session=live_session,
+        live_other_session=live_other_session,
         organisation=organisation,
         other=other,
         users=users,
@@ -169,6 +177,35 @@ def world_make() -> World:
         reset_uidb64=urlsafe_base64_encode(force_bytes(reset_user.pk)),
         reset_token=default_token_generator.make_token(reset_user),
     )
+
+
+def _live_world(users, organisation, other) -> tuple[LiveSession, LiveSession]:
+    """Make an open live session with a question, a phone and its answer, and one elsewhere."""
+    import uuid
+
+    staff = users["staff"]
+    session = live_services.session_create(organisation=organisation, title="Live", by=staff)
+    live_services.activity_add(session=session, kind="yes-no", prompt="Fair?", by=staff)
+    live_services.activity_add(session=session, kind="scale", prompt="How much?", by=staff)
+    live_services.session_control(session=session, action="start", by=staff)
+    live_services.session_control(session=session, action="open", by=staff)
+    session.refresh_from_db()
+    phone = live_services.session_join(
+        session=session, token="world-phone-token-123456"
+    ).participant
+    live_services.answer_submit(
+        participant=phone,
+        activity=session.current_activity,
+        client_id=uuid.uuid4(),
+        value={"choice": "yes"},
+    )
+    elsewhere = live_services.session_create(
+        organisation=other, title="Elsewhere", by=users["staff_elsewhere"]
+    )
+    live_services.activity_add(
+        session=elsewhere, kind="yes-no", prompt="Other?", by=users["staff_elsewhere"]
+    )
+    return session, elsewhere
 
 
 @dataclass(frozen=True)
@@ -226,6 +263,51 @@ def fund_of(get) -> Callable[[World], dict]:
 
 
 # --- end grants
+
+
+def live_session(world: World) -> dict:
+    return {"pk": world.live_session.pk}
+
+
+def live_other_session(world: World) -> dict:
+    return {"pk": world.live_other_session.pk}
+
+
+def live_activity(world: World) -> dict:
+    return {"pk": world.live_session.pk, "activity_pk": world.live_session.current_activity_id}
+
+
+def live_activity_swapped(world: World) -> dict:
+    """This organisation's session with the other session's activity: never found."""
+    other_activity = world.live_other_session.activities.get()
+    return {"pk": world.live_session.pk, "activity_pk": other_activity.pk}
+
+
+def live_participant(world: World) -> dict:
+    return {"pk": world.live_session.pk, "participant_pk": world.live_session.participants.get().pk}
+
+
+def live_participant_swapped(world: World) -> dict:
+    """The other organisation's session with this session's phone: never found there."""
+    return {
+        "pk": world.live_other_session.pk,
+        "participant_pk": world.live_session.participants.get().pk,
+    }
+
+
+def live_answer(world: World) -> dict:
+    answer = world.live_session.participants.get().answers.get()
+    return {"pk": world.live_session.pk, "answer_pk": answer.pk}
+
+
+def live_answer_swapped(world: World) -> dict:
+    """The other organisation's session with this session's answer: never found there."""
+    answer = world.live_session.participants.get().answers.get()
+    return {"pk": world.live_other_session.pk, "answer_pk": answer.pk}
+
+
+def live_code(world: World) -> dict:
+    return {"code": world.live_session.join_code}
 
 
 EVERYONE_200 = (200,) * len(ROLES)
@@ -364,6 +446,32 @@ EXPECTED: dict[str, Entry] = {
         (302, 403, 403, 404, 404, 404, 404, 403, 403, 404), kwargs=pk_of(lambda g: g.sent_upload)
     ),
     # --- end grants ---
+    # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
+    "live:sessions": Entry(STAFF_ONLY, kwargs=org),
+    "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
+    "live:session-edit": Entry(STAFF_ONLY, kwargs=live_session),
+    "live:activity-add": Entry(
+        STAFF_POST, kwargs=live_session, method="post", data={"kind": "yes-no", "prompt": "Q?"}
+    ),
+    "live:activity-move": Entry(STAFF_POST, kwargs=live_activity, method="post"),
+    "live:session-copy": Entry(STAFF_POST, kwargs=live_session, method="post"),
+    "live:console": Entry(STAFF_ONLY, kwargs=live_session),
+    "live:control": Entry(STAFF_POST, kwargs=live_session, method="post", data={"action": "show"}),
+    # The world's answer is a yes/no one: staff are sent back with "only written answers".
+    "live:answer-review": Entry(STAFF_POST, kwargs=live_answer, method="post"),
+    "live:participant-remove": Entry(STAFF_POST, kwargs=live_participant, method="post"),
+    # The world's session is still open: staff are sent back to the console with a message.
+    "live:answers-delete": Entry(STAFF_POST, kwargs=live_session, method="post"),
+    "live:present": Entry(STAFF_ONLY, kwargs=live_session),
+    "live:session-snapshot": Entry(STAFF_ONLY, kwargs=live_session),
+    # Nobody here has a phone's cookie, so everyone is sent to join first.
+    "live:phone": Entry((302,) * len(ROLES), kwargs=live_code),
+    "live:answer": Entry((302,) * len(ROLES), kwargs=live_code, method="post"),
+    "live:upvote": Entry((302,) * len(ROLES), kwargs=live_code, method="post"),
+    "live:phone-snapshot": Entry((403,) * len(ROLES), kwargs=live_code),
+    "join:start": Entry(EVERYONE_200),
+    "join:code": Entry(EVERYONE_200, kwargs=live_code),
+    # --- end live workshops ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -479,6 +587,40 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(NOBODY, kwargs=pk_of(lambda g: g.draft)),
     ),
     # --- end grants ---
+    # --- live workshops (branch live) ---
+    "live sessions of the other organisation": (
+        "live:sessions",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "console of the other organisation's session": (
+        "live:console",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_session),
+    ),
+    "big screen of the other organisation's session": (
+        "live:present",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_session),
+    ),
+    "running the other organisation's session": (
+        "live:control",
+        Entry(
+            (302, 403, 403, 403, 403, 403, 302, 302, 403, 302),
+            kwargs=live_other_session,
+            data={"action": "start"},
+        ),
+    ),
+    "moving another session's activity": (
+        "live:activity-move",
+        Entry((302, 403, 403, 403, 404, 404, 404, 403, 403, 404), kwargs=live_activity_swapped),
+    ),
+    "approving an answer through another organisation's session": (
+        "live:answer-review",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_answer_swapped),
+    ),
+    "taking a phone out through another organisation's session": (
+        "live:participant-remove",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_participant_swapped),
+    ),
+    # --- end live workshops ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

@@ -91,3 +91,17 @@ def test_loading_the_demo_twice_makes_one_youth_bank():
     demo_load()
 
     assert [model.objects.count() for model in models] == counts
+
+
+# --- live (branch live): the demo workshop ---
+
+
+def test_demo_has_the_workshop_with_one_activity_of_each_kind_once():
+    from thegither.live.models import Activity, LiveSession
+
+    demo_load()
+    demo_load()
+    workshop = LiveSession.objects.get(title__startswith="In it together")
+    assert LiveSession.objects.filter(title__startswith="In it together").count() == 1
+    assert set(workshop.activities.values_list("kind", flat=True)) == set(Activity.Kind.values)
+    assert workshop.organisation.slug == "riverside-youth-trust"

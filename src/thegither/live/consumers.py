@@ -1,0 +1,119 @@
+"""WebSocket consumers: they only send snapshots; every change comes in over HTTP.
+
+A socket gets a full snapshot when it connects and whenever it sends
+{"type": "sync"} (after seeing a gap in sequence numbers), then each coalesced
+snapshot published to its group (docs/live-protocol.md).
+"""
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from thegither.live import broadcast, selectors, services
+from thegither.live.models import LiveSession
+from thegither.live.permissions import can_run_session
+
+# WebSocket close codes (4000-4999 are ours): documented in docs/live-protocol.md.
+CLOSE_NOT_FOUND = 4404
+CLOSE_NOT_ALLOWED = 4403
+SYNCS_PER_MINUTE = 30
+
+
+class _LiveConsumer(AsyncJsonWebsocketConsumer):
+    audience = ""
+    extra_groups: tuple[str, ...] = ()
+
+    async def connect(self):
+        broadcast.loop_bind(asyncio.get_running_loop())
+        self.session_id = None
+        self.syncs = 0
+        found, refusal = await database_sync_to_async(self.find_session)()
+        if found is None:
+            await self.close(code=refusal)
+            return
+        self.session_id = found
+        self.group = (
+            services.staff_group(found)
+            if self.audience == selectors.STAFF
+            else services.phone_group(found)
+        )
+        self.groups_joined = [self.group, *self.extra_groups]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    def find_session(self) -> tuple[int | None, int]:  # pragma: no cover - each has its own
+        """Return (the session's id, 0), or (None, the close code saying why not)."""
+        raise NotImplementedError
+
+    async def disconnect(self, code):
+        if self.session_id is not None:
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "sync":
+            self.syncs += 1
+            if self.syncs <= SYNCS_PER_MINUTE:
+                await self.send_snapshot()
+
+    async def send_snapshot(self):
+        snapshot = await database_sync_to_async(self._snapshot)()
+        await self.send_json({**snapshot, "prev": None})
+
+    def _snapshot(self) -> dict:
+        return selectors.snapshot(LiveSession.objects.get(pk=self.session_id), self.audience)
+
+    async def live_snapshot(self, event):
+        await self.send_json(event["snapshot"])
+
+    async def live_removed(self, event):
+        """The facilitator took this phone out: close its socket for good."""
+        await self.close(code=CLOSE_NOT_ALLOWED)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        if len(text_data) > 1000:
+            return None
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+
+class StaffConsumer(_LiveConsumer):
+    """The facilitator's console and the presenter screen: logged-in staff of the organisation."""
+
+    audience = selectors.STAFF
+
+    def find_session(self):
+        session = (
+            LiveSession.objects.select_related("organisation")
+            .filter(pk=self.scope["url_route"]["kwargs"]["pk"])
+            .first()
+        )
+        if session is None:
+            return None, CLOSE_NOT_FOUND
+        if not can_run_session(self.scope["user"], session):
+            return None, CLOSE_NOT_ALLOWED
+        return session.pk, 0
+
+
+class PhoneConsumer(_LiveConsumer):
+    """A phone that joined, known by its device cookie."""
+
+    audience = selectors.PHONE
+
+    def find_session(self):
+        session = selectors.session_by_code(self.scope["url_route"]["kwargs"]["code"])
+        if session is None:
+            return None, CLOSE_NOT_FOUND
+        participant = services.participant_for(
+            session, self.scope["cookies"].get(services.DEVICE_COOKIE, "")
+        )
+        if participant is None or participant.removed:
+            return None, CLOSE_NOT_ALLOWED
+        self.extra_groups = (services.one_phone_group(participant.pk),)
+        return session.pk, 0

@@ -1,0 +1,116 @@
+"""Forms for live sessions, and reading a phone's answer from a plain form POST."""
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from thegither.live import kinds
+from thegither.live.models import Activity
+from thegither.live.services import NICKNAME_MAX_LENGTH, PROMPT_MAX_LENGTH, TITLE_MAX_LENGTH
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("For example: In it together: what do we know about co-production?"),
+    )
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=Activity.Kind.choices)
+    prompt = forms.CharField(label=_("Question"), max_length=PROMPT_MAX_LENGTH)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        max_length=kinds.OPTIONS_MAX * (kinds.OPTION_MAX_LENGTH + 2),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One on each line. Needed for multiple choice, ranking and points; "
+            "for a scale you can give five words."
+        ),
+    )
+    several = forms.BooleanField(label=_("People can choose more than one"), required=False)
+    needs_approval = forms.BooleanField(
+        label=_("Hold written answers until I approve them"),
+        required=False,
+        initial=True,
+        help_text=_("Only for open text. Nobody else sees an answer until you say yes."),
+    )
+    points_total = forms.IntegerField(
+        label=_("Points to share out"),
+        required=False,
+        min_value=0,
+        max_value=kinds.POINTS_MAX,
+        help_text=_("Only for points: for example 100, or 500 for £5 in pence."),
+    )
+
+    def option_list(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Join code"),
+        max_length=12,
+        help_text=_("6 letters and numbers, on the big screen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class JoinForm(forms.Form):
+    nickname = forms.CharField(
+        label=_("Nickname (you don't have to give one)"),
+        max_length=NICKNAME_MAX_LENGTH,
+        required=False,
+        help_text=_("Not your real name. Others might see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+FIELD_MAX_LENGTH = 400
+
+
+def _number(text: str) -> int | None:
+    text = (text or "").strip()
+    if not text or len(text) > 9 or not text.lstrip("-").isdigit():
+        return None
+    return int(text)
+
+
+def answer_from_post(activity: Activity, data: QueryDict) -> dict:
+    """Turn a phone's plain form POST into the answer shape the service checks.
+
+    Never fails: anything odd comes out as something the service refuses in plain words.
+    """
+
+    def one(name: str) -> str:
+        return (data.get(name) or "")[:FIELD_MAX_LENGTH]
+
+    kind = activity.kind
+    count = len(activity.options)
+    if kind == Activity.Kind.YES_NO:
+        return {"choice": one("choice")}
+    if kind == Activity.Kind.LADDER:
+        return {"step": _number(one("step"))}
+    if kind == Activity.Kind.SCALE:
+        return {"score": _number(one("score"))}
+    if kind == Activity.Kind.CHOICE:
+        picked = [_number(v[:9]) for v in data.getlist("choice")[: count + 1]]
+        return {"choices": picked}
+    if kind == Activity.Kind.RANKING:
+        # Each option has a place (1 = top); the order lists options from the top.
+        places = [_number(one(f"place-{i}")) for i in range(count)]
+        if None in places:
+            return {"order": None}
+        order = sorted(range(count), key=lambda i: places[i])
+        if sorted(places) != list(range(1, count + 1)):
+            return {"order": None}
+        return {"order": order}
+    if kind == Activity.Kind.POINTS:
+        return {"points": [_number(one(f"points-{i}")) or 0 for i in range(count)]}
+    if kind == Activity.Kind.WORD_CLOUD:
+        return {"words": [one(f"word-{i}") for i in range(kinds.WORDS_MAX) if one(f"word-{i}")]}
+    if kind == Activity.Kind.OPEN_TEXT:
+        return {"text": one("text")}
+    return {}  # pragma: no cover

@@ -1,0 +1,29 @@
+"""WebSocket routes, and the ASGI application that serves pages and sockets together."""
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import path
+
+from thegither.live import consumers
+
+websocket_urlpatterns = [
+    path("ws/live/s/<int:pk>/", consumers.StaffConsumer.as_asgi()),
+    path("ws/live/p/<str:code>/", consumers.PhoneConsumer.as_asgi()),
+]
+
+
+def application_for(http_application):
+    """Return the ASGI application: Django for HTTP, live's consumers for WebSockets.
+
+    Sockets from pages on other sites are refused (the Origin must be an allowed host),
+    and the log-in session cookie is read so staff screens know who is watching.
+    """
+    return ProtocolTypeRouter(
+        {
+            "http": http_application,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )

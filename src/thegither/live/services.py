@@ -1,0 +1,607 @@
+"""Writes for live sessions: making them, running them, joining and answering.
+
+Every change a screen shows bumps the session's `seq` with an UPDATE using F()
+and, after commit, publishes snapshots through `broadcast` (decision 0052).
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from thegither.accounts.models import Organisation, User
+from thegither.core.hashing import keyed_hash
+from thegither.core.permissions import Decision
+from thegither.core.ratelimit import RateLimit, hit_each
+from thegither.core.refusals import Refusal, Refused
+from thegither.core.services import audit_record
+from thegither.live import broadcast, kinds, selectors, wordfilter
+from thegither.live.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    Activity,
+    Answer,
+    AnswerItem,
+    LiveSession,
+    Participant,
+    Upvote,
+)
+from thegither.live.permissions import can_run_session, can_run_sessions
+
+# The cookie that holds a phone's random device token (nothing else).
+DEVICE_COOKIE = "thegither_phone"
+TITLE_MAX_LENGTH = 120
+PROMPT_MAX_LENGTH = 200
+NICKNAME_MAX_LENGTH = 20
+ACTIVITIES_MAX = 50
+# Enough for a hall of phones behind one school Wi-Fi, never a flood.
+JOINS_PER_PHONE = RateLimit("live-join-phone", limit=10, seconds=60)
+JOINS_PER_SESSION = RateLimit("live-join-session", limit=3000, seconds=60)
+ANSWERS_PER_PHONE = RateLimit("live-answer-phone", limit=30, seconds=60)
+ANSWERS_PER_SESSION = RateLimit("live-answer-session", limit=30000, seconds=60)
+
+
+def staff_group(session_id: int) -> str:
+    return f"live.{session_id}.staff"
+
+
+def phone_group(session_id: int) -> str:
+    return f"live.{session_id}.phones"
+
+
+def one_phone_group(participant_id: int) -> str:
+    """The group of one phone's sockets, so taking it out can close them."""
+    return f"live.phone.{participant_id}"
+
+
+def _check(decision: Decision) -> None:
+    if not decision:
+        raise Refused(decision.reason, kind=Refusal.NOT_ALLOWED)
+
+
+def _publish_after_commit(session: LiveSession) -> None:
+    """After commit, send the session's snapshot to its staff screens and its phones."""
+    session_id = session.pk
+
+    def send() -> None:
+        fresh = LiveSession.objects.select_related("organisation").get(pk=session_id)
+        broadcast.publish(
+            staff_group(session_id),
+            selectors.snapshot(fresh, selectors.STAFF),
+            every=broadcast.STAFF_EVERY,
+        )
+        broadcast.publish(
+            phone_group(session_id),
+            selectors.snapshot(fresh, selectors.PHONE),
+            every=broadcast.PHONE_EVERY,
+        )
+
+    transaction.on_commit(send)
+
+
+def _changed(session: LiveSession) -> None:
+    """Count one more change to the session and publish it after commit."""
+    LiveSession.objects.filter(pk=session.pk).update(seq=F("seq") + 1)
+    _publish_after_commit(session)
+
+
+def join_code_new() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _i in range(JOIN_CODE_LENGTH))
+
+
+def _title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise Refused(_("Give the session a title."), kind=Refusal.INVALID)
+    if len(title) > TITLE_MAX_LENGTH:
+        raise Refused(
+            _("The title can be at most %(count)d letters.") % {"count": TITLE_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    return title
+
+
+def _create_with_code(**fields) -> LiveSession:
+    for _try in range(10):
+        try:
+            with transaction.atomic():
+                return LiveSession.objects.create(join_code=join_code_new(), **fields)
+        except IntegrityError:  # pragma: no cover - 1 in 887 million per existing session
+            continue
+    raise Refused(_("Please try again."), kind=Refusal.TAKEN)  # pragma: no cover
+
+
+@transaction.atomic
+def session_create(*, organisation: Organisation, title: str, by: User) -> LiveSession:
+    """Make a new draft session for the organisation, with its own join code."""
+    _check(can_run_sessions(by, organisation))
+    session = _create_with_code(organisation=organisation, title=_title(title), created_by=by)
+    audit_record(action="live.session_create", actor=by, target=session)
+    return session
+
+
+@transaction.atomic
+def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSession:
+    """Make a fresh draft with the same activities (no phones, no answers), to run again."""
+    _check(can_run_session(by, session))
+    copy = _create_with_code(
+        organisation=session.organisation,
+        title=_title(title or _("%(title)s (copy)") % {"title": session.title})[:TITLE_MAX_LENGTH],
+        created_by=by,
+    )
+    Activity.objects.bulk_create(
+        Activity(
+            session=copy,
+            position=activity.position,
+            kind=activity.kind,
+            prompt=activity.prompt,
+            options=activity.options,
+            several=activity.several,
+            points_total=activity.points_total,
+            needs_approval=activity.needs_approval,
+        )
+        for activity in session.activities.order_by("position")
+    )
+    audit_record(action="live.session_copy", actor=by, target=copy, details={"from": session.pk})
+    return copy
+
+
+def _lock(session: LiveSession) -> LiveSession:
+    return LiveSession.objects.select_for_update().select_related("organisation").get(pk=session.pk)
+
+
+@transaction.atomic
+def activity_add(
+    *,
+    session: LiveSession,
+    kind: str,
+    prompt: str,
+    by: User,
+    options: list[str] | None = None,
+    several: bool = False,
+    points_total: int = 0,
+    needs_approval: bool = True,
+) -> Activity:
+    """Add an activity at the end of the session; refuse options that don't fit its kind."""
+    _check(can_run_session(by, session))
+    session = _lock(session)
+    if session.state == LiveSession.State.ENDED:
+        raise Refused(_("This session has ended."), kind=Refusal.WRONG_STATE)
+    prompt = " ".join((prompt or "").split())
+    if not prompt:
+        raise Refused(_("Type the question."), kind=Refusal.INVALID)
+    if len(prompt) > PROMPT_MAX_LENGTH:
+        raise Refused(
+            _("The question can be at most %(count)d letters.") % {"count": PROMPT_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    tidy = kinds.options_check(kind=kind, options=options or [], points_total=points_total)
+    if session.activities.count() >= ACTIVITIES_MAX:
+        raise Refused(
+            _("A session can have at most %(count)d activities.") % {"count": ACTIVITIES_MAX},
+            kind=Refusal.TOO_LONG,
+        )
+    last = session.activities.aggregate(last=Max("position"))["last"]
+    activity = Activity.objects.create(
+        session=session,
+        position=(last or 0) + 1,
+        kind=kind,
+        prompt=prompt,
+        options=tidy,
+        several=bool(several) and kind == Activity.Kind.CHOICE,
+        points_total=points_total if kind == Activity.Kind.POINTS else 0,
+        needs_approval=bool(needs_approval),
+    )
+    if session.current_activity_id is None:
+        LiveSession.objects.filter(pk=session.pk).update(current_activity=activity)
+    _changed(session)
+    audit_record(action="live.activity_add", actor=by, target=activity, details={"kind": kind})
+    return activity
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, by: User, up: bool) -> Activity:
+    """Swap an activity with the one before (up) or after it; at either end, do nothing."""
+    session = activity.session
+    _check(can_run_session(by, session))
+    _lock(session)
+    activity = Activity.objects.get(pk=activity.pk)
+    neighbours = Activity.objects.filter(session=session)
+    neighbour = (
+        neighbours.filter(position__lt=activity.position).order_by("-position").first()
+        if up
+        else neighbours.filter(position__gt=activity.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return activity
+    mine, theirs = activity.position, neighbour.position
+    # Through a free position, so the unique (session, position) constraint holds throughout.
+    free = (neighbours.aggregate(last=Max("position"))["last"] or 0) + 1
+    Activity.objects.filter(pk=activity.pk).update(position=free)
+    Activity.objects.filter(pk=neighbour.pk).update(position=mine)
+    Activity.objects.filter(pk=activity.pk).update(position=theirs)
+    _changed(session)
+    audit_record(
+        action="live.activity_move",
+        actor=by,
+        target=activity,
+        details={"old": mine, "new": theirs},
+    )
+    activity.position = theirs
+    return activity
+
+
+# What each control does: the states it may start from, and the change.
+class Control:
+    START = "start"
+    OPEN = "open"
+    CLOSE = "close"
+    NEXT = "next"
+    BACK = "back"
+    SHOW = "show"
+    HIDE = "hide"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    END = "end"
+    ALL = (START, OPEN, CLOSE, NEXT, BACK, SHOW, HIDE, LOCK, UNLOCK, END)
+
+
+@transaction.atomic
+def session_control(*, session: LiveSession, action: str, by: User) -> LiveSession:
+    """Run the session: start, open or close the activity, move, show results, lock, end.
+
+    Safe to call twice: doing what is already done changes nothing and publishes nothing.
+    """
+    _check(can_run_session(by, session))
+    if action not in Control.ALL:
+        raise Refused(_("That isn't something a session can do."), kind=Refusal.BAD_CHOICE)
+    session = _lock(session)
+    State = LiveSession.State
+    if session.state == State.ENDED:
+        raise Refused(_("This session has ended."), kind=Refusal.WRONG_STATE)
+    if action != Control.START and session.state == State.DRAFT:
+        raise Refused(_("Start the session first."), kind=Refusal.WRONG_STATE)
+    before = {
+        "state": session.state,
+        "current": session.current_activity_id,
+        "results_shown": session.results_shown,
+    }
+    session_fields: list[str] = []
+    activity = session.current_activity
+    if action == Control.START:
+        if session.state == State.DRAFT:
+            session.state = State.OPEN
+            session_fields.append("state")
+    elif action in {Control.LOCK, Control.UNLOCK}:
+        wanted = State.LOCKED if action == Control.LOCK else State.OPEN
+        if session.state != wanted:
+            session.state = wanted
+            session_fields.append("state")
+    elif action == Control.END:
+        session.state = State.ENDED
+        session_fields.append("state")
+        Activity.objects.filter(session=session, state=Activity.State.OPEN).update(
+            state=Activity.State.CLOSED
+        )
+    elif action in {Control.SHOW, Control.HIDE}:
+        wanted = action == Control.SHOW
+        if session.results_shown != wanted:
+            session.results_shown = wanted
+            session_fields.append("results_shown")
+    elif action in {Control.OPEN, Control.CLOSE}:
+        if activity is None:
+            raise Refused(_("Add an activity first."), kind=Refusal.WRONG_STATE)
+        wanted = Activity.State.OPEN if action == Control.OPEN else Activity.State.CLOSED
+        if activity.state != wanted:
+            Activity.objects.filter(pk=activity.pk).update(state=wanted)
+            session_fields.append("activity")
+    else:  # next or back
+        siblings = Activity.objects.filter(session=session)
+        position = activity.position if activity else 0
+        target = (
+            siblings.filter(position__gt=position).order_by("position").first()
+            if action == Control.NEXT
+            else siblings.filter(position__lt=position).order_by("-position").first()
+        )
+        if target is None:
+            raise Refused(
+                _("This is the last activity.")
+                if action == Control.NEXT
+                else _("This is the first activity."),
+                kind=Refusal.WRONG_STATE,
+            )
+        session.current_activity = target
+        # Each activity's results start hidden, so nobody is swayed before answering.
+        session.results_shown = False
+        session_fields += ["current_activity", "results_shown"]
+    if not session_fields:
+        return session
+    model_fields = [f for f in session_fields if f != "activity"]
+    if model_fields:
+        session.save(update_fields=model_fields)
+    _changed(session)
+    audit_record(
+        action=f"live.session_{action}",
+        actor=by,
+        target=session,
+        details={
+            "old": before,
+            "new": {
+                "state": session.state,
+                "current": session.current_activity_id,
+                "results_shown": session.results_shown,
+            },
+        },
+    )
+    return session
+
+
+def device_token_new() -> str:
+    """Return a new random device token for a phone's cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def _token_hash(session: LiveSession, token: str) -> str:
+    return keyed_hash("live.device", f"{session.pk}:{token}")
+
+
+def participant_for(session: LiveSession, token: str) -> Participant | None:
+    """Return the phone with this device token in this session, or None (removed ones too)."""
+    if not token or len(token) > 100:
+        return None
+    return Participant.objects.filter(
+        session=session, token_hash=_token_hash(session, token)
+    ).first()
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant: Participant
+    created: bool
+
+
+@transaction.atomic
+def session_join(*, session: LiveSession, token: str, nickname: str = "") -> Joined:
+    """Let a phone join with its device token; joining again returns the same participant."""
+    nickname = " ".join((nickname or "").split())
+    if len(nickname) > NICKNAME_MAX_LENGTH:
+        raise Refused(
+            _("A nickname can be at most %(count)d letters.") % {"count": NICKNAME_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    if not token or len(token) > 100:
+        raise Refused(_("Please turn on cookies to join."), kind=Refusal.INVALID)
+    if nickname and wordfilter.is_blocked(nickname):
+        raise Refused(
+            _("Please choose a different nickname. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
+    existing = participant_for(session, token)
+    if existing is not None:
+        if existing.removed:
+            raise Refused(
+                _("The person running this session took you out of it."),
+                kind=Refusal.NOT_ALLOWED,
+            )
+        return Joined(existing, created=False)
+    verdict = hit_each(
+        (JOINS_PER_PHONE, keyed_hash("live.join", token)),
+        (JOINS_PER_SESSION, str(session.pk)),
+    )
+    if not verdict:
+        raise Refused(
+            _("Lots of people are joining. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    session = _lock(session)
+    if session.state == LiveSession.State.LOCKED:
+        raise Refused(
+            _("This session is locked, so nobody new can join. Ask the person running it."),
+            kind=Refusal.WRONG_STATE,
+        )
+    if session.state != LiveSession.State.OPEN:
+        raise Refused(_("This session isn't open."), kind=Refusal.WRONG_STATE)
+    participant = Participant.objects.create(
+        session=session, token_hash=_token_hash(session, token), nickname=nickname
+    )
+    _changed(session)
+    # No token, no nickname: the log says only that a phone joined.
+    audit_record(action="live.join", target=session, details={"participant": participant.pk})
+    return Joined(participant, created=True)
+
+
+@dataclass(frozen=True)
+class Answered:
+    answer: Answer
+    replayed: bool  # True when this was a retry of an answer already counted
+
+
+@transaction.atomic
+def answer_submit(
+    *, participant: Participant, activity: Activity, client_id: uuid.UUID | str, value: dict
+) -> Answered:
+    """Record a phone's answer; a retry with the same client_id is counted once.
+
+    Answering again with a new client_id replaces the earlier answer.
+    """
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError as error:
+        raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
+    replay = Answer.objects.filter(client_id=client_id).first()
+    if replay is not None:
+        if replay.participant_id != participant.pk or replay.activity_id != activity.pk:
+            raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
+        return Answered(replay, replayed=True)
+    if activity.session_id != participant.session_id:
+        raise Refused(_("That question is from another session."), kind=Refusal.MISMATCH)
+    verdict = hit_each(
+        (ANSWERS_PER_PHONE, str(participant.pk)),
+        (ANSWERS_PER_SESSION, str(participant.session_id)),
+    )
+    if not verdict:
+        raise Refused(
+            _("That's a lot of answers. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    # One lock per phone: two answers from it at once are taken one after the other.
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.removed:
+        raise Refused(
+            _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
+        )
+    replay = Answer.objects.filter(client_id=client_id).first()
+    if replay is not None:  # the same answer sent twice at once: the first one counted
+        return Answered(replay, replayed=True)
+    session = participant.session
+    activity = Activity.objects.get(pk=activity.pk)
+    if not session.is_running or activity.state != Activity.State.OPEN:
+        raise Refused(
+            _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
+        )
+    tidy, items = kinds.answer_items(activity, value)
+    typed = tidy.get("words") or [tidy.get("text", "")]
+    if any(wordfilter.is_blocked(text) for text in typed if text):
+        raise Refused(
+            _("Please say that a different way. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
+    shown = not (activity.kind == Activity.Kind.OPEN_TEXT and activity.needs_approval)
+    answer = Answer.objects.filter(participant=participant, activity=activity).first()
+    if answer is None:
+        answer = Answer.objects.create(
+            participant=participant,
+            activity=activity,
+            client_id=client_id,
+            value=tidy,
+            shown=shown,
+        )
+    else:
+        answer.client_id = client_id
+        answer.value = tidy
+        answer.shown = shown  # a changed text waits for approval again
+        answer.save(update_fields=["client_id", "value", "shown", "updated_at"])
+        answer.items.all().delete()
+    AnswerItem.objects.bulk_create(
+        AnswerItem(answer=answer, activity=activity, key=key, amount=amount)
+        for key, amount in items
+    )
+    _changed(session)
+    # Answers are anonymous and many: the audit log is for who ran what, not for each vote.
+    return Answered(answer, replayed=False)
+
+
+@transaction.atomic
+def answer_upvote(*, participant: Participant, answer: Answer, up: bool = True) -> bool:
+    """Up-vote a shown written answer (or take the vote back); return whether it changed.
+
+    Safe to send twice: one phone has at most one up-vote per answer (a database rule).
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    answer = Answer.objects.select_related("activity__session").get(pk=answer.pk)
+    activity = answer.activity
+    if activity.session_id != participant.session_id:
+        raise Refused(_("That answer is from another session."), kind=Refusal.MISMATCH)
+    if participant.removed:
+        raise Refused(
+            _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
+        )
+    if activity.kind != Activity.Kind.OPEN_TEXT or not answer.shown:
+        raise Refused(_("You can only up-vote answers on the screen."), kind=Refusal.WRONG_STATE)
+    if not activity.session.is_running or activity.state != Activity.State.OPEN:
+        raise Refused(
+            _("This question is closed, so votes can't change now."), kind=Refusal.WRONG_STATE
+        )
+    if answer.participant_id == participant.pk:
+        raise Refused(_("You can't up-vote your own answer."), kind=Refusal.NOT_ALLOWED)
+    verdict = hit_each((ANSWERS_PER_PHONE, str(participant.pk)))
+    if not verdict:
+        raise Refused(
+            _("That's a lot of votes. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    if up:
+        changed = Upvote.objects.get_or_create(answer=answer, participant=participant)[1]
+    else:
+        changed = Upvote.objects.filter(answer=answer, participant=participant).delete()[0] > 0
+    if changed:
+        _changed(activity.session)
+    return changed
+
+
+@transaction.atomic
+def answer_review(*, answer: Answer, shown: bool, by: User) -> Answer:
+    """Show an open-text answer on the screens, or hide it again. Safe to call twice."""
+    session = answer.activity.session
+    _check(can_run_session(by, session))
+    _lock(session)
+    answer = Answer.objects.select_related("activity").get(pk=answer.pk)
+    if answer.activity.kind != Activity.Kind.OPEN_TEXT:
+        raise Refused(_("Only written answers are approved."), kind=Refusal.WRONG_STATE)
+    if answer.shown == shown:
+        return answer
+    answer.shown = shown
+    answer.save(update_fields=["shown"])
+    _changed(session)
+    # Which answer, not what it says or whose it is.
+    audit_record(
+        action="live.answer_show" if shown else "live.answer_hide",
+        actor=by,
+        target=answer.activity,
+        details={"answer": answer.pk},
+    )
+    return answer
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant, by: User) -> Participant:
+    """Take a phone out of the session: its answers stop counting and it can't rejoin."""
+    session = participant.session
+    _check(can_run_session(by, session))
+    _lock(session)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.removed:
+        return participant
+    participant.removed = True
+    participant.save(update_fields=["removed"])
+    _changed(session)
+    group = one_phone_group(participant.pk)
+    transaction.on_commit(lambda: broadcast.send_now(group, {"type": "live.removed"}))
+    audit_record(
+        action="live.participant_remove",
+        actor=by,
+        target=session,
+        details={"participant": participant.pk},
+    )
+    return participant
+
+
+@transaction.atomic
+def session_answers_delete(*, session: LiveSession, by: User) -> int:
+    """Delete an ended session's answers and phones for good; return how many answers went.
+
+    Safe to call twice: the second time there is nothing left to delete.
+    """
+    _check(can_run_session(by, session))
+    session = _lock(session)
+    if session.state != LiveSession.State.ENDED:
+        raise Refused(_("End the session first."), kind=Refusal.WRONG_STATE)
+    answers = Answer.objects.filter(activity__session=session)
+    count = answers.count()
+    answers.delete()
+    phones = Participant.objects.filter(session=session).delete()[0]
+    if count or phones:
+        _changed(session)
+        audit_record(
+            action="live.answers_delete",
+            actor=by,
+            target=session,
+            details={"answers": count},
+        )
+    return count

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from thegither.live import views
+
+app_name = "live"
+urlpatterns = [
+    path("<slug:slug>/", views.sessions, name="sessions"),
+    path("<slug:slug>/new/", views.session_create, name="session-create"),
+    path("s/<int:pk>/", views.session_edit, name="session-edit"),
+    path("s/<int:pk>/activities/", views.activity_add, name="activity-add"),
+    path(
+        "s/<int:pk>/activities/<int:activity_pk>/move/",
+        views.activity_move,
+        name="activity-move",
+    ),
+    path("s/<int:pk>/copy/", views.session_copy, name="session-copy"),
+    path("s/<int:pk>/console/", views.console, name="console"),
+    path("s/<int:pk>/control/", views.session_control, name="control"),
+    path(
+        "s/<int:pk>/participants/<int:participant_pk>/remove/",
+        views.participant_remove,
+        name="participant-remove",
+    ),
+    path("s/<int:pk>/answers/<int:answer_pk>/review/", views.answer_review, name="answer-review"),
+    path("s/<int:pk>/delete-answers/", views.answers_delete, name="answers-delete"),
+    path("s/<int:pk>/present/", views.present, name="present"),
+    path("s/<int:pk>/snapshot/", views.session_snapshot, name="session-snapshot"),
+    path("p/<str:code>/", views.phone, name="phone"),
+    path("p/<str:code>/answer/", views.answer, name="answer"),
+    path("p/<str:code>/upvote/", views.upvote, name="upvote"),
+    path("p/<str:code>/snapshot/", views.phone_snapshot, name="phone-snapshot"),
+]
+
+# At the top of the site, short enough to type from a projector: /join and /join/ABC234.
+join_patterns = (
+    [
+        path("join", views.join_start, name="start"),
+        path("join/<str:code>", views.join_code, name="code"),
+    ],
+    "join",
+)

@@ -1,0 +1,566 @@
+"""Pages for live sessions: the facilitator's pages, the presenter screen and the phone view.
+
+Phones answer with a plain form POST (works without JavaScript); live.js adds the
+WebSocket and the polling fallback (docs/live-protocol.md).
+"""
+
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from thegither.accounts.models import Organisation
+from thegither.core.permissions import require
+from thegither.core.refusals import Refusal, Refused
+from thegither.live import charts, kinds, selectors, services
+from thegither.live.forms import ActivityForm, JoinCodeForm, JoinForm, SessionForm, answer_from_post
+from thegither.live.models import Activity, Answer, LiveSession, Participant
+from thegither.live.permissions import can_run_session, can_run_sessions
+
+COOKIE = services.DEVICE_COOKIE
+COOKIE_AGE = 60 * 60 * 24  # a day: long enough for any workshop, then the phone is forgotten
+BODY_MAX = 16_000
+
+
+def _template(name: str, request) -> str:
+    """Return the page, or only its live part when live.js asks for it (?part=live)."""
+    return f"{name}#live" if request.GET.get("part") == "live" else name
+
+
+def _refusal_text(error: Refused) -> str:
+    return " ".join(error.messages)
+
+
+# ---- the facilitator's pages ----
+
+
+def _session_for_staff(request, pk: int) -> LiveSession:
+    session = get_object_or_404(LiveSession.objects.select_related("organisation"), pk=pk)
+    require(can_run_session(request.user, session))
+    return session
+
+
+@require_GET
+@login_required
+def sessions(request, slug):
+    """List the organisation's live sessions, with a form to make one."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_run_sessions(request.user, organisation))
+    return render(
+        request,
+        "live/sessions.html",
+        {
+            "organisation": organisation,
+            "sessions": selectors.sessions_of(organisation),
+            "form": SessionForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def session_create(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_run_sessions(request.user, organisation))
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.session_create(
+                organisation=organisation, title=form.cleaned_data["title"], by=request.user
+            )
+        except Refused as error:
+            form.add_error("title", error)
+        else:
+            return redirect("live:session-edit", pk=session.pk)
+    return render(
+        request,
+        "live/sessions.html",
+        {
+            "organisation": organisation,
+            "sessions": selectors.sessions_of(organisation),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+def _edit_page(request, session, form, status=200):
+    return render(
+        request,
+        "live/session_edit.html",
+        {
+            "organisation": session.organisation,
+            "session": session,
+            "activities": selectors.activities_of(session),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def session_edit(request, pk):
+    """Show a session's activities, with buttons to reorder and a form to add one."""
+    session = _session_for_staff(request, pk)
+    return _edit_page(request, session, ActivityForm())
+
+
+@require_POST
+@login_required
+def activity_add(request, pk):
+    session = _session_for_staff(request, pk)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_add(
+                session=session,
+                kind=form.cleaned_data["kind"],
+                prompt=form.cleaned_data["prompt"],
+                options=form.option_list(),
+                several=form.cleaned_data["several"],
+                points_total=form.cleaned_data["points_total"] or 0,
+                needs_approval=form.cleaned_data["needs_approval"],
+                by=request.user,
+            )
+        except Refused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activity added."))
+            return redirect("live:session-edit", pk=session.pk)
+    return _edit_page(request, session, form, status=400)
+
+
+@require_POST
+@login_required
+def activity_move(request, pk, activity_pk):
+    session = _session_for_staff(request, pk)
+    activity = get_object_or_404(Activity, pk=activity_pk, session=session)
+    services.activity_move(activity=activity, by=request.user, up=request.POST.get("to") == "up")
+    return redirect("live:session-edit", pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_copy(request, pk):
+    session = _session_for_staff(request, pk)
+    copy = services.session_copy(session=session, by=request.user)
+    messages.success(request, _("Copied. This is the new session; the old one is unchanged."))
+    return redirect("live:session-edit", pk=copy.pk)
+
+
+def _results_context(activity: Activity, results: dict) -> dict:
+    """Return the chart (or, for open text, the answers everyone may see) for a page."""
+    if activity.kind == Activity.Kind.OPEN_TEXT:
+        return {"texts": results.get("texts", []), "has_results": True}
+    chart = charts.results_chart(results, title=activity.prompt, chart_id=f"chart-{activity.pk}")
+    return {"chart": chart, "has_results": True}
+
+
+def _staff_context(request, session):
+    snapshot = selectors.snapshot(session, selectors.STAFF)
+    activity = session.current_activity
+    context = {
+        "organisation": session.organisation,
+        "session": session,
+        "snapshot": snapshot,
+        "activity": activity,
+        "activities": selectors.activities_of(session),
+        "join_url": request.build_absolute_uri(reverse("join:code", args=[session.join_code])),
+        "ws_path": f"/ws/live/s/{session.pk}/",
+    }
+    if activity is not None and "results" in snapshot:
+        context.update(_results_context(activity, snapshot["results"]))
+        if activity.kind == Activity.Kind.OPEN_TEXT:
+            context["review"] = selectors.open_texts(activity)
+    return context
+
+
+@require_GET
+@login_required
+@never_cache
+def console(request, pk):
+    """The facilitator's controls: next, back, open, close, show or hide results, lock, end."""
+    session = _session_for_staff(request, pk)
+    context = _staff_context(request, session)
+    context["controls"] = _controls(session)
+    context["participants"] = selectors.participants_of(session)
+    template = (
+        "live/console.html#live" if request.GET.get("part") == "live" else "live/console.html"
+    )
+    return render(request, template, context)
+
+
+def _controls(session: LiveSession) -> list[tuple[str, str]]:
+    """Return the buttons that make sense now, as (action, words)."""
+    C = services.Control
+    State = LiveSession.State
+    if session.state == State.ENDED:
+        return []
+    if session.state == State.DRAFT:
+        return [(C.START, _("Start the session"))]
+    out = [(C.BACK, _("Back")), (C.NEXT, _("Next"))]
+    activity = session.current_activity
+    if activity is not None:
+        if activity.state == Activity.State.OPEN:
+            out.append((C.CLOSE, _("Close answers")))
+        else:
+            out.append((C.OPEN, _("Open answers")))
+    out.append(
+        (C.HIDE, _("Hide results")) if session.results_shown else (C.SHOW, _("Show results"))
+    )
+    out.append(
+        (C.UNLOCK, _("Let new people join"))
+        if session.state == State.LOCKED
+        else (C.LOCK, _("Lock: nobody new can join"))
+    )
+    out.append((C.END, _("End the session")))
+    return out
+
+
+@require_POST
+@login_required
+def session_control(request, pk):
+    session = _session_for_staff(request, pk)
+    try:
+        services.session_control(
+            session=session, action=(request.POST.get("action") or "")[:20], by=request.user
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def answer_review(request, pk, answer_pk):
+    """Show a written answer on the screens (approve it), or hide it again."""
+    session = _session_for_staff(request, pk)
+    answer = get_object_or_404(Answer, pk=answer_pk, activity__session=session)
+    try:
+        services.answer_review(
+            answer=answer, shown=request.POST.get("show") == "yes", by=request.user
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def participant_remove(request, pk, participant_pk):
+    """Take a phone out of the session: its answers stop counting and it can't come back."""
+    session = _session_for_staff(request, pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, session=session)
+    services.participant_remove(participant=participant, by=request.user)
+    messages.success(request, _("Taken out. Their answers no longer count."))
+    return redirect("live:console", pk=session.pk)
+
+
+@require_POST
+@login_required
+def answers_delete(request, pk):
+    """Delete an ended session's answers and phones for good."""
+    session = _session_for_staff(request, pk)
+    try:
+        count = services.session_answers_delete(session=session, by=request.user)
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Deleted %(count)d answer. Nobody can see it now.",
+                "Deleted %(count)d answers. Nobody can see them now.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("live:console", pk=session.pk)
+
+
+@require_GET
+@login_required
+@never_cache
+def present(request, pk):
+    """The presenter screen for the projector: the question, results, join code and QR code."""
+    session = _session_for_staff(request, pk)
+    context = _staff_context(request, session)
+    context["qr"] = charts.qr_svg(
+        context["join_url"], label=_("QR code to join: %(code)s") % {"code": session.join_code}
+    )
+    template = (
+        "live/present.html#live" if request.GET.get("part") == "live" else "live/present.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+@never_cache
+def session_snapshot(request, pk):
+    """The staff snapshot as JSON, for screens whose socket dropped."""
+    session = _session_for_staff(request, pk)
+    return JsonResponse(selectors.snapshot(session, selectors.STAFF))
+
+
+# ---- joining ----
+
+
+def _set_device_cookie(response, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join_start(request):
+    """Ask for the join code shown on the big screen."""
+    form = JoinCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        session = selectors.session_by_code(form.cleaned_data["code"])
+        if session is not None and session.is_running:
+            return redirect("join:code", code=session.join_code)
+        form.add_error("code", _("No session is open with that code. Check it on the big screen."))
+    return render(
+        request, "live/join_start.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join_code(request, code):
+    """Join the session with this code: choose a nickname if you like, then join."""
+    session = selectors.session_by_code(code)
+    if session is None:
+        raise Http404
+    if session.join_code != code:
+        return redirect("join:code", code=session.join_code)
+    token = request.COOKIES.get(COOKIE, "")
+    participant = services.participant_for(session, token) if token else None
+    if participant is not None and not participant.removed and request.method == "GET":
+        return redirect("live:phone", code=session.join_code)
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        token = token if 20 <= len(token) <= 100 else services.device_token_new()
+        try:
+            services.session_join(
+                session=session, token=token, nickname=form.cleaned_data["nickname"]
+            )
+        except Refused as error:
+            form.add_error(None, error)
+            status = 429 if error.kind == Refusal.TOO_MANY else 400
+        else:
+            response = redirect("live:phone", code=session.join_code)
+            _set_device_cookie(response, token)
+            return response
+    elif form.errors:
+        status = 400
+    return render(request, "live/join.html", {"session": session, "form": form}, status=status)
+
+
+# ---- the phone ----
+
+
+def _phone_session(request, code):
+    session = selectors.session_by_code(code)
+    if session is None or session.join_code != code:
+        raise Http404
+    participant = services.participant_for(session, request.COOKIES.get(COOKIE, ""))
+    return session, participant
+
+
+def _phone_context(session, participant, *, typed=None, error=""):
+    snapshot = selectors.snapshot(session, selectors.PHONE)
+    activity = session.current_activity
+    mine = None
+    if activity is not None:
+        mine = activity.answers.filter(participant=participant).values_list("value", flat=True)
+        mine = mine.first()
+    answer = typed if typed is not None else (mine or {})
+    context = {
+        "session": session,
+        "participant": participant,
+        "rows": _answer_rows(activity, answer) if activity else [],
+        "places": range(1, len(activity.options) + 1) if activity else [],
+        "snapshot": snapshot,
+        "activity": activity,
+        "labels": kinds.labels(activity) if activity else [],
+        "answer": answer,
+        "answered": mine is not None,
+        "error": error,
+        "client_id": uuid.uuid4(),
+        "ws_path": f"/ws/live/p/{session.join_code}/",
+        "words_range": range(kinds.WORDS_MAX),
+        "can_answer": activity is not None
+        and session.is_running
+        and activity.state == Activity.State.OPEN,
+    }
+    if activity is not None and "results" in snapshot:
+        context.update(_results_context(activity, snapshot["results"]))
+        if activity.kind == Activity.Kind.OPEN_TEXT:
+            voted = selectors.upvoted_by(participant, activity)
+            mine = set(
+                activity.answers.filter(participant=participant).values_list("pk", flat=True)
+            )
+            context["texts"] = [
+                {**item, "voted": item["id"] in voted, "mine": item["id"] in mine}
+                for item in context["texts"]
+            ]
+    return context
+
+
+def _answer_rows(activity: Activity, answer: dict) -> list[tuple[str, str, object]]:
+    """Return (key, label, what this phone gave it) for each option, to fill the form again."""
+    pairs = kinds.labels(activity)
+    if activity.kind == Activity.Kind.RANKING:
+        order = answer.get("order") if isinstance(answer.get("order"), list) else None
+        if order and sorted(order) == list(range(len(pairs))):
+            places = {str(option): place + 1 for place, option in enumerate(order)}
+        else:
+            places = {key: index + 1 for index, (key, _label) in enumerate(pairs)}
+        return [(key, label, places[key]) for key, label in pairs]
+    if activity.kind == Activity.Kind.POINTS:
+        points = answer.get("points") if isinstance(answer.get("points"), list) else []
+        given = {str(i): p for i, p in enumerate(points)}
+        return [(key, label, given.get(key, "")) for key, label in pairs]
+    if activity.kind == Activity.Kind.WORD_CLOUD:
+        words = answer.get("words") if isinstance(answer.get("words"), list) else []
+        return [(str(i), "", words[i] if i < len(words) else "") for i in range(kinds.WORDS_MAX)]
+    picked = set()
+    for name in ("choice", "step", "score"):
+        if answer.get(name) is not None:
+            picked.add(str(answer[name]))
+    for choice in answer.get("choices") or []:
+        picked.add(str(choice))
+    return [(key, label, key in picked) for key, label in pairs]
+
+
+@require_GET
+@never_cache
+def phone(request, code):
+    """The phone view: the question now, your answer, and the results when shown."""
+    session, participant = _phone_session(request, code)
+    if participant is None or participant.removed:
+        return redirect("join:code", code=session.join_code)
+    return render(
+        request, _template("live/phone.html", request), _phone_context(session, participant)
+    )
+
+
+@require_POST
+def answer(request, code):
+    """Take a phone's answer, from a plain form or as JSON (docs/live-protocol.md)."""
+    session, participant = _phone_session(request, code)
+    as_json = request.content_type == "application/json"
+    if participant is None or participant.removed:
+        if as_json:
+            return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
+        return redirect("join:code", code=session.join_code)
+    if as_json:
+        return _answer_json(request, session, participant)
+    activity_id = (request.POST.get("activity") or "")[:12]
+    activity = (
+        Activity.objects.filter(session=session, pk=int(activity_id)).first()
+        if activity_id.isdigit()
+        else None
+    )
+    if activity is None:
+        messages.error(request, _("That question has gone. Here is the one on the big screen now."))
+        return redirect("live:phone", code=session.join_code)
+    value = answer_from_post(activity, request.POST)
+    try:
+        services.answer_submit(
+            participant=participant,
+            activity=activity,
+            client_id=(request.POST.get("client_id") or "")[:40],
+            value=value,
+        )
+    except Refused as error:
+        status = 429 if error.kind == Refusal.TOO_MANY else 400
+        context = _phone_context(session, participant, typed=value, error=_refusal_text(error))
+        return render(request, "live/phone.html", context, status=status)
+    messages.success(
+        request, _("Thanks, your answer is in. You can change it until the question closes.")
+    )
+    return redirect("live:phone", code=session.join_code)
+
+
+def _answer_json(request, session, participant):
+    if len(request.body) > BODY_MAX:
+        return JsonResponse({"ok": False, "error": _("That answer is too long.")}, status=413)
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("activity"), int):
+        return JsonResponse(
+            {"ok": False, "error": _("That answer doesn't fit this question.")}, status=400
+        )
+    activity = Activity.objects.filter(session=session, pk=body["activity"]).first()
+    if activity is None:
+        return JsonResponse({"ok": False, "error": _("That question has gone.")}, status=404)
+    try:
+        answered = services.answer_submit(
+            participant=participant,
+            activity=activity,
+            client_id=str(body.get("client_id", ""))[:40],
+            value=body.get("value"),
+        )
+    except Refused as error:
+        return JsonResponse(
+            {"ok": False, "kind": error.kind.value, "error": _refusal_text(error)},
+            status=429 if error.kind == Refusal.TOO_MANY else 400,
+        )
+    return JsonResponse(
+        {"ok": True, "replayed": answered.replayed, "client_id": str(answered.answer.client_id)}
+    )
+
+
+@require_POST
+def upvote(request, code):
+    """Up-vote a written answer on the screen, or take the vote back."""
+    session, participant = _phone_session(request, code)
+    if participant is None or participant.removed:
+        return redirect("join:code", code=session.join_code)
+    answer_id = (request.POST.get("answer") or "")[:12]
+    answer = (
+        Answer.objects.filter(activity__session=session, pk=int(answer_id)).first()
+        if answer_id.isdigit()
+        else None
+    )
+    if answer is None:
+        messages.error(request, _("That answer has gone."))
+        return redirect("live:phone", code=session.join_code)
+    try:
+        services.answer_upvote(
+            participant=participant, answer=answer, up=request.POST.get("up") != "no"
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    return redirect("live:phone", code=session.join_code)
+
+
+@require_GET
+@never_cache
+def phone_snapshot(request, code):
+    """The phone snapshot as JSON, polled by a phone whose socket dropped."""
+    session, participant = _phone_session(request, code)
+    if participant is None or participant.removed:
+        raise PermissionDenied(_("Join the session first."))
+    return JsonResponse(selectors.snapshot(session, selectors.PHONE))
