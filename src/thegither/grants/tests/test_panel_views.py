@@ -136,3 +136,9 @@ def test_a_member_of_another_round_cannot_declare(client, organisation, staff, e
     client.force_login(person)
     assert client.get(reverse("grants:to-read", args=[eligible.round_id])).status_code == 403
     assert client.post(reverse("grants:declare", args=[eligible.pk])).status_code == 403
+
+
+def test_a_members_dashboard_links_to_applications_to_read(client, panel_member, member):
+    client.force_login(panel_member)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("grants:to-read", args=[member.round_id]) in page
