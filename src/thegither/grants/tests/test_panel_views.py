@@ -142,3 +142,26 @@ def test_a_members_dashboard_links_to_applications_to_read(client, panel_member,
     client.force_login(panel_member)
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("grants:to-read", args=[member.round_id]) in page
+
+
+def _queries_for_to_read(client, round) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("grants:to-read", args=[round.pk])).status_code == 200
+    return len(captured)
+
+
+def test_applications_to_read_runs_the_same_queries_for_more_rows(
+    client, panel_member, member, assessing_round, applicant
+):
+    client.force_login(panel_member)
+    application_make(assessing_round, applicant, status=ApplicationStatus.ELIGIBLE)
+    one = _queries_for_to_read(client, assessing_round)
+    for _ in range(3):
+        application = application_make(
+            assessing_round, applicant, status=ApplicationStatus.ELIGIBLE
+        )
+        services.conflict_declare(application=application, has_conflict=False, by=panel_member)
+    assert _queries_for_to_read(client, assessing_round) == one
