@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from thegither.accounts.models import Role
 from thegither.core.dashboard import DashboardLink
+from thegither.grants.models import PanelMember, RoundPhase
 from thegither.grants.permissions import can_manage_grants
 
 
@@ -22,5 +23,18 @@ def youth_bank_links(user, membership) -> list[DashboardLink]:
         return [
             DashboardLink(_("Grants you can apply for"), reverse("grants:round-list")),
             DashboardLink(_("Your applications"), reverse("grants:my-applications")),
+        ]
+    if membership.role == Role.PANEL_MEMBER:
+        places = (
+            PanelMember.objects.filter(user=user, round__fund__organisation=organisation)
+            .exclude(round__phase__in=[RoundPhase.DRAFT, RoundPhase.CLOSED])
+            .select_related("round")
+        )
+        return [
+            DashboardLink(
+                _("Applications to read: %(round)s") % {"round": place.round.name},
+                reverse("grants:to-read", args=[place.round_id]),
+            )
+            for place in places
         ]
     return []

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thegither.accounts.models import AgeBand, Area
 from thegither.grants.models import (
+    CONFLICT_REASON_MAX,
     CRITERION_WEIGHT_MAX,
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -381,3 +382,49 @@ class UploadForm(forms.Form):
             "invalid": _("Choose a file to add."),
         },
     )
+
+
+class PanelAddForm(forms.Form):
+    """Staff choose a young panel member of the organisation to put on the round's panel."""
+
+    person = forms.ModelChoiceField(
+        label=_("Young panel member"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose someone to add."),
+            "invalid_choice": _("Choose someone from the list."),
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = candidates
+
+
+class DeclareForm(forms.Form):
+    """A panel member says whether they know the group behind an application."""
+
+    knows_group = forms.ChoiceField(
+        label=_("Do you know this group?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("no", _("No, I don't know this group")),
+            ("yes", _("Yes, I know this group")),
+        ],
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("If yes, how do you know them?"),
+        help_text=_("A few words, like “my cousin runs it”."),
+        max_length=CONFLICT_REASON_MAX,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("knows_group") == "yes" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say in a few words how you know this group."))
+        return data

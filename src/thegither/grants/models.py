@@ -417,3 +417,67 @@ class Upload(models.Model):
         if self.size_bytes >= 1024 * 1024:
             return _("%(size).1f MB") % {"size": self.size_bytes / (1024 * 1024)}
         return _("%(size)s KB") % {"size": max(1, round(self.size_bytes / 1024))}
+
+
+CONFLICT_REASON_MAX = 300
+
+
+class PanelMember(models.Model):
+    """A young person on a round's panel; one of them may be its chair."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="panel_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_panels"
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user"], name="grants_panelmember_once_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(is_chair=True),
+                name="grants_panelmember_one_chair_per_round",
+            ),
+        ]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.user}"
+
+
+class ConflictDeclaration(models.Model):
+    """A panel member saying whether they know the group behind an application."""
+
+    panel_member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="declarations"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="conflict_declarations"
+    )
+    has_conflict = models.BooleanField(_("knows this group"))
+    reason = models.CharField(_("why"), max_length=CONFLICT_REASON_MAX, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel_member", "application"],
+                name="grants_conflict_once_per_member_and_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | ~Q(reason=""),
+                name="grants_conflict_has_reason",
+            ),
+        ]
+        verbose_name = _("conflict declaration")
+        verbose_name_plural = _("conflict declarations")
+
+    def __str__(self) -> str:
+        return f"{self.panel_member} – {self.application}"

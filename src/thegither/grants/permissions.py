@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from thegither.accounts.models import STAFF_ROLES, Organisation, Role, User
 from thegither.accounts.permissions import can_take_part, role_in
 from thegither.core.permissions import Decision, allow, deny
-from thegither.grants.models import Application, ApplicationStatus, Round, RoundPhase
+from thegither.grants.models import (
+    Application,
+    ApplicationStatus,
+    ConflictDeclaration,
+    PanelMember,
+    Round,
+    RoundPhase,
+)
 
 # The steps in which a group may still take its application back.
 WITHDRAW_PHASES = frozenset({RoundPhase.OPEN, RoundPhase.SCREENING, RoundPhase.ASSESSMENT})
@@ -172,3 +179,106 @@ def screening_decisions(
     """Decide `can_screen` for every application on the screening page, in one query."""
     my_role = role_in(user, round.organisation)
     return {a.pk: _screen_decision(user, a, my_role) for a in applications}
+
+
+# Applications a panel member reads and declares on: sent ones, and those going to the panel.
+DECLARE_STATUSES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE})
+DECLARE_PHASES = frozenset({RoundPhase.SCREENING, RoundPhase.ASSESSMENT, RoundPhase.DECISION})
+# From this step on, staff see scores too: they run the decision meeting.
+STAFF_SEE_SCORES_PHASES = frozenset(
+    {RoundPhase.DECISION, RoundPhase.AWARDS, RoundPhase.FOLLOW_UP, RoundPhase.CLOSED}
+)
+
+
+def can_manage_panel(user: User, round: Round) -> Decision:
+    """Decide whether the person may choose the round's panel members and its chair."""
+    return can_manage_round(user, round)
+
+
+def can_join_panel(person: User, round: Round) -> Decision:
+    """Decide whether this person may be put on the round's panel.
+
+    Only young panel members of the round's organisation, who can take part.
+    """
+    if role_in(person, round.organisation) != Role.PANEL_MEMBER:
+        return deny(
+            _("Only young panel members in %(organisation)s can be on the panel.")
+            % {"organisation": round.organisation.name}
+        )
+    return can_take_part(person)
+
+
+def panel_membership(user: User, round: Round) -> PanelMember | None:
+    """Return the person's place on the round's panel, or None."""
+    if not user.is_authenticated:
+        return None
+    return PanelMember.objects.filter(round=round, user=user).first()
+
+
+def can_read_as_panel(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's "Applications to read" list."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if panel_membership(user, round) is None:
+        return deny(_("Only this round's panel members can read its applications."))
+    return can_take_part(user)
+
+
+def can_declare(user: User, application: Application) -> Decision:
+    """Decide whether the person may say if they know the group behind this application."""
+    decision = can_read_as_panel(user, application.round)
+    if not decision:
+        return decision
+    if application.status not in DECLARE_STATUSES:
+        return deny(_("This application isn't going to the panel."))
+    if application.round.phase not in DECLARE_PHASES:
+        return deny(_("The panel isn't reading applications in this round now."))
+    return allow()
+
+
+def _panel_decision(user: User, application: Application) -> Decision:
+    """The conflict rule: every path to scores, comments and votes goes through this."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    member = panel_membership(user, application.round)
+    if member is None:
+        if can_manage_round(user, application.round):
+            return deny(_("Staff help the panel but don't score: the young people decide."))
+        return deny(_("Only this round's panel members can do this."))
+    taking_part = can_take_part(user)
+    if not taking_part:
+        return taking_part
+    if application.status != ApplicationStatus.ELIGIBLE:
+        return deny(_("This application isn't going to the panel."))
+    declaration = ConflictDeclaration.objects.filter(
+        panel_member=member, application=application
+    ).first()
+    if declaration is None:
+        return deny(_("First say whether you know this group."))
+    if declaration.has_conflict:
+        return deny(_("You said you know this group, so you step out for this one."))
+    return allow()
+
+
+def can_score(user: User, application: Application) -> Decision:
+    """Decide whether the person may score this application.
+
+    Panel members only, once they have said they don't know the group; never staff.
+    """
+    return _panel_decision(user, application)
+
+
+def can_see_scores(user: User, application: Application) -> Decision:
+    """Decide whether the person may see others' scores and comments on this application.
+
+    A panel member who knows the group never may. Staff may from the decision step on,
+    to run the meeting. (Scoring adds: a member sees others' scores once theirs are in.)
+    """
+    if (
+        user.is_authenticated
+        and panel_membership(user, application.round) is None
+        and application.round.phase in STAFF_SEE_SCORES_PHASES
+        and can_manage_round(user, application.round)
+    ):
+        return allow()
+    return _panel_decision(user, application)

@@ -6,7 +6,7 @@ import re
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from thegither.accounts.models import Organisation, User
+from thegither.accounts.models import Organisation, Role, User
 from thegither.grants.models import (
     PHASE_ORDER,
     SUMMARY_WORDS_MAX,
@@ -15,7 +15,9 @@ from thegither.grants.models import (
     Application,
     ApplicationStatus,
     BudgetLine,
+    ConflictDeclaration,
     Fund,
+    PanelMember,
     Pot,
     Question,
     Round,
@@ -194,3 +196,42 @@ def application_problems(application: Application) -> dict[str, list[str]]:
         if question.required and not answer.strip():
             add(f"question_{question.pk}", _("Answer: %(question)s") % {"question": question.text})
     return problems
+
+
+def panel_members_in_round(round: Round) -> list[PanelMember]:
+    """The round's panel, chair first, with each member's account."""
+    return list(
+        PanelMember.objects.filter(round=round)
+        .select_related("user")
+        .order_by("-is_chair", "user__display_name", "pk")
+    )
+
+
+def panel_candidates(round: Round) -> QuerySet[User]:
+    """Young panel members of the organisation who are not on this round's panel yet."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=round.organisation,
+            memberships__role=Role.PANEL_MEMBER,
+        )
+        .exclude(grant_panels__round=round)
+        .order_by("display_name", "pk")
+    )
+
+
+def applications_to_read(
+    round: Round, member: PanelMember
+) -> list[tuple[Application, ConflictDeclaration | None]]:
+    """The round's sent and eligible applications, each with the member's declaration (or None)."""
+    applications = list(
+        Application.objects.filter(
+            round=round, status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE]
+        )
+        .select_related("pot__area")
+        .order_by("group_name", "pk")
+    )
+    declarations = {
+        d.application_id: d for d in ConflictDeclaration.objects.filter(panel_member=member)
+    }
+    return [(application, declarations.get(application.pk)) for application in applications]

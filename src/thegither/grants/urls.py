@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thegither.grants.views import applying, public, screening, setup, uploads
+from thegither.grants.views import applying, panel, public, screening, setup, uploads
 
 app_name = "grants"
 urlpatterns = [
@@ -36,4 +36,10 @@ urlpatterns = [
     # Staff screening.
     path("rounds/<int:pk>/screening/", screening.screening, name="screening"),
     path("applications/<int:pk>/screen/", screening.application_screen, name="application-screen"),
+    # The panel: staff choose it; members say who they know.
+    path("rounds/<int:pk>/panel/", panel.panel, name="panel"),
+    path("panel-members/<int:pk>/remove/", panel.panel_member_remove, name="panel-member-remove"),
+    path("panel-members/<int:pk>/chair/", panel.panel_chair, name="panel-chair"),
+    path("rounds/<int:pk>/to-read/", panel.to_read, name="to-read"),
+    path("applications/<int:pk>/declare/", panel.declare, name="declare"),
 ]

@@ -34,7 +34,7 @@ from thegither.accounts.models import (
 from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
-from thegither.grants.models import Application, Round, RoundPhase, Upload
+from thegither.grants.models import Application, PanelMember, Round, RoundPhase, Upload
 from thegither.grants.tests import factories as grant_factories
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -95,6 +95,15 @@ class GrantsWorld:
     other_group_draft: Application
     sent_upload: Upload
     draft_upload: Upload
+    # --- panel (branch panel): a round in assessment with the world's panel member on its
+    # panel (and the under-13 still waiting, put there directly), an eligible application,
+    # another round here whose panel they are not on, and a panel in the other organisation.
+    assessing_round: Round | None = None
+    eligible: Application | None = None
+    member: PanelMember | None = None
+    not_my_round: Round | None = None
+    not_my_round_eligible: Application | None = None
+    other_member: PanelMember | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -125,6 +134,25 @@ def grants_world_make(organisation, other, applicant, other_group) -> GrantsWorl
         sent_upload=upload_make(sent),
         draft_upload=upload_make(draft),
     )
+
+
+def _panel_world(grants: GrantsWorld, users: dict, child_in_both: User) -> None:
+    """Add the panel rows (branch panel) to the grants world."""
+    organisation = grants.open_round.organisation
+    applicant = users["applicant_contact"]
+    grants.assessing_round = grant_factories.round_make(organisation, phase=RoundPhase.ASSESSMENT)
+    grants.eligible = grant_factories.application_make(
+        grants.assessing_round, applicant, status="eligible"
+    )
+    grants.member = PanelMember.objects.create(
+        round=grants.assessing_round, user=users["panel_member"]
+    )
+    PanelMember.objects.create(round=grants.assessing_round, user=users["under_13_waiting"])
+    grants.not_my_round = grant_factories.round_make(organisation, phase=RoundPhase.ASSESSMENT)
+    grants.not_my_round_eligible = grant_factories.application_make(
+        grants.not_my_round, applicant, status="eligible"
+    )
+    grants.other_member = PanelMember.objects.create(round=grants.other_round, user=child_in_both)
 
 
 def world_make() -> World:
@@ -162,6 +190,7 @@ def world_make() -> World:
     grants = grants_world_make(
         organisation, other, users["applicant_contact"], admin_elsewhere
     )  # --- grants
+    _panel_world(grants, users, child_in_both)  # --- panel
     live_session, live_other_session = _live_world(users, organisation, other)
     return World(
         grants=grants,
@@ -323,6 +352,9 @@ NOT_FOUND = (302,) + (404,) * (len(ROLES) - 1)
 GROUP_ONLY = (302, 403, 403, 200, 403, 403, 403, 403, 403, 403)
 PANEL_AND_STAFF = (302, 200, 403, 403, 200, 200, 200, 403, 403, 200)
 PANEL_AND_STAFF_POST = (302, 302, 403, 403, 302, 302, 302, 403, 403, 302)
+# --- panel: the round's own panel members only (not the under-13 still waiting, not staff)
+PANEL_ONLY = (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)
+STAFF_OF_OTHER_POST = (302, 403, 403, 403, 403, 403, 302, 302, 403, 302)
 NOBODY = (302,) + (403,) * (len(ROLES) - 1)
 # --- end grants
 
@@ -446,6 +478,15 @@ EXPECTED: dict[str, Entry] = {
         (302, 403, 403, 404, 404, 404, 404, 403, 403, 404), kwargs=pk_of(lambda g: g.sent_upload)
     ),
     # --- end grants ---
+    # --- panel (branch panel): staff choose the panel; members say who they know ---
+    "grants:panel": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
+    "grants:panel-member-remove": Entry(
+        STAFF_POST, kwargs=pk_of(lambda g: g.member), method="post"
+    ),
+    "grants:panel-chair": Entry(STAFF_POST, kwargs=pk_of(lambda g: g.member), method="post"),
+    "grants:to-read": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
+    "grants:declare": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.eligible)),
+    # --- end panel ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -587,6 +628,32 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(NOBODY, kwargs=pk_of(lambda g: g.draft)),
     ),
     # --- end grants ---
+    # --- panel (branch panel) ---
+    "the panel of the other organisation's round": (
+        "grants:panel",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "taking someone off the other organisation's panel": (
+        "grants:panel-member-remove",
+        Entry(STAFF_OF_OTHER_POST, kwargs=pk_of(lambda g: g.other_member)),
+    ),
+    "choosing the chair of the other organisation's panel": (
+        "grants:panel-chair",
+        Entry(STAFF_OF_OTHER_POST, kwargs=pk_of(lambda g: g.other_member)),
+    ),
+    "applications to read in a round whose panel you are not on": (
+        "grants:to-read",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.not_my_round)),
+    ),
+    "declaring on another round's application": (
+        "grants:declare",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.not_my_round_eligible)),
+    ),
+    "declaring on a sent application of a round still open": (
+        "grants:declare",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.sent)),
+    ),
+    # --- end panel ---
     # --- live workshops (branch live) ---
     "live sessions of the other organisation": (
         "live:sessions",

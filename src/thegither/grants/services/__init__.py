@@ -11,6 +11,12 @@ from thegither.grants.services.applications import (
     application_submit,
     application_withdraw,
 )
+from thegither.grants.services.panel import (
+    conflict_declare,
+    panel_chair_set,
+    panel_member_add,
+    panel_member_remove,
+)
 from thegither.grants.services.rounds import (
     criterion_add,
     criterion_remove,
@@ -37,9 +43,13 @@ __all__ = [
     "application_upload_add",
     "application_upload_remove",
     "application_withdraw",
+    "conflict_declare",
     "criterion_add",
     "criterion_remove",
     "fund_create",
+    "panel_chair_set",
+    "panel_member_add",
+    "panel_member_remove",
     "pot_remove",
     "pot_set",
     "question_add",
