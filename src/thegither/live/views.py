@@ -11,9 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from thegither.accounts.models import Organisation
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
-from thegither.live import charts, kinds, selectors, services
+from thegither.live import charts, exports, kinds, selectors, services
 from thegither.live.forms import ActivityForm, JoinCodeForm, JoinForm, SessionForm, answer_from_post
 from thegither.live.models import Activity, Answer, LiveSession, Participant
 from thegither.live.permissions import can_run_session, can_run_sessions
@@ -564,3 +565,37 @@ def phone_snapshot(request, code):
     if participant is None or participant.removed:
         raise PermissionDenied(_("Join the session first."))
     return JsonResponse(selectors.snapshot(session, selectors.PHONE))
+
+
+# ---- exports of a session's results (decision 0056) ----
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _export(request, pk: int, extension: str) -> HttpResponse:
+    session = _session_for_staff(request, pk)
+    body = exports.as_csv(session) if extension == "csv" else exports.as_xlsx(session)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[extension])
+    response["Content-Disposition"] = content_disposition_header(
+        True, exports.file_name(session, extension)
+    )
+    return response
+
+
+@require_GET
+@login_required
+@never_cache
+def results_csv(request, pk):
+    """The session's results as a CSV file: counts and shown answers, nobody's name or phone."""
+    return _export(request, pk, "csv")
+
+
+@require_GET
+@login_required
+@never_cache
+def results_xlsx(request, pk):
+    """The session's results as an XLSX workbook, the same rows as the CSV."""
+    return _export(request, pk, "xlsx")
