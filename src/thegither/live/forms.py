@@ -1,5 +1,7 @@
 """Forms for live sessions, and reading a phone's answer from a plain form POST."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -99,14 +101,7 @@ def answer_from_post(activity: Activity, data: QueryDict) -> dict:
         picked = [_number(v[:9]) for v in data.getlist("choice")[: count + 1]]
         return {"choices": picked}
     if kind == Activity.Kind.RANKING:
-        # Each option has a place (1 = top); the order lists options from the top.
-        places = [_number(one(f"place-{i}")) for i in range(count)]
-        if None in places:
-            return {"order": None}
-        order = sorted(range(count), key=lambda i: places[i])
-        if sorted(places) != list(range(1, count + 1)):
-            return {"order": None}
-        return {"order": order}
+        return {"order": ranking_order(activity, data)}
     if kind == Activity.Kind.POINTS:
         return {"points": [_number(one(f"points-{i}")) or 0 for i in range(count)]}
     if kind == Activity.Kind.WORD_CLOUD:
@@ -114,3 +109,48 @@ def answer_from_post(activity: Activity, data: QueryDict) -> dict:
     if kind == Activity.Kind.OPEN_TEXT:
         return {"text": one("text")}
     return {}  # pragma: no cover
+
+
+def ranking_order(activity: Activity, data: QueryDict) -> list[int] | None:
+    """Return the phone's ranking from the form's hidden `order` ("2,0,1": the top first).
+
+    None when it isn't every option exactly once (the service then refuses it).
+    """
+    parts = (data.get("order") or "")[:FIELD_MAX_LENGTH].split(",")
+    order = [_number(part) for part in parts[: len(activity.options) + 1]]
+    if None in order or sorted(order) != list(range(len(activity.options))):
+        return None
+    return order
+
+
+@dataclass(frozen=True)
+class Moved:
+    order: list[int]
+    focus: str  # the button to put the focus on again, e.g. "up-2"
+    note: str  # said to screen readers: where the option went
+
+
+def ranking_move(order: list[int], move: str, labels: list[str]) -> Moved:
+    """Apply one press of an up or down button ("up-2", "down-0") to a ranking.
+
+    Never fails: a button for an option that isn't there changes nothing.
+    """
+    direction, _sep, key = move.partition("-")
+    option = _number(key[:9])
+    if direction not in {"up", "down"} or option not in order:
+        return Moved(order=order, focus="", note="")
+    order = list(order)
+    place = order.index(option)
+    to = max(0, place - 1) if direction == "up" else min(len(order) - 1, place + 1)
+    order[place], order[to] = order[to], order[place]
+    # At the top the up button is off, so the focus goes to the down button (and back).
+    if to == 0 and direction == "up":
+        direction = "down"
+    elif to == len(order) - 1 and direction == "down":
+        direction = "up"
+    note = _("%(option)s is now number %(place)d of %(count)d.") % {
+        "option": labels[option],
+        "place": to + 1,
+        "count": len(order),
+    }
+    return Moved(order=order, focus=f"{direction}-{option}", note=str(note))

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -22,8 +23,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from thegither.accounts.models import Organisation
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
-from thegither.live import charts, kinds, selectors, services
-from thegither.live.forms import ActivityForm, JoinCodeForm, JoinForm, SessionForm, answer_from_post
+from thegither.live import charts, exports, kinds, selectors, services
+from thegither.live.forms import (
+    ActivityForm,
+    JoinCodeForm,
+    JoinForm,
+    SessionForm,
+    answer_from_post,
+    ranking_move,
+    ranking_order,
+)
 from thegither.live.models import Activity, Answer, LiveSession, Participant
 from thegither.live.permissions import can_run_session, can_run_sessions
 
@@ -397,7 +406,6 @@ def _phone_context(session, participant, *, typed=None, error=""):
         "session": session,
         "participant": participant,
         "rows": _answer_rows(activity, answer) if activity else [],
-        "places": range(1, len(activity.options) + 1) if activity else [],
         "snapshot": snapshot,
         "activity": activity,
         "labels": kinds.labels(activity) if activity else [],
@@ -411,6 +419,8 @@ def _phone_context(session, participant, *, typed=None, error=""):
         and session.is_running
         and activity.state == Activity.State.OPEN,
     }
+    if activity is not None and activity.kind == Activity.Kind.RANKING:
+        context["ranking_order"] = ",".join(key for key, _label, _place in context["rows"])
     if activity is not None and "results" in snapshot:
         context.update(_results_context(activity, snapshot["results"]))
         if activity.kind == Activity.Kind.OPEN_TEXT:
@@ -429,12 +439,13 @@ def _answer_rows(activity: Activity, answer: dict) -> list[tuple[str, str, objec
     """Return (key, label, what this phone gave it) for each option, to fill the form again."""
     pairs = kinds.labels(activity)
     if activity.kind == Activity.Kind.RANKING:
+        # In the phone's order, top first, for the up and down buttons.
         order = answer.get("order") if isinstance(answer.get("order"), list) else None
-        if order and sorted(order) == list(range(len(pairs))):
-            places = {str(option): place + 1 for place, option in enumerate(order)}
-        else:
-            places = {key: index + 1 for index, (key, _label) in enumerate(pairs)}
-        return [(key, label, places[key]) for key, label in pairs]
+        if not order or sorted(order) != list(range(len(pairs))):
+            order = list(range(len(pairs)))
+        return [
+            (pairs[option][0], pairs[option][1], place + 1) for place, option in enumerate(order)
+        ]
     if activity.kind == Activity.Kind.POINTS:
         points = answer.get("points") if isinstance(answer.get("points"), list) else []
         given = {str(i): p for i, p in enumerate(points)}
@@ -483,6 +494,9 @@ def answer(request, code):
     if activity is None:
         messages.error(request, _("That question has gone. Here is the one on the big screen now."))
         return redirect("live:phone", code=session.join_code)
+    move = (request.POST.get("move") or "")[:20]
+    if move and activity.kind == Activity.Kind.RANKING:
+        return _ranking_moved(request, session, participant, activity, move)
     value = answer_from_post(activity, request.POST)
     try:
         services.answer_submit(
@@ -499,6 +513,18 @@ def answer(request, code):
         request, _("Thanks, your answer is in. You can change it until the question closes.")
     )
     return redirect("live:phone", code=session.join_code)
+
+
+def _ranking_moved(request, session, participant, activity: Activity, move: str):
+    """An up or down button was pressed: show the new order. Nothing is counted yet.
+
+    Works without JavaScript: each press is a POST that carries the order so far.
+    """
+    order = ranking_order(activity, request.POST) or list(range(len(activity.options)))
+    moved = ranking_move(order, move, [label for _key, label in kinds.labels(activity)])
+    context = _phone_context(session, participant, typed={"order": moved.order})
+    context.update(focus=moved.focus, ranking_note=moved.note)
+    return render(request, "live/phone.html", context)
 
 
 def _answer_json(request, session, participant):
@@ -564,3 +590,37 @@ def phone_snapshot(request, code):
     if participant is None or participant.removed:
         raise PermissionDenied(_("Join the session first."))
     return JsonResponse(selectors.snapshot(session, selectors.PHONE))
+
+
+# ---- exports of a session's results (decision 0056) ----
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _export(request, pk: int, extension: str) -> HttpResponse:
+    session = _session_for_staff(request, pk)
+    body = exports.as_csv(session) if extension == "csv" else exports.as_xlsx(session)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[extension])
+    response["Content-Disposition"] = content_disposition_header(
+        True, exports.file_name(session, extension)
+    )
+    return response
+
+
+@require_GET
+@login_required
+@never_cache
+def results_csv(request, pk):
+    """The session's results as a CSV file: counts and shown answers, nobody's name or phone."""
+    return _export(request, pk, "csv")
+
+
+@require_GET
+@login_required
+@never_cache
+def results_xlsx(request, pk):
+    """The session's results as an XLSX workbook, the same rows as the CSV."""
+    return _export(request, pk, "xlsx")

@@ -513,6 +513,10 @@ EXPECTED: dict[str, Entry] = {
     "join:start": Entry(EVERYONE_200),
     "join:code": Entry(EVERYONE_200, kwargs=live_code),
     # --- end live workshops ---
+    # --- live exports (branch liveexports): a session's results for its facilitator ---
+    "live:results-csv": Entry(STAFF_ONLY, kwargs=live_session),
+    "live:results-xlsx": Entry(STAFF_ONLY, kwargs=live_session),
+    # --- end live exports ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -688,6 +692,16 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_participant_swapped),
     ),
     # --- end live workshops ---
+    # --- live exports (branch liveexports) ---
+    "CSV results of the other organisation's session": (
+        "live:results-csv",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_session),
+    ),
+    "XLSX results of the other organisation's session": (
+        "live:results-xlsx",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_session),
+    ),
+    # --- end live exports ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

@@ -279,7 +279,7 @@ def test_a_json_answer_from_a_stranger_is_refused(client, running):
         ("scale", {}, {"score": "5"}, {"5": 1}),
         ("ladder", {}, {"step": "6"}, {"6": 1}),
         ("word-cloud", {}, {"word-0": "Trust", "word-1": "trust "}, {"trust": 1}),
-        ("ranking", {"options": ["A", "B"]}, {"place-0": "2", "place-1": "1"}, {"1": 1, "0": 0}),
+        ("ranking", {"options": ["A", "B"]}, {"order": "1,0"}, {"1": 1, "0": 0}),
         (
             "points",
             {"options": ["A", "B"], "points_total": 10},
@@ -384,7 +384,7 @@ def test_very_long_answers_are_refused_calmly(phone_client, running, staff, kind
     services.session_control(session=running, action="next", by=staff)
     services.session_control(session=running, action="open", by=staff)
     long = "9" * 60_000
-    names = ["choice", "score", "step", "text", "place-0", "place-1", "points-0", "points-1"]
+    names = ["choice", "score", "step", "text", "order", "points-0", "points-1"]
     names += ["word-0", "word-1", "word-2"]
     data = {name: long for name in names}
     data["client_id"] = str(uuid.uuid4())
