@@ -17,6 +17,12 @@
   var retryDelay = 1000;
   var refreshQueued = false;
   var lastAnnounced = 0;
+  // Once the person sends a form or follows a link, the page is on its way out: a reload
+  // now would cancel what they just asked for (the server may already have done it).
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; }, true);
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
   var POLL_MS = 3000;
   var ANNOUNCE_MS = 5000;
 
@@ -61,6 +67,7 @@
   }
 
   function apply(snap) {
+    if (leaving) { return; }
     if (!snap || snap.type !== "snapshot" || typeof snap.seq !== "number") { return; }
     if (snap.seq <= lastSeq && snap.prev !== null) { return; }  // old news
     var gap = typeof snap.prev === "number" && snap.prev > lastSeq;
