@@ -5,12 +5,15 @@ test server, which has no WebSockets. One phone's socket is cut: it keeps workin
 polling and catches up, then its socket comes back.
 """
 
+import asyncio
 import re
 import socket
 import threading
 import time
 
 import pytest
+from django.db import connection
+from django.db.backends.signals import connection_created
 from playwright.sync_api import expect
 
 from thegither.live.models import LiveSession
@@ -28,6 +31,9 @@ def asgi_server(transactional_db):
 
     from thegither.asgi import application
 
+    if connection.vendor == "sqlite":
+        application = _one_page_at_a_time(application)
+        connection_created.connect(_readers_never_lock, dispatch_uid="asgi-readers")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
@@ -44,6 +50,31 @@ def asgi_server(transactional_db):
     server.should_exit = True
     thread.join(10)
     listener.close()
+    connection_created.disconnect(dispatch_uid="asgi-readers")
+
+
+# The SQLite test database lives in memory, shared by every thread through SQLite's
+# shared cache, which refuses a second writer at once ("database table is locked")
+# instead of waiting, and lets a reader block a writer. Django's ASGI handler gives
+# each request its own thread, so on SQLite the pages are served one at a time (as
+# the WSGI test server in conftest does) and readers (the sockets) take no locks.
+# PostgreSQL, CI's second run, serves them all at once.
+def _one_page_at_a_time(application):
+    lock = asyncio.Lock()
+
+    async def serve(scope, receive, send):
+        if scope["type"] != "http":
+            return await application(scope, receive, send)
+        async with lock:
+            return await application(scope, receive, send)
+
+    return serve
+
+
+def _readers_never_lock(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = true")
 
 
 def _context(browser, base_url, **options):
