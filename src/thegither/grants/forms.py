@@ -14,6 +14,8 @@ from thegither.grants.models import (
     CONFLICT_REASON_MAX,
     CRITERION_WEIGHT_MAX,
     LONG_TEXT_MAX,
+    NOTES_MAX,
+    SCORE_COMMENT_MAX,
     SHORT_TEXT_MAX,
     SUMMARY_MAX,
     SUMMARY_WORDS_MAX,
@@ -23,7 +25,8 @@ from thegither.grants.models import (
 )
 from thegither.grants.money import pence_for_typing, pounds_to_pence
 from thegither.grants.readability import needs_plainer_words
-from thegither.grants.services import ApplicationDraft
+from thegither.grants.services import ApplicationDraft, ScoreEntry
+from thegither.grants.services.scoring import comment_field, score_field
 
 BUDGET_ROWS = 8
 LONG_ANSWERS = ("group_about", "activity", "youth_leadership")
@@ -428,3 +431,67 @@ class DeclareForm(forms.Form):
         if data.get("knows_group") == "yes" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say in a few words how you know this group."))
         return data
+
+
+SCORE_CHOICES = [
+    ("1", _("1 – not at all")),
+    ("2", _("2 – a little")),
+    ("3", _("3 – some")),
+    ("4", _("4 – a lot")),
+    ("5", _("5 – completely")),
+]
+
+
+class ScoreForm(forms.Form):
+    """A panel member's scores for one application: one 1-5 choice and a comment per criterion.
+
+    A score may be left out and given later; the service decides when it is finished.
+    """
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[score_field(criterion.pk)] = forms.ChoiceField(
+                label=_("Score for “%(title)s”") % {"title": criterion.title},
+                help_text=criterion.meaning,
+                choices=SCORE_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": _("Choose a score from 1 to 5.")},
+            )
+            self.fields[comment_field(criterion.pk)] = forms.CharField(
+                label=_("Comment on “%(title)s” (if you like)") % {"title": criterion.title},
+                max_length=SCORE_COMMENT_MAX,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["notes"] = forms.CharField(
+            label=_("Notes from a visit or interview (if you had one)"),
+            help_text=_("The other panel members see these once they have scored it too."),
+            max_length=NOTES_MAX,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+    def entries(self) -> dict[int, ScoreEntry]:
+        data = self.cleaned_data
+        return {
+            criterion.pk: ScoreEntry(
+                value=int(data[score_field(criterion.pk)])
+                if data.get(score_field(criterion.pk))
+                else None,
+                comment=data.get(comment_field(criterion.pk), ""),
+            )
+            for criterion in self.criteria
+        }
+
+    @staticmethod
+    def initial_from(assessment) -> dict:
+        if assessment is None:
+            return {}
+        initial = {"notes": assessment.notes}
+        for score in assessment.scores.all():
+            initial[score_field(score.criterion_id)] = str(score.value)
+            initial[comment_field(score.criterion_id)] = score.comment
+        return initial

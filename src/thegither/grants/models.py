@@ -430,6 +430,8 @@ class PanelMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_panels"
     )
     is_chair = models.BooleanField(_("chair"), default=False)
+    # What groups, the public and other members see instead of a name: "Panel member 3".
+    number = models.PositiveSmallIntegerField(_("number on the panel"))
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -443,12 +445,20 @@ class PanelMember(models.Model):
                 condition=Q(is_chair=True),
                 name="grants_panelmember_one_chair_per_round",
             ),
+            models.UniqueConstraint(
+                fields=["round", "number"], name="grants_panelmember_number_unique_in_round"
+            ),
         ]
         verbose_name = _("panel member")
         verbose_name_plural = _("panel members")
 
     def __str__(self) -> str:
-        return f"{self.round} – {self.user}"
+        return f"{self.round} – {self.pseudonym}"
+
+    @property
+    def pseudonym(self) -> str:
+        """The name everyone but staff sees: young people's names are never shown."""
+        return _("Panel member %(number)s") % {"number": self.number}
 
 
 class ConflictDeclaration(models.Model):
@@ -481,3 +491,69 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel_member} – {self.application}"
+
+
+SCORE_MIN = 1
+SCORE_MAX = 5
+SCORE_COMMENT_MAX = 500
+NOTES_MAX = 3000
+
+
+class Assessment(models.Model):
+    """One panel member's scoring of one application: their notes, and whether it's done.
+
+    It is finished when every criterion has a score; only finished ones count in the
+    score review, and a member sees others' scores on an application once theirs is.
+    """
+
+    panel_member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="assessments"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assessments"
+    )
+    notes = models.TextField(_("notes from a visit or interview"), max_length=NOTES_MAX, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel_member", "application"],
+                name="grants_assessment_once_per_member_and_application",
+            )
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.panel_member.pseudonym} – {self.application}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class Score(models.Model):
+    """A panel member's score for one application against one criterion, 1 to 5."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.CharField(_("comment"), max_length=SCORE_COMMENT_MAX, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="grants_score_once_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=SCORE_MIN) & Q(value__lte=SCORE_MAX),
+                name="grants_score_1_to_5",
+            ),
+        ]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.criterion}: {self.value}"

@@ -5,6 +5,8 @@ Each function returns a `Decision` with a reason in plain words. Views call
 decisions, so every page follows one rule.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import STAFF_ROLES, Organisation, Role, User
@@ -13,6 +15,7 @@ from thegither.core.permissions import Decision, allow, deny
 from thegither.grants.models import (
     Application,
     ApplicationStatus,
+    Assessment,
     ConflictDeclaration,
     PanelMember,
     Round,
@@ -113,8 +116,17 @@ def can_see_application(user: User, application: Application) -> Decision:
     """Decide whether the person may read the application.
 
     The group's contact always may. Staff may once it is sent: a draft is the group's own.
+    The round's panel members may read the ones going to the panel (they score them).
     """
-    return _see_decision(user, application, role_in(user, application.round.organisation))
+    decision = _see_decision(user, application, role_in(user, application.round.organisation))
+    if (
+        not decision
+        and user.is_authenticated
+        and application.status == ApplicationStatus.ELIGIBLE
+        and panel_membership(user, application.round) is not None
+    ):
+        return can_take_part(user)
+    return decision
 
 
 def _see_decision(user: User, application: Application, my_role: str | None) -> Decision:
@@ -236,49 +248,151 @@ def can_declare(user: User, application: Application) -> Decision:
     return allow()
 
 
-def _panel_decision(user: User, application: Application) -> Decision:
+@dataclass(frozen=True)
+class PanelViewer:
+    """What the conflict rule needs to know about one person in one round.
+
+    Loaded once (a few queries whatever the number of applications), so a page of
+    500 applications asks the same rule as a page of one.
+    """
+
+    user: User
+    round: Round
+    member: PanelMember | None
+    staff: bool
+    taking_part: Decision
+    declarations: dict[int, bool]  # application id -> knows the group
+    finished: frozenset[int]  # applications this member has finished scoring
+
+
+def panel_viewer(user: User, round: Round, application_ids=None) -> PanelViewer:
+    """Load what the conflict rule needs about this person (for these applications, or all)."""
+    member = panel_membership(user, round)
+    declarations: dict[int, bool] = {}
+    finished: frozenset[int] = frozenset()
+    if member is not None:
+        said = ConflictDeclaration.objects.filter(panel_member=member)
+        done = Assessment.objects.filter(panel_member=member, finished_at__isnull=False)
+        if application_ids is not None:
+            said = said.filter(application_id__in=application_ids)
+            done = done.filter(application_id__in=application_ids)
+        declarations = dict(said.values_list("application_id", "has_conflict"))
+        finished = frozenset(done.values_list("application_id", flat=True))
+    return PanelViewer(
+        user=user,
+        round=round,
+        member=member,
+        staff=bool(member is None and user.is_authenticated and can_manage_round(user, round)),
+        taking_part=can_take_part(user) if member is not None else deny(""),
+        declarations=declarations,
+        finished=finished,
+    )
+
+
+def _panel_rule(viewer: PanelViewer, application: Application) -> Decision:
     """The conflict rule: every path to scores, comments and votes goes through this."""
-    if not user.is_authenticated:
+    if not viewer.user.is_authenticated:
         return deny(_("Please log in first."))
-    member = panel_membership(user, application.round)
-    if member is None:
-        if can_manage_round(user, application.round):
+    if viewer.member is None:
+        if viewer.staff:
             return deny(_("Staff help the panel but don't score: the young people decide."))
         return deny(_("Only this round's panel members can do this."))
-    taking_part = can_take_part(user)
-    if not taking_part:
-        return taking_part
-    if application.status != ApplicationStatus.ELIGIBLE:
+    if not viewer.taking_part:
+        return viewer.taking_part
+    if application.round_id != viewer.round.pk or application.status != ApplicationStatus.ELIGIBLE:
         return deny(_("This application isn't going to the panel."))
-    declaration = ConflictDeclaration.objects.filter(
-        panel_member=member, application=application
-    ).first()
-    if declaration is None:
+    knows_group = viewer.declarations.get(application.pk)
+    if knows_group is None:
         return deny(_("First say whether you know this group."))
-    if declaration.has_conflict:
+    if knows_group:
         return deny(_("You said you know this group, so you step out for this one."))
     return allow()
+
+
+def _score_rule(viewer: PanelViewer, application: Application) -> Decision:
+    decision = _panel_rule(viewer, application)
+    if decision and viewer.round.phase != RoundPhase.ASSESSMENT:
+        return deny(_("Scoring is closed: it happens while the panel is reading and scoring."))
+    return decision
+
+
+def _see_scores_rule(viewer: PanelViewer, application: Application) -> Decision:
+    if viewer.staff and viewer.round.phase in STAFF_SEE_SCORES_PHASES:
+        return allow()
+    decision = _panel_rule(viewer, application)
+    if decision and application.pk not in viewer.finished:
+        return deny(_("Score it yourself first. Then you can see what the others gave."))
+    return decision
 
 
 def can_score(user: User, application: Application) -> Decision:
     """Decide whether the person may score this application.
 
-    Panel members only, once they have said they don't know the group; never staff.
+    Panel members only, once they have said they don't know the group, while the
+    round is at its scoring step; never staff.
     """
-    return _panel_decision(user, application)
+    return _score_rule(panel_viewer(user, application.round, [application.pk]), application)
 
 
 def can_see_scores(user: User, application: Application) -> Decision:
-    """Decide whether the person may see others' scores and comments on this application.
+    """Decide whether the person may see others' scores, comments and notes on this application.
 
-    A panel member who knows the group never may. Staff may from the decision step on,
-    to run the meeting. (Scoring adds: a member sees others' scores once theirs are in.)
+    A panel member who knows the group never may; a member who doesn't may once
+    they have finished scoring it themselves. Staff may from the decision step on,
+    to run the meeting.
     """
-    if (
-        user.is_authenticated
-        and panel_membership(user, application.round) is None
-        and application.round.phase in STAFF_SEE_SCORES_PHASES
-        and can_manage_round(user, application.round)
-    ):
-        return allow()
-    return _panel_decision(user, application)
+    return _see_scores_rule(panel_viewer(user, application.round, [application.pk]), application)
+
+
+def scores_decisions(
+    user: User, round: Round, applications: list[Application]
+) -> dict[int, Decision]:
+    """Decide `can_see_scores` for every application on a page, in a few queries."""
+    viewer = panel_viewer(user, round)
+    return {a.pk: _see_scores_rule(viewer, a) for a in applications}
+
+
+def score_decisions(
+    user: User, round: Round, applications: list[Application]
+) -> dict[int, Decision]:
+    """Decide `can_score` for every application on a page, in a few queries."""
+    viewer = panel_viewer(user, round)
+    return {a.pk: _score_rule(viewer, a) for a in applications}
+
+
+# Where the panel and staff read the score review table.
+REVIEW_PHASES = frozenset({RoundPhase.ASSESSMENT}) | STAFF_SEE_SCORES_PHASES
+
+
+def can_see_review(user: User, round: Round) -> Decision:
+    """Decide whether the person may open the round's score review.
+
+    Panel members may from the scoring step on (each row then follows `can_see_scores`);
+    staff from the decision step on.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if round.phase not in REVIEW_PHASES:
+        return deny(_("The score review opens when the panel starts scoring."))
+    if panel_membership(user, round) is not None:
+        return can_take_part(user)
+    if not can_manage_round(user, round):
+        return deny(_("Only this round's panel and staff can see the score review."))
+    if round.phase not in STAFF_SEE_SCORES_PHASES:
+        return deny(
+            _("Staff see the scores from the decision step on. Until then, see who has finished.")
+        )
+    return allow()
+
+
+def can_follow_scoring(user: User, round: Round) -> Decision:
+    """Decide whether the person may see who on the panel has finished scoring (not the scores)."""
+    return can_manage_round(user, round)
+
+
+def can_remind_panel(user: User, round: Round) -> Decision:
+    """Decide whether the person may email the panel members who haven't finished scoring."""
+    decision = can_manage_round(user, round)
+    if decision and round.phase != RoundPhase.ASSESSMENT:
+        return deny(_("Reminders go out only while the panel is scoring."))
+    return decision

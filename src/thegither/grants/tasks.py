@@ -7,7 +7,8 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from thegither.grants.models import Application
+from thegither.grants.models import Application, PanelMember, RoundPhase
+from thegither.grants.scoring import member_queue, progress_of
 
 
 def _send(application: Application, template: str) -> None:
@@ -46,3 +47,26 @@ def application_screened_email(application_id: int) -> None:
     application = _application(application_id)
     if application is not None and application.status in {"eligible", "not-eligible"}:
         _send(application, "application_screened")
+
+
+@task
+def scoring_reminder_email(panel_member_id: int) -> None:
+    """Remind a panel member to finish scoring, if they still haven't when this runs."""
+    member = (
+        PanelMember.objects.select_related("user", "round__fund__organisation")
+        .filter(pk=panel_member_id)
+        .first()
+    )
+    if member is None or not member.user.email or member.round.phase != RoundPhase.ASSESSMENT:
+        return
+    progress = progress_of(member_queue(member))
+    if progress.is_finished:
+        return
+    context = {"member": member, "round": member.round, "progress": progress}
+    subject = render_to_string("grants/email/scoring_reminder_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string("grants/email/scoring_reminder.txt", context),
+        from_email=None,
+        recipient_list=[member.user.email],
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thegither.grants.views import applying, panel, public, screening, setup, uploads
+from thegither.grants.views import applying, panel, public, scoring, screening, setup, uploads
 
 app_name = "grants"
 urlpatterns = [
@@ -42,4 +42,9 @@ urlpatterns = [
     path("panel-members/<int:pk>/chair/", panel.panel_chair, name="panel-chair"),
     path("rounds/<int:pk>/to-read/", panel.to_read, name="to-read"),
     path("applications/<int:pk>/declare/", panel.declare, name="declare"),
+    # Scoring: members score; staff see who has finished; the review for the decision.
+    path("applications/<int:pk>/score/", scoring.score, name="score"),
+    path("rounds/<int:pk>/scoring/", scoring.scoring_progress, name="scoring-progress"),
+    path("rounds/<int:pk>/scoring/remind/", scoring.scoring_remind, name="scoring-remind"),
+    path("rounds/<int:pk>/review/", scoring.review, name="review"),
 ]

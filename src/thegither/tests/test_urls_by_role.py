@@ -34,7 +34,14 @@ from thegither.accounts.models import (
 from thegither.accounts.selectors import token_hash
 from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
-from thegither.grants.models import Application, PanelMember, Round, RoundPhase, Upload
+from thegither.grants.models import (
+    Application,
+    ConflictDeclaration,
+    PanelMember,
+    Round,
+    RoundPhase,
+    Upload,
+)
 from thegither.grants.tests import factories as grant_factories
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -104,6 +111,10 @@ class GrantsWorld:
     not_my_round: Round | None = None
     not_my_round_eligible: Application | None = None
     other_member: PanelMember | None = None
+    # --- scoring: the member said they don't know `eligible`'s group and do know
+    # `conflicted`'s; a round at the decision step with them on its panel.
+    conflicted: Application | None = None
+    deciding_round: Round | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -145,14 +156,32 @@ def _panel_world(grants: GrantsWorld, users: dict, child_in_both: User) -> None:
         grants.assessing_round, applicant, status="eligible"
     )
     grants.member = PanelMember.objects.create(
-        round=grants.assessing_round, user=users["panel_member"]
+        round=grants.assessing_round, user=users["panel_member"], number=1
     )
-    PanelMember.objects.create(round=grants.assessing_round, user=users["under_13_waiting"])
+    PanelMember.objects.create(
+        round=grants.assessing_round, user=users["under_13_waiting"], number=2
+    )
     grants.not_my_round = grant_factories.round_make(organisation, phase=RoundPhase.ASSESSMENT)
     grants.not_my_round_eligible = grant_factories.application_make(
         grants.not_my_round, applicant, status="eligible"
     )
-    grants.other_member = PanelMember.objects.create(round=grants.other_round, user=child_in_both)
+    grants.other_member = PanelMember.objects.create(
+        round=grants.other_round, user=child_in_both, number=1
+    )
+    grants.conflicted = grant_factories.application_make(
+        grants.assessing_round, applicant, status="eligible"
+    )
+    ConflictDeclaration.objects.create(
+        panel_member=grants.member, application=grants.eligible, has_conflict=False
+    )
+    ConflictDeclaration.objects.create(
+        panel_member=grants.member,
+        application=grants.conflicted,
+        has_conflict=True,
+        reason="My cousin.",
+    )
+    grants.deciding_round = grant_factories.round_make(organisation, phase=RoundPhase.DECISION)
+    PanelMember.objects.create(round=grants.deciding_round, user=users["panel_member"], number=1)
 
 
 def world_make() -> World:
@@ -487,6 +516,15 @@ EXPECTED: dict[str, Entry] = {
     "grants:to-read": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
     "grants:declare": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.eligible)),
     # --- end panel ---
+    # --- scoring: members score; staff follow who has finished; the review ---
+    "grants:score": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.eligible)),
+    "grants:scoring-progress": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
+    "grants:scoring-remind": Entry(
+        STAFF_POST, kwargs=pk_of(lambda g: g.assessing_round), method="post"
+    ),
+    # While the panel scores, staff don't see scores: only the panel opens the review.
+    "grants:review": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
+    # --- end scoring ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -658,6 +696,39 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(NOBODY, kwargs=pk_of(lambda g: g.sent)),
     ),
     # --- end panel ---
+    # --- scoring ---
+    "scoring an application whose group you know": (
+        "grants:score",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.conflicted)),
+    ),
+    "scoring another round's application": (
+        "grants:score",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.not_my_round_eligible)),
+    ),
+    "scoring a sent application of a round still open": (
+        "grants:score",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.sent)),
+    ),
+    "who has finished scoring in the other organisation's round": (
+        "grants:scoring-progress",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "the score review at the decision step: the panel and staff": (
+        "grants:review",
+        Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.deciding_round)),
+    ),
+    "the score review of a round still open": (
+        "grants:review",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.open_round)),
+    ),
+    "an application going to the panel, read by its panel": (
+        "grants:application-detail",
+        Entry(
+            (302, 200, 403, 200, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.eligible),
+        ),
+    ),
+    # --- end scoring ---
     # --- live workshops (branch live) ---
     "live sessions of the other organisation": (
         "live:sessions",

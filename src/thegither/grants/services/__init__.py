@@ -29,6 +29,11 @@ from thegither.grants.services.rounds import (
     round_create,
     round_phase_move,
 )
+from thegither.grants.services.scoring import (
+    ScoreEntry,
+    scores_save,
+    scoring_reminders_send,
+)
 from thegither.grants.services.uploads import (
     application_upload_add,
     application_upload_remove,
@@ -37,6 +42,7 @@ from thegither.grants.services.uploads import (
 
 __all__ = [
     "ApplicationDraft",
+    "ScoreEntry",
     "application_draft_save",
     "application_screen",
     "application_submit",
@@ -57,5 +63,7 @@ __all__ = [
     "round_change",
     "round_create",
     "round_phase_move",
+    "scores_save",
+    "scoring_reminders_send",
     "upload_display_name",
 ]

@@ -6,6 +6,7 @@ permission `can_score` / `can_see_scores` enforces what they said.
 """
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import User
@@ -30,6 +31,12 @@ def _locked_round(round: Round) -> Round:
     )
 
 
+def _next_number(round: Round) -> int:
+    """The next free "Panel member N" (the round row is locked, so no two get one number)."""
+    highest = PanelMember.objects.filter(round=round).aggregate(Max("number"))["number__max"]
+    return (highest or 0) + 1
+
+
 @transaction.atomic
 def panel_member_add(*, round: Round, person: User, by: User) -> PanelMember:
     """Put a young panel member on the round's panel. Adding them again changes nothing."""
@@ -38,7 +45,9 @@ def panel_member_add(*, round: Round, person: User, by: User) -> PanelMember:
     joining = can_join_panel(person, round)
     if not joining:
         raise Refused(joining.reason, kind=Refusal.NOT_ALLOWED)
-    member, created = PanelMember.objects.get_or_create(round=round, user=person)
+    member, created = PanelMember.objects.get_or_create(
+        round=round, user=person, defaults={"number": _next_number(round)}
+    )
     if created:
         audit_record(
             action="grants.panel_member_added",

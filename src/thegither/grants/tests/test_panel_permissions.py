@@ -37,10 +37,31 @@ def member(assessing_round, panel_member, staff):
 both = pytest.mark.parametrize("rule", [can_score, can_see_scores])
 
 
-@both
-def test_a_member_who_said_no_conflict_may(rule, member, eligible, panel_member):
+def finish_scoring(application, person):
+    services.scores_save(
+        application=application,
+        entries={c.pk: services.ScoreEntry(3) for c in application.round.criteria.all()},
+        by=person,
+    )
+
+
+def test_a_member_who_said_no_conflict_may_score(member, eligible, panel_member):
     services.conflict_declare(application=eligible, has_conflict=False, by=panel_member)
-    assert rule(panel_member, eligible)
+    assert can_score(panel_member, eligible)
+
+
+def test_a_member_sees_others_scores_only_once_their_own_are_finished(
+    member, eligible, panel_member
+):
+    services.conflict_declare(application=eligible, has_conflict=False, by=panel_member)
+    decision = can_see_scores(panel_member, eligible)
+    assert not decision
+    assert decision.reason == "Score it yourself first. Then you can see what the others gave."
+    first = eligible.round.criteria.first()
+    services.scores_save(
+        application=eligible, entries={first.pk: services.ScoreEntry(4)}, by=panel_member
+    )
+    assert can_see_scores(panel_member, eligible), "every criterion scored: finished"
 
 
 @both
@@ -69,6 +90,7 @@ def test_a_conflict_on_one_application_does_not_block_another(
         application=eligible, has_conflict=True, reason="Mine.", by=panel_member
     )
     services.conflict_declare(application=second, has_conflict=False, by=panel_member)
+    finish_scoring(second, panel_member)
     assert rule(panel_member, second)
     assert not rule(panel_member, eligible)
 
@@ -124,7 +146,7 @@ def test_an_application_only_sent_not_yet_eligible_is_not_scored(
 @both
 def test_an_under_13_whose_yes_is_missing_may_not(rule, organisation, assessing_round, eligible):
     child = factories.child_make(organisation)
-    PanelMember.objects.create(round=assessing_round, user=child)
+    PanelMember.objects.create(round=assessing_round, user=child, number=9)
     decision = rule(child, eligible)
     assert not decision
     assert "grown-up" in decision.reason

@@ -149,7 +149,7 @@ def test_the_database_refuses_two_chairs(organisation, assessing_round, member):
     PanelMember.objects.filter(pk=member.pk).update(is_chair=True)
     other = factories.member_make(organisation, Role.PANEL_MEMBER)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PanelMember.objects.create(round=assessing_round, user=other, is_chair=True)
+        PanelMember.objects.create(round=assessing_round, user=other, is_chair=True, number=9)
 
 
 # Declaring conflicts

@@ -10,14 +10,16 @@ from django.views.decorators.http import require_POST
 
 from thegither.core.permissions import require
 from thegither.core.refusals import Refused
-from thegither.grants import selectors, services
+from thegither.grants import scoring, selectors, services
 from thegither.grants.forms import DeclareForm, PanelAddForm
 from thegither.grants.models import ConflictDeclaration, PanelMember
 from thegither.grants.permissions import (
     can_declare,
     can_manage_panel,
     can_read_as_panel,
+    can_see_review,
     panel_membership,
+    score_decisions,
 )
 from thegither.grants.views.common import add_refusal, application_or_404, posted, round_or_404
 
@@ -95,18 +97,29 @@ def _declare_form(application, declaration, data=None) -> DeclareForm:
 
 @login_required
 def to_read(request, pk):
-    """A panel member's list of the round's applications, saying who they know on each."""
+    """A panel member's list: say who they know on each application, then score them."""
     round = round_or_404(pk)
     require(can_read_as_panel(request.user, round))
     member = panel_membership(request.user, round)
+    queue = scoring.member_queue(member)
+    assessments = {item.application.pk: item.assessment for item in queue}
+    pairs = selectors.applications_to_read(round, member)
+    can_score_on = score_decisions(request.user, round, [a for a, _said in pairs])
     rows = [
-        (application, declaration, _declare_form(application, declaration))
-        for application, declaration in selectors.applications_to_read(round, member)
+        (a, said, _declare_form(a, said), can_score_on[a.pk], assessments.get(a.pk))
+        for a, said in pairs
     ]
     return render(
         request,
         "grants/to_read.html",
-        {"organisation": round.organisation, "round": round, "member": member, "rows": rows},
+        {
+            "organisation": round.organisation,
+            "round": round,
+            "member": member,
+            "rows": rows,
+            "progress": scoring.progress_of(queue),
+            "can_see_review": can_see_review(request.user, round),
+        },
     )
 
 

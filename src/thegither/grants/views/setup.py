@@ -26,6 +26,7 @@ from thegither.grants.permissions import (
     can_draft_criteria,
     can_manage_grants,
     can_manage_round,
+    can_see_review,
 )
 from thegither.grants.views.common import add_refusal, posted, round_or_404
 
@@ -94,6 +95,7 @@ def round_setup(request, pk):
             "next_phase": RoundPhase(upcoming) if upcoming else None,
             "missing": selectors.round_missing_for(round, upcoming) if upcoming else [],
             "can_change": can_change_round(request.user, round),
+            "can_see_review": can_see_review(request.user, round),
         },
     )
 
