@@ -3,7 +3,21 @@
 from django.contrib import admin
 
 from thegither.core.admin import ReadOnlyAdmin
-from thegither.grants.models import Application, Criterion, Fund, Pot, Question, Round, Upload
+from thegither.grants.models import (
+    Application,
+    ApplicationStatus,
+    Assessment,
+    ConflictDeclaration,
+    Criterion,
+    Fund,
+    PanelMember,
+    Pot,
+    Question,
+    Round,
+    Score,
+    Upload,
+)
+from thegither.grants.permissions import applications_with_visible_scores
 
 
 @admin.register(Fund)
@@ -46,3 +60,38 @@ class UploadAdmin(ReadOnlyAdmin):
     # No link to the file: downloads go through the page that checks who is asking.
     list_display = ["name", "application", "kind", "size_bytes", "created_at"]
     exclude = ["file"]
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(ReadOnlyAdmin):
+    list_display = ["round", "number", "user", "is_chair", "added_at"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["application", "panel_member", "has_conflict", "reason", "declared_at"]
+    list_filter = ["has_conflict"]
+
+
+class ScoresFollowTheConflictRule(ReadOnlyAdmin):
+    """List only the rows whose application's scores this person may see (`can_see_scores`)."""
+
+    application_field = "application"
+
+    def get_queryset(self, request):
+        going_to_panel = Application.objects.filter(
+            status=ApplicationStatus.ELIGIBLE
+        ).select_related("round__fund__organisation")
+        visible = applications_with_visible_scores(request.user, going_to_panel)
+        return super().get_queryset(request).filter(**{f"{self.application_field}__in": visible})
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScoresFollowTheConflictRule):
+    list_display = ["application", "panel_member", "finished_at", "changed_at"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ScoresFollowTheConflictRule):
+    application_field = "assessment__application"
+    list_display = ["assessment", "criterion", "value", "comment"]

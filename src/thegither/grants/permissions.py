@@ -5,6 +5,7 @@ Each function returns a `Decision` with a reason in plain words. Views call
 decisions, so every page follows one rule.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -358,6 +359,21 @@ def score_decisions(
     """Decide `can_score` for every application on a page, in a few queries."""
     viewer = panel_viewer(user, round)
     return {a.pk: _score_rule(viewer, a) for a in applications}
+
+
+def applications_with_visible_scores(user: User, applications) -> set[int]:
+    """Return the ids of those applications whose scores the person may see (a few queries a round).
+
+    The admin lists scores through this, so it follows the same conflict rule as the pages.
+    """
+    by_round: dict[int, list[Application]] = defaultdict(list)
+    for application in applications:
+        by_round[application.round_id].append(application)
+    visible: set[int] = set()
+    for in_round in by_round.values():
+        decisions = scores_decisions(user, in_round[0].round, in_round)
+        visible |= {pk for pk, decision in decisions.items() if decision}
+    return visible
 
 
 # Where the panel and staff read the score review table.

@@ -104,14 +104,14 @@ def scores_save(
         panel_member=member, application=application
     )
     saved = {score.criterion_id: score for score in assessment.scores.all()}
-    changed: dict[int, int | None] = {}
+    changed: set[int] = set()
     for criterion_id, entry in entries.items():
         score = saved.get(criterion_id)
         if entry.value is None:
             if score is not None:
                 score.delete()
                 del saved[criterion_id]
-                changed[criterion_id] = None
+                changed.add(criterion_id)
         elif score is None:
             saved[criterion_id] = Score.objects.create(
                 assessment=assessment,
@@ -119,11 +119,11 @@ def scores_save(
                 value=entry.value,
                 comment=entry.comment,
             )
-            changed[criterion_id] = entry.value
+            changed.add(criterion_id)
         elif (score.value, score.comment) != (entry.value, entry.comment):
             score.value, score.comment = entry.value, entry.comment
             score.save(update_fields=["value", "comment"])
-            changed[criterion_id] = entry.value
+            changed.add(criterion_id)
     finished = criteria <= set(saved)
     fields = []
     if finished != assessment.is_finished:
@@ -141,7 +141,9 @@ def scores_save(
             target=application,
             details={
                 "panel_member": member.number,
-                "scores": {str(pk): value for pk, value in sorted(changed.items())},
+                # Which criteria changed, never the scores: the audit log is read by
+                # site admins, and scores follow the conflict rule (can_see_scores).
+                "criteria_changed": sorted(changed),
                 "notes_changed": "notes" in fields,
                 "finished": finished,
             },
