@@ -1,4 +1,5 @@
-"""Demo Youth Bank: a fund with a round open for applications, a draft and a sent one.
+"""Demo Youth Bank: a round open for applications (drafts and sent ones in both areas)
+and a round whose panel is scoring (some scores in, one member stepped out).
 
 Made through the same services a youth worker's clicks call, so the demo holds
 only what the real pages could make. Loading it again changes nothing.
@@ -21,6 +22,7 @@ SENT_KEY = uuid.uuid5(_NAMESPACE, "canal-sent")
 SENT_SUBMISSION_KEY = uuid.uuid5(_NAMESPACE, "canal-sent-submission")
 
 ROUND_NAME = "Spring 2027"
+SCORING_ROUND_NAME = "Winter 2026"
 POT_PENCE = 1_500_000  # £15,000 in each area
 
 CRITERIA = (
@@ -32,7 +34,8 @@ CRITERIA = (
 
 
 def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -> Round:
-    """Make the Riverside Youth Bank's Spring 2027 round, open, with two applications."""
+    """Make the Riverside Youth Bank's Spring 2027 round, open, with applications in it,
+    and its Winter 2026 round, at the scoring step."""
     fund = Fund.objects.filter(organisation=trust, name="Youth Bank").first()
     if fund is None:
         fund = services.fund_create(
@@ -45,14 +48,22 @@ def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -
     if round is None:
         round = _round_set_up(fund, staff)
     _applications_load(round, groups)
+    if not Round.objects.filter(fund=fund, name=SCORING_ROUND_NAME).exists():
+        from thegither.demo.youth_bank_panel import scoring_round_load
+
+        scoring_round_load(fund, staff, groups)
     return round
 
 
-def _round_set_up(fund: Fund, staff: User) -> Round:
-    today = timezone.localdate()
+def _round_set_up(fund: Fund, staff: User, name: str = ROUND_NAME, days: int = 0) -> Round:
+    """Make a round with its pots, criteria and question, and open it.
+
+    `days` moves its dates: a negative number puts them that many days in the past.
+    """
+    today = timezone.localdate() + datetime.timedelta(days=days)
     round = services.round_create(
         fund=fund,
-        name=ROUND_NAME,
+        name=name,
         what_it_funds=(
             "Activities that young people aged 11 to 25 plan and lead in their own area: "
             "clubs, events, trips, sport, art and anything else that makes things better."
@@ -139,3 +150,75 @@ def _applications_load(round: Round, groups: dict[str, User]) -> None:
         services.application_submit(
             application=application, submission_key=SENT_SUBMISSION_KEY, by=contact
         )
+    # A draft in North West and a sent application in North East too.
+    application_load(
+        round,
+        "lockside-draft",
+        groups["canal.youth"],
+        ApplicationDraft(
+            group_name="Lockside Girls' Football",
+            activity="Friday football for girls, with young coaches from the club.",
+            pot_id=pots["North West"].pk,
+            amount_pence=60_000,
+        ),
+        send=False,
+    )
+    application_load(
+        round,
+        "eastgate-sent",
+        groups["dunmore.gardeners"],
+        demo_draft(
+            "Eastgate Community Choir",
+            "A young people's choir that sings at the care home and the summer fair.",
+            pots["North East"],
+            90_000,
+            answers={question.pk: "We'll sing at the school assembly and hand out flyers."},
+        ),
+        send=True,
+    )
+
+
+def application_load(
+    round: Round, name: str, contact: User, draft: ApplicationDraft, *, send: bool
+) -> Application:
+    """Make a demo application once (its keys come from `name`), and send it if asked."""
+    start_key = uuid.uuid5(_NAMESPACE, name)
+    application = Application.objects.filter(start_key=start_key).first()
+    if application is None:
+        application = services.application_draft_save(
+            round=round, start_key=start_key, draft=draft, by=contact
+        )
+    if send:
+        application = services.application_submit(
+            application=application,
+            submission_key=uuid.uuid5(_NAMESPACE, f"{name}-submission"),
+            by=contact,
+        )
+    return application
+
+
+def demo_draft(group: str, activity: str, pot, amount_pence: int, answers=None) -> ApplicationDraft:
+    """A complete application for a made-up group, ready to send."""
+    return ApplicationDraft(
+        group_name=group,
+        group_about=f"{group} is run by young people and a few volunteers in {pot.area.name}.",
+        activity=activity,
+        youth_leadership=(
+            "A committee of young people chose the idea, plans every session and decides "
+            "how the money is spent. Adults help with safety and the bank account."
+        ),
+        young_people_count=18,
+        age_bands=["13-15", "16-17"],
+        summary=(
+            f"Young people at {group} will plan and run this themselves: {activity} "
+            "It is free, open to everyone nearby, and the young people will tell their "
+            "friends and families about it."
+        ),
+        amount_pence=amount_pence,
+        pot_id=pot.pk,
+        budget_lines=[
+            ("Equipment and materials", amount_pence * 3 // 5),
+            ("Hall hire and snacks", amount_pence - amount_pence * 3 // 5),
+        ],
+        answers=answers or {},
+    )

@@ -62,7 +62,7 @@ def test_demo_has_an_under_13_waiting_for_a_grown_up_and_says_so():
 # --- grants (branch grants): the demo Youth Bank ---
 
 
-def test_demo_has_a_youth_bank_round_open_with_a_draft_and_a_sent_application():
+def test_demo_has_a_youth_bank_round_open_with_drafts_and_sent_applications_in_both_areas():
     from thegither.grants.models import Application, Round
     from thegither.grants.selectors import application_problems
 
@@ -75,17 +75,64 @@ def test_demo_has_a_youth_bank_round_open_with_a_draft_and_a_sent_application():
         ("North West", 1_500_000),
     ]
     assert round.criteria.count() == 4
-    statuses = dict(Application.objects.values_list("group_name", "status"))
-    assert statuses == {"Dunmore Street Gardeners": "draft", "Canal Side Youth Club": "submitted"}
-    sent = Application.objects.get(status="submitted")
-    assert application_problems(sent) == {}
+    in_round = Application.objects.filter(round=round)
+    assert sorted(in_round.values_list("pot__area__name", "status")) == [
+        ("North East", "draft"),
+        ("North East", "submitted"),
+        ("North West", "draft"),
+        ("North West", "submitted"),
+    ]
+    for sent in in_round.filter(status="submitted"):
+        assert application_problems(sent) == {}
+
+
+def test_demo_has_a_round_being_scored_with_some_scores_and_one_conflict():
+    from thegither.grants import scoring
+    from thegither.grants.models import ConflictDeclaration, Round
+    from thegither.grants.permissions import can_score, can_see_scores
+
+    demo_load()
+
+    round = Round.objects.get(fund__name="Youth Bank", name="Winter 2026")
+    assert round.phase == "assessment"
+    progress = {row.member.user.username: row for row in scoring.scoring_progress(round)}
+    assert set(progress) == {"jay", "ruby", "kai"}
+    assert progress["jay"].member.is_chair
+    assert progress["jay"].progress.scored == 3
+    assert progress["kai"].progress.scored == 1
+    assert not any(row.is_finished for row in progress.values()), "something left to score"
+    (conflict,) = ConflictDeclaration.objects.filter(has_conflict=True)
+    assert conflict.panel_member.user.username == "ruby"
+    ruby = conflict.panel_member.user
+    assert not can_score(ruby, conflict.application)
+    assert not can_see_scores(ruby, conflict.application)
 
 
 def test_loading_the_demo_twice_makes_one_youth_bank():
-    from thegither.grants.models import Application, Criterion, Fund, Pot, Round
+    from thegither.grants.models import (
+        Application,
+        Assessment,
+        ConflictDeclaration,
+        Criterion,
+        Fund,
+        PanelMember,
+        Pot,
+        Round,
+        Score,
+    )
 
     demo_load()
-    models = (Fund, Round, Pot, Criterion, Application)
+    models = (
+        Fund,
+        Round,
+        Pot,
+        Criterion,
+        Application,
+        PanelMember,
+        ConflictDeclaration,
+        Assessment,
+        Score,
+    )
     counts = [model.objects.count() for model in models]
 
     demo_load()

@@ -42,7 +42,7 @@ def test_the_score_page_shows_the_groups_answers_the_criteria_and_progress(
     page = client.get(_score_url(two_to_score[0])).content.decode()
     assert two_to_score[0].activity in page
     assert "Good for the area" in page
-    assert "(counts 3 times)" in page
+    assert "counts 3 times" in page
     assert "0 of 2 scored" in page
     assert "Save and next" in page
 

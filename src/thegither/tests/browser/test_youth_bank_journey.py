@@ -118,4 +118,9 @@ def test_a_group_finishes_its_draft_on_a_phone_and_staff_check_it(demo, visit, f
     )
     click(page, follow, "button", "Save")
     expect(page.get_by_role("status")).to_contain_text("Saved. The group will get an email.")
-    assert Application.objects.get(group_name="Dunmore Street Gardeners").status == "not-eligible"
+    assert (
+        Application.objects.get(
+            group_name="Dunmore Street Gardeners", round__name="Spring 2027"
+        ).status
+        == "not-eligible"
+    )
