@@ -174,6 +174,19 @@ class ReviewRow:
             return None
         return self.highest - self.lowest
 
+    @property
+    def average_text(self) -> str:
+        return one_decimal(self.average)
+
+    @property
+    def by_criterion_text(self) -> list[tuple[Criterion, str]]:
+        return [(criterion, one_decimal(average)) for criterion, average in self.by_criterion]
+
+
+def one_decimal(value: float | None) -> str:
+    """Show a score to one decimal place (a dash for none): cheaper than a template filter."""
+    return "–" if value is None else f"{value:.1f}"
+
 
 @dataclass
 class AreaReview:
@@ -196,8 +209,9 @@ DEFAULT_SORT = ("total", True)
 def sort_rows(rows: list[ReviewRow], key: str, descending: bool) -> list[ReviewRow]:
     """Sort rows; rows whose scores this person can't see, or that have none, go last."""
     get = SORTS[key]
-    known = [row for row in rows if row.shown and get(row) is not None]
-    unknown = [row for row in rows if row not in known]
+    known, unknown = [], []
+    for row in rows:
+        (known if row.shown and get(row) is not None else unknown).append(row)
     known.sort(key=get, reverse=descending)
     return known + sorted(unknown, key=SORTS["group"])
 

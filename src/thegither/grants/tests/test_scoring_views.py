@@ -171,6 +171,7 @@ def test_the_review_is_a_sortable_table_with_aria_sort(client, staff, members, e
     assert "<table" in page
     assert 'aria-sort="descending"' in page
     assert "10.0 of 20" in page
+    assert f'href="{reverse("grants:application-detail", args=[eligible.pk])}"' in page
     page = client.get(url + "?sort=group&order=up").content.decode()
     assert 'aria-sort="ascending"' in page
     assert client.get(url + "?sort=%3Cscript%3E&order=x").status_code == 200

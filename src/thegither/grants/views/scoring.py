@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -141,6 +142,7 @@ def review(request, pk):
     if sort not in scoring.SORTS:
         sort, descending = scoring.DEFAULT_SORT
     criteria, areas = scoring.score_review(round, request.user, sort=sort, descending=descending)
+    most = scoring.weighted_most(criteria)
     return render(
         request,
         "grants/review.html",
@@ -149,7 +151,11 @@ def review(request, pk):
             "round": round,
             "criteria": criteria,
             "areas": areas,
-            "most": scoring.weighted_most(criteria),
+            "most": most,
+            # Words used on every row, translated once (a 500-row table is read for each).
+            "labels": _review_labels(most),
+            # Every application's page is this plus its number (checked by a test).
+            "application_url": reverse("grants:application-detail", args=[0])[:-2],
             "headers": _sort_headers(sort, descending),
             "descending": descending,
             "member": panel_membership(request.user, round),
@@ -181,3 +187,19 @@ def _sort_headers(sort: str, descending: bool) -> dict[str, dict]:
             "query": f"?sort={key}&order={order}",
         }
     return headers
+
+
+def _review_labels(most: int) -> dict[str, str]:
+    return {
+        "amount": _("Asked for"),
+        "total": _("Weighted total (average)"),
+        "no_scores": _("No scores yet"),
+        "of_most": _("of %(most)s") % {"most": most},
+        "spread": _("Lowest to highest"),
+        "disagreement": _("Big difference: talk about it"),
+        "scored": _("Scored by"),
+        "member": _("member"),
+        "members": _("members"),
+        "scores": _("Scores"),
+        "stepped_out": _("Stepped out"),
+    }
