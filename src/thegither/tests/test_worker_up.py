@@ -1,5 +1,5 @@
-"""`thegither up` with THEGITHER_TASKS=database: its worker sends the emails, comes back
-if it dies, and stops when `up` stops.
+"""Where tasks run for each setting; and `thegither up` with THEGITHER_TASKS=database:
+its worker sends the emails, comes back if it dies, and stops when `up` stops.
 
 The real `thegither up` runs in a subprocess on its own SQLite file; an application is
 sent through the service from a second process (`thegither shell`), as a web request
@@ -16,9 +16,58 @@ from pathlib import Path
 
 import pytest
 
+from thegither.tests.test_deploy_check import production_environment
 from thegither.tests.test_server_logs import fetch, free_port
 
-pytestmark = pytest.mark.slow
+IMMEDIATE = "django.tasks.backends.immediate.ImmediateBackend"
+DATABASE = "django_tasks_db.DatabaseBackend"
+SHOW_BACKEND = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'thegither.settings'; "
+    "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "backend"),
+    [
+        ({"THEGITHER_PROFILE": "dev"}, IMMEDIATE),
+        ({"THEGITHER_PROFILE": "dev", "THEGITHER_TASKS": "database"}, DATABASE),
+        ({}, DATABASE),  # production
+        ({"THEGITHER_TASKS": "immediate"}, IMMEDIATE),
+    ],
+    ids=["laptop", "laptop-with-worker", "production", "production-without-worker"],
+)
+def test_tasks_run_where_the_settings_say(tmp_path, variables, backend):
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW_BACKEND],
+        env={
+            **production_environment(tmp_path, **variables),
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == backend
+
+
+def test_an_unknown_tasks_setting_stops_thegither_starting(tmp_path):
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW_BACKEND],
+        env={
+            **production_environment(tmp_path, THEGITHER_TASKS="celery"),
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode != 0
+    assert "THEGITHER_TASKS must be 'immediate' or 'database'." in shown.stderr
+
 
 SUBMIT = """
 import uuid
@@ -61,6 +110,7 @@ def workers_of(parent_pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_up_runs_a_worker_that_sends_emails_comes_back_and_stops_with_it(tmp_path):
     port = free_port()
     environment = {

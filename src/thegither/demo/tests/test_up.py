@@ -80,3 +80,11 @@ def test_up_with_no_serve_starts_no_worker(up_without_serving):
         call_command("up", "--no-serve", stdout=StringIO())
     assert up_without_serving == []
     assert FakeSupervisor.made == []
+
+
+@pytest.mark.django_db
+def test_up_with_no_worker_leaves_the_worker_to_you(up_without_serving):
+    with override_settings(TASKS=DATABASE_TASKS):
+        call_command("up", "--no-worker", stdout=StringIO())
+    assert up_without_serving == ["serve"]
+    assert FakeSupervisor.made == []

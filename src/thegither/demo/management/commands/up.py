@@ -26,8 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Don't start the background worker (you run `thegither worker` yourself).",
+        )
 
-    def handle(self, *args, host, port, no_serve, **options):
+    def handle(self, *args, host, port, no_serve, no_worker, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
@@ -45,7 +50,7 @@ class Command(BaseCommand):
         login_locks_forget_stale()
         if no_serve:
             return
-        command = worker_command()
+        command = None if no_worker else worker_command()
         if command is None:
             self.serve(host, port)
             return
