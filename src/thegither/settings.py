@@ -4,7 +4,9 @@ Defaults suit a laptop (SQLite, in-process cache, console email, DEBUG off unles
 THEGITHER_DEBUG=true). Set THEGITHER_PROFILE=production for a deployment: secure
 cookies, HSTS.
 DATABASE_URL switches to PostgreSQL and REDIS_URL switches the cache and the live
-sessions' channel layer to Redis.
+sessions' channel layer to Redis. THEGITHER_TASKS says where background work (emails)
+runs: straight away in the process that asked for it, or queued in the database for
+the worker that `thegither up` starts.
 """
 
 import ipaddress
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Installed whichever backend runs tasks, so its table exists in every configuration
+    # and THEGITHER_TASKS can change without a migration (decision 0045).
+    "django_tasks_db",
     "thegither.core",
     "thegither.accounts",
     "thegither.grants",
@@ -254,6 +259,21 @@ else:
             else "thegither.core.mail.ConsoleEmailBackend"
         }
     }
+# Background work (emails after a change is saved, decision 0045). "immediate": each task
+# runs in the process that queued it, straight after the commit (one process, nothing to
+# start). "database": tasks wait in the database for `thegither worker`, which
+# `thegither up` starts beside the web server, so no page waits for the mail server.
+TASKS_MODE = os.environ.get("THEGITHER_TASKS", "database" if PRODUCTION else "immediate")
+if TASKS_MODE not in {"immediate", "database"}:
+    raise ImproperlyConfigured("THEGITHER_TASKS must be 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_MODE == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
 DEFAULT_FROM_EMAIL = os.environ.get("THEGITHER_FROM_EMAIL", "Thegither <noreply@localhost>")
 
 # No page loads anything from another site: no CDNs, fonts or analytics.

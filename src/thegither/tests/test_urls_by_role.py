@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -42,6 +42,7 @@ from thegither.grants.models import (
     RoundPhase,
     Upload,
 )
+from thegither.grants.tasks import application_submitted_email
 from thegither.grants.tests import factories as grant_factories
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -221,6 +222,9 @@ def world_make() -> World:
     )  # --- grants
     _panel_world(grants, users, child_in_both)  # --- panel
     live_session, live_other_session = _live_world(users, organisation, other)
+    # One email waiting for the background worker, for the admin's read-only task list.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        application_submitted_email.enqueue(Application.objects.order_by("pk").first().pk)
     return World(
         grants=grants,
         live_session=live_session,
