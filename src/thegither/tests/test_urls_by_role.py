@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -36,10 +37,12 @@ from thegither.accounts.tests import factories
 from thegither.core.services import audit_record
 from thegither.grants.models import (
     Application,
+    Assessment,
     ConflictDeclaration,
     PanelMember,
     Round,
     RoundPhase,
+    Score,
     Upload,
 )
 from thegither.grants.tasks import application_submitted_email
@@ -180,6 +183,13 @@ def _panel_world(grants: GrantsWorld, users: dict, child_in_both: User) -> None:
         application=grants.conflicted,
         has_conflict=True,
         reason="My cousin.",
+    )
+    # The member has scored the application they don't know (for the admin's score lists).
+    assessment = Assessment.objects.create(
+        panel_member=grants.member, application=grants.eligible, finished_at=timezone.now()
+    )
+    Score.objects.create(
+        assessment=assessment, criterion=grants.assessing_round.criteria.first(), value=4
     )
     grants.deciding_round = grant_factories.round_make(organisation, phase=RoundPhase.DECISION)
     PanelMember.objects.create(round=grants.deciding_round, user=users["panel_member"], number=1)
@@ -935,6 +945,12 @@ def _superuser_may(model_admin, view: str, superuser: User, obj) -> bool:
     return model_admin.has_view_or_change_permission(request)
 
 
+def _superuser_sees(model_admin, superuser: User, obj) -> bool:
+    request = RequestFactory().get("/")
+    request.user = superuser
+    return model_admin.get_queryset(request).filter(pk=obj.pk).exists()
+
+
 def admin_case(pattern: Pattern, world: World) -> tuple[str, int, int]:
     """Return the URL to visit, the status for a logged-in non-superuser and for a superuser."""
     superuser = world.users["superuser"]
@@ -950,7 +966,12 @@ def admin_case(pattern: Pattern, world: World) -> tuple[str, int, int]:
             return url, 302, 302
         else:
             url = reverse(pattern.name, kwargs={"object_id": obj.pk})
-        return url, 302, 200 if _superuser_may(model_admin, view, superuser, obj) else 403
+        if not _superuser_may(model_admin, view, superuser, obj):
+            return url, 302, 403
+        if view in {"change", "history"} and not _superuser_sees(model_admin, superuser, obj):
+            # Hidden from the superuser too (scores follow the conflict rule): "not found".
+            return url, 302, 302
+        return url, 302, 200
     special = {
         # name or route: (url maker, logged-in non-superuser status, superuser status)
         "admin:index": (lambda: reverse("admin:index"), 302, 200),
