@@ -245,3 +245,38 @@ def test_the_admin_lists_scores_only_where_the_conflict_rule_allows(
     assert "2 scores" in client.get(url).content.decode()
     assessments = client.get(reverse("admin:grants_assessment_changelist")).content.decode()
     assert "1 assessment" in assessments
+
+
+def test_who_has_finished_runs_the_same_queries_for_more_members_and_applications(
+    client, staff, organisation, members, eligible, scoring_round, applicant
+):
+    client.force_login(staff)
+    url = reverse("grants:scoring-progress", args=[scoring_round.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    declare(eligible, members[0])
+    score(eligible, members[0], [3, 3])
+    one = queries()
+    for person in [factories.member_make(organisation, Role.PANEL_MEMBER) for _ in range(3)]:
+        services.panel_member_add(round=scoring_round, person=person, by=staff)
+        application = application_make(scoring_round, applicant, status=ApplicationStatus.ELIGIBLE)
+        declare(application, person)
+        score(application, person, [5, 5])
+    assert queries() == one
+
+
+def test_someone_on_another_rounds_panel_cannot_score_here(organisation, staff, eligible):
+    from django.core.exceptions import PermissionDenied
+
+    from thegither.grants.tests.factories import round_make
+
+    person = factories.member_make(organisation, Role.PANEL_MEMBER)
+    services.panel_member_add(
+        round=round_make(organisation, phase=RoundPhase.ASSESSMENT), person=person, by=staff
+    )
+    with pytest.raises(PermissionDenied):
+        score(eligible, person, [3, 3])

@@ -50,6 +50,22 @@ def test_staff_set_up_a_round_with_two_area_pots(demo, visit, follow):
     page.get_by_label("What it means, in plain words").fill("Young people make the decisions.")
     page.get_by_label("How much it counts").select_option("3")
     click(page, follow, "button", "Add it")
+    criteria_page = page.url
+    log_out(page, follow)
+
+    # A young panel member adds a criterion of their own, on a phone.
+    page = log_in(visit("/accounts/login/"), follow, "jay")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page = visit(criteria_page)
+    page.get_by_label("Title").fill("Fun for young people")
+    page.get_by_label("What it means, in plain words").fill("Young people will enjoy it.")
+    click(page, follow, "button", "Add it")
+    expect(page.locator("main")).to_contain_text("Fun for young people")
+    log_out(page, follow)
+
+    page = log_in(visit("/accounts/login/"), follow, "sam.worker")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page = visit(criteria_page)
     click(page, follow, "link", "Back to the round")
     click(page, follow, "button", "Move on to: Open for applications")
     expect(page.get_by_role("status")).to_contain_text(
