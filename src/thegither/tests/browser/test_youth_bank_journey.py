@@ -5,6 +5,8 @@ Every page on the way is checked by the `visit` and `follow` fixtures (axe-core,
 320 px reflow, Content Security Policy, no request off this machine).
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -140,3 +142,37 @@ def test_a_group_finishes_its_draft_on_a_phone_and_staff_check_it(demo, visit, f
         ).status
         == "not-eligible"
     )
+
+
+def test_a_second_group_applies_from_scratch_on_a_phone(demo, visit, follow):
+    page = visit("/accounts/login/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page = log_in(page, follow, "canal.youth")
+    round = Round.objects.get(name="Spring 2027")
+    page = visit(f"/grants/rounds/{round.pk}/")
+    click(page, follow, "link", "Start an application")
+    page.get_by_label("Your group's name").fill("Canal Side Climbers")
+    page.get_by_label("About your group").fill("Young climbers who meet at the canal wall.")
+    page.get_by_role("group", name="Which area is your group in?").get_by_label(
+        re.compile("North West")
+    ).check()
+    page.get_by_label("What is the activity?").fill("Climbing taster days for beginners.")
+    page.get_by_label("How do young people lead it?").fill("Young climbers plan every day.")
+    page.get_by_label("How many young people take part?").fill("12")
+    page.get_by_label("16 to 17").check()
+    page.get_by_label("Public summary").fill(
+        "Young climbers at the canal will run four free taster days for beginners, choosing "
+        "the routes, teaching the knots and looking after safety with a qualified instructor "
+        "they pick themselves."
+    )
+    page.get_by_label("How much are you asking for, in pounds?").fill("400")
+    page.locator("#id_item_0").fill("Instructor for four days")
+    page.locator("#id_cost_0").fill("400")
+    page.get_by_label("How will you tell young people in your area about it?").fill("Flyers.")
+    click(page, follow, "button", "Save and check your answers")
+    expect(page.locator("main")).not_to_contain_text("Before you can send it")
+    # A double click sends it once.
+    follow(lambda: page.get_by_role("button", name="Send the application", exact=True).dblclick())
+    expect(page.get_by_role("status")).to_contain_text("Sent. Thank you!")
+    assert Application.objects.filter(group_name="Canal Side Climbers").count() == 1
+    assert Application.objects.get(group_name="Canal Side Climbers").status == "submitted"
