@@ -130,7 +130,9 @@ def finger_drag(page, source, target, *, steps: int = 8) -> None:
     """Drag with a finger (Chromium's own touch events) from `source`'s middle to just past
     `target`'s middle (a quarter of its height further on), where a dragged item swaps places.
 
-    The page must be in a context made with `has_touch=True`.
+    The page must be in a context made with `has_touch=True`. The finger moves at about a
+    step a frame and stops before it lifts, as a person's does: lifted while still moving
+    fast, Chromium starts a fling, and the next tap only stops the fling (no click).
     """
     source.scroll_into_view_if_needed()
     start, end = source.bounding_box(), target.bounding_box()
@@ -145,6 +147,8 @@ def finger_drag(page, source, target, *, steps: int = 8) -> None:
         for step in range(1, steps + 1):
             point = {"x": x + (to_x - x) * step / steps, "y": y + (to_y - y) * step / steps}
             cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+            page.wait_for_timeout(16)
+        page.wait_for_timeout(200)
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     finally:
         cdp.detach()

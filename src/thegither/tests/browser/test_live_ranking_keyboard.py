@@ -95,7 +95,7 @@ def test_a_phone_ranks_by_dragging_with_a_finger(browser, asgi_server):
     finger_drag(page, handles.nth(3), items.nth(0))
     expect(labels).to_have_text(["Free", "Fair", "Friends", "Fun"])
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my answer").click()
+        page.get_by_role("button", name="Send my answer").tap()
     checked(phone)
     expect(labels).to_have_text(["Free", "Fair", "Friends", "Fun"])
     # The order sent is the order shown: Free 3, Fair 2, Friends 1, Fun 0.

@@ -51,10 +51,29 @@
         var holder = document.createElement("div");
         holder.innerHTML = html;
         var fresh = holder.querySelector("[data-live-region]");
-        if (region && fresh) { region.replaceWith(fresh); }
+        if (!region || !fresh) { return; }
+        var active = document.activeElement;
+        var focused = active && active !== region && region.contains(active) ? focusKey(active) : null;
+        region.replaceWith(fresh);
+        if (focused !== null) { refocus(fresh, focused); }
         announce();
       })
       .catch(function () { refreshQueued = false; });
+  }
+
+  // A redraw replaces the buttons in the region (Up-vote, Show, Hide): put the focus back
+  // on the same one, so someone using a keyboard doesn't lose their place.
+  function focusKey(element) {
+    var form = element.form || element.closest("form");
+    return [element.tagName, element.name || "", element.value || "",
+      form ? form.getAttribute("action") : "", element.textContent.trim()].join("|");
+  }
+
+  function refocus(region, key) {
+    var candidates = region.querySelectorAll("a, button, input, select, textarea, summary");
+    for (var i = 0; i < candidates.length; i += 1) {
+      if (focusKey(candidates[i]) === key) { candidates[i].focus({ preventScroll: true }); return; }
+    }
   }
 
   function announce() {
