@@ -10,12 +10,14 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH = 600
-ROW = 44
-LABEL_WIDTH = 230
-
-
-FACE_SIZE = 30
+# Each row is a label on its own line with the bar under it, so the chart stays narrow:
+# squeezed into a 320 px phone, its words are still about 14 px high.
+WIDTH = 360
+ROW = 62
+BAR_HEIGHT = 24
+NUMBER_ROOM = 60
+LABEL_LONGEST = 36
+FACE_SIZE = 24
 
 
 def face_shapes(score: int, *, x: float = 0, y: float = 0, size: float = 24) -> SafeString:
@@ -59,31 +61,32 @@ def bar_chart(
     if not rows:
         return format_html('<p class="live-empty">{}</p>', _("No answers yet."))
     biggest = max((number for _label, number in rows), default=0) or 1
-    height = ROW * len(rows) + 8
-    bar_room = WIDTH - LABEL_WIDTH - 70
-    label_x = FACE_SIZE + 8 if faces else 0
-    longest = 22 if faces else 28
+    height = ROW * len(rows) + 4
+    bar_room = WIDTH - NUMBER_ROOM
+    label_x = FACE_SIZE + 6 if faces else 0
+    longest = LABEL_LONGEST - 3 if faces else LABEL_LONGEST
     bars = []
     for index, (label, number) in enumerate(rows):
         y = index * ROW + 4
-        length = round(bar_room * number / biggest) if number else 0
+        length = max(round(bar_room * number / biggest) if number else 0, 2)
         face = face_shapes(index + 1, y=y, size=FACE_SIZE) if faces else ""
         bars.append(
             format_html(
                 '<g role="listitem" aria-label="{label}: {number}">{face}'
                 '<text class="live-chart__label" x="{lx}" y="{ty}">{short}</text>'
-                '<rect class="live-chart__bar" x="{bx}" y="{y}" width="{w}" height="30" rx="3"/>'
-                '<text class="live-chart__number" x="{nx}" y="{ty}">{number}</text></g>',
+                '<rect class="live-chart__bar" x="0" y="{by}" width="{w}" height="{bh}" rx="3"/>'
+                '<text class="live-chart__number" x="{nx}" y="{ny}">{number}</text></g>',
                 label=label,
                 face=face,
                 lx=label_x,
+                ty=y + 18,
                 short=label if len(label) <= longest else label[: longest - 1] + "…",
                 number=number,
-                y=y,
-                ty=y + 21,
-                bx=LABEL_WIDTH,
-                w=max(length, 2),
-                nx=LABEL_WIDTH + max(length, 2) + 8,
+                by=y + 28,
+                bh=BAR_HEIGHT,
+                w=length,
+                nx=length + 8,
+                ny=y + 28 + 18,
             )
         )
     description = "; ".join(f"{label}: {number}" for label, number in rows)
