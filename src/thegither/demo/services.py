@@ -147,6 +147,7 @@ DEMO_ACTIVITIES = (
         "kind": "scale",
         "prompt": "How much do adults listen to young people where you live?",
         "options": ["Not at all", "A little", "Some", "A lot", "Completely"],
+        "faces": True,
     },
     {"kind": "word-cloud", "prompt": "One word for what co-production means to you."},
     {"kind": "open-text", "prompt": "What would make our meetings better for you?"},

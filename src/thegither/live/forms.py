@@ -33,6 +33,13 @@ class ActivityForm(forms.Form):
         ),
     )
     several = forms.BooleanField(label=_("People can choose more than one"), required=False)
+    faces = forms.BooleanField(
+        label=_("Show faces on a scale"),
+        required=False,
+        help_text=_(
+            "Only for a scale: a face beside each number, from very unhappy (1) to very happy (5)."
+        ),
+    )
     needs_approval = forms.BooleanField(
         label=_("Hold written answers until I approve them"),
         required=False,

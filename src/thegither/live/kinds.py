@@ -32,6 +32,14 @@ LADDER = (
     gettext_lazy("Co-production"),
 )
 SCALE = range(1, 6)
+# What each face on a scale shows, in words (the words screen readers hear, too).
+FACES = (
+    gettext_lazy("Very unhappy"),
+    gettext_lazy("Unhappy"),
+    gettext_lazy("In between"),
+    gettext_lazy("Happy"),
+    gettext_lazy("Very happy"),
+)
 OPTION_MAX_LENGTH = 60
 OPTIONS_MAX = 10
 WORDS_MAX = 3
@@ -82,7 +90,10 @@ def labels(activity: Activity) -> list[tuple[str, str]]:
     if activity.kind == Kind.LADDER:
         return [(str(index), str(label)) for index, label in enumerate(LADDER)]
     if activity.kind == Kind.SCALE:
-        words = activity.options or [""] * len(SCALE)
+        # The facilitator's words if they gave some; with faces, what each face shows.
+        words = activity.options or (
+            [str(word) for word in FACES] if activity.faces else [""] * len(SCALE)
+        )
         return [
             (str(score), f"{score} {word}".strip())
             for score, word in zip(SCALE, words, strict=True)

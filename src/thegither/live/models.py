@@ -85,6 +85,8 @@ class Activity(models.Model):
     # A list of short labels; its shape for each kind is checked by `activity_add`.
     options = models.JSONField(_("options"), default=list, blank=True)
     several = models.BooleanField(_("more than one answer allowed"), default=False)
+    # For a scale: a face beside each number, from very unhappy (1) to very happy (5).
+    faces = models.BooleanField(_("faces for a scale"), default=False)
     points_total = models.PositiveIntegerField(_("points to share out"), default=0)
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
     # Open-text answers wait for the facilitator before anyone else sees them.

@@ -128,6 +128,7 @@ def activity_public(activity: Activity) -> dict:
         "prompt": activity.prompt,
         "options": [label for _key, label in kinds.labels(activity)],
         "several": activity.several,
+        "faces": activity.faces,
         "points_total": activity.points_total,
         "state": activity.state,
     }

@@ -140,6 +140,7 @@ def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSess
             prompt=activity.prompt,
             options=activity.options,
             several=activity.several,
+            faces=activity.faces,
             points_total=activity.points_total,
             needs_approval=activity.needs_approval,
         )
@@ -164,6 +165,7 @@ def activity_add(
     several: bool = False,
     points_total: int = 0,
     needs_approval: bool = True,
+    faces: bool = False,
 ) -> Activity:
     """Add an activity at the end of the session; refuse options that don't fit its kind."""
     _check(can_run_session(by, session))
@@ -192,6 +194,7 @@ def activity_add(
         prompt=prompt,
         options=tidy,
         several=bool(several) and kind == Activity.Kind.CHOICE,
+        faces=bool(faces) and kind == Activity.Kind.SCALE,
         points_total=points_total if kind == Activity.Kind.POINTS else 0,
         needs_approval=bool(needs_approval),
     )

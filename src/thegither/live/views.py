@@ -138,6 +138,7 @@ def activity_add(request, pk):
                 prompt=form.cleaned_data["prompt"],
                 options=form.option_list(),
                 several=form.cleaned_data["several"],
+                faces=form.cleaned_data["faces"],
                 points_total=form.cleaned_data["points_total"] or 0,
                 needs_approval=form.cleaned_data["needs_approval"],
                 by=request.user,
@@ -172,7 +173,9 @@ def _results_context(activity: Activity, results: dict) -> dict:
     """Return the chart (or, for open text, the answers everyone may see) for a page."""
     if activity.kind == Activity.Kind.OPEN_TEXT:
         return {"texts": results.get("texts", []), "has_results": True}
-    chart = charts.results_chart(results, title=activity.prompt, chart_id=f"chart-{activity.pk}")
+    chart = charts.results_chart(
+        results, title=activity.prompt, chart_id=f"chart-{activity.pk}", faces=activity.faces
+    )
     return {"chart": chart, "has_results": True}
 
 

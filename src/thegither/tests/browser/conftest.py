@@ -73,10 +73,26 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
-    """Return a fresh browser profile that can only reach this machine."""
+def asgi_server(transactional_db):
+    """Serve the site on uvicorn, with WebSockets (live workshops); return its URL."""
+    from thegither.tests.browser.live_site import asgi_site
+
+    with asgi_site() as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser, request):
+    """Return a fresh browser profile that can only reach this machine.
+
+    It opens Django's test server, or the uvicorn site when the test uses `asgi_server`.
+    """
+    if "asgi_server" in request.fixturenames:
+        base_url = request.getfixturevalue("asgi_server")
+    else:
+        base_url = request.getfixturevalue("live_server").url
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="en-GB"
+        base_url=base_url, viewport={"width": 1280, "height": 800}, locale="en-GB"
     )
 
     def only_local(route):

@@ -5,110 +5,22 @@ test server, which has no WebSockets. One phone's socket is cut: it keeps workin
 polling and catches up, then its socket comes back.
 """
 
-import asyncio
 import re
-import socket
-import threading
-import time
 
 import pytest
-from django.db import connection
-from django.db.backends.signals import connection_created
 from playwright.sync_api import expect
 
 from thegither.live.models import LiveSession
-from thegither.tests.browser.checks import LOCAL_HOSTS, PageWatcher
+from thegither.tests.browser.checks import PageWatcher
 from thegither.tests.browser.journeys import DEMO_ORGANISATION, log_in
+from thegither.tests.browser.live_site import (
+    SOCKET_WAIT_MS,
+    browser_context,
+    checked,
+    socket_open,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-SOCKET_WAIT_MS = 10_000
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    """Serve the project's ASGI application (pages and sockets) on a free port."""
-    import uvicorn
-
-    from thegither.asgi import application
-
-    if connection.vendor == "sqlite":
-        application = _one_page_at_a_time(application)
-        connection_created.connect(_readers_never_lock, dispatch_uid="asgi-readers")
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(application, log_level="warning", ws="websockets-sansio", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    for _try in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    listener.close()
-    connection_created.disconnect(dispatch_uid="asgi-readers")
-
-
-# The SQLite test database lives in memory, shared by every thread through SQLite's
-# shared cache, which refuses a second writer at once ("database table is locked")
-# instead of waiting, and lets a reader block a writer. Django's ASGI handler gives
-# each request its own thread, so on SQLite the pages are served one at a time (as
-# the WSGI test server in conftest does) and readers (the sockets) take no locks.
-# PostgreSQL, CI's second run, serves them all at once.
-def _one_page_at_a_time(application):
-    lock = asyncio.Lock()
-
-    async def serve(scope, receive, send):
-        if scope["type"] != "http":
-            return await application(scope, receive, send)
-        async with lock:
-            return await application(scope, receive, send)
-
-    return serve
-
-
-def _readers_never_lock(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = true")
-
-
-def _context(browser, base_url, **options):
-    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
-
-    def only_local(route):
-        from urllib.parse import urlsplit
-
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", only_local)
-    return context
-
-
-@pytest.fixture
-def context(browser, asgi_server):
-    """The facilitator's browser (replaces the conftest's, which uses the WSGI test server)."""
-    context = _context(browser, asgi_server, viewport={"width": 1280, "height": 800})
-    yield context
-    context.close()
-
-
-def _socket_open(page):
-    expect(page.locator("[data-live]")).to_have_attribute(
-        "data-socket", "open", timeout=SOCKET_WAIT_MS
-    )
-
-
-def _check(watcher: PageWatcher):
-    watcher.check()
-    return watcher.page
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("asgi_server")]
 
 
 def test_a_workshop_with_three_phones_one_losing_its_socket(
@@ -122,17 +34,17 @@ def test_a_workshop_with_three_phones_one_losing_its_socket(
     follow(lambda: page.get_by_role("link", name="Run it").click())
     follow(lambda: page.get_by_role("button", name="Start the session").click())
     follow(lambda: page.get_by_role("button", name="Open answers").click())
-    _socket_open(page)
+    socket_open(page)
     session = LiveSession.objects.get(title__startswith="In it together")
     code = session.join_code
 
     # The big screen, in the facilitator's browser.
     presenter = PageWatcher(context.new_page())
     presenter.page.goto(f"/live/s/{session.pk}/present/")
-    _check(presenter)
+    checked(presenter)
     expect(presenter.page.locator(".live-code--big")).to_have_text(code)
     expect(presenter.page.locator("svg.live-qr")).to_be_visible()
-    _socket_open(presenter.page)
+    socket_open(presenter.page)
 
     # Three phones, each in its own browser, at 320 px; the third one's socket can be cut.
     cut = {"now": False}
@@ -147,24 +59,26 @@ def test_a_workshop_with_three_phones_one_losing_its_socket(
 
     phones = []
     for number in range(3):
-        phone_context = _context(browser, asgi_server, viewport={"width": 320, "height": 640})
+        phone_context = browser_context(
+            browser, asgi_server, viewport={"width": 320, "height": 640}
+        )
         watched = PageWatcher(phone_context.new_page())
         if number == 2:
             watched.page.route_web_socket(re.compile(r"/ws/live/"), route_socket)
         watched.page.goto("/join")
-        _check(watched)
+        checked(watched)
         watched.page.get_by_label("Join code").fill(code.lower())
         with watched.page.expect_navigation():
             watched.page.get_by_role("button", name="Join").click()
-        _check(watched)
+        checked(watched)
         watched.page.get_by_label(re.compile("Nickname")).fill(f"Phone {number + 1}")
         with watched.page.expect_navigation():
             watched.page.get_by_role("button", name="Join").click()
-        _check(watched)
+        checked(watched)
         expect(watched.page.get_by_role("heading", level=1)).to_have_text(
             "Have you heard the word co-production before?"
         )
-        _socket_open(watched.page)
+        socket_open(watched.page)
         phones.append((phone_context, watched))
 
     expect(presenter.page.locator(".live-count")).to_contain_text("3 joined", timeout=5000)
@@ -177,13 +91,13 @@ def test_a_workshop_with_three_phones_one_losing_its_socket(
     expect(first.get_by_role("button", name="Send my answer")).to_be_focused()
     with first.expect_navigation():
         first.keyboard.press("Enter")
-    _check(phones[0][1])
+    checked(phones[0][1])
     expect(first.get_by_text("Thanks, your answer is in.")).to_be_visible()
     for _unused, watched in phones[1:]:
         watched.page.get_by_label("No", exact=True).check()
         with watched.page.expect_navigation():
             watched.page.get_by_role("button", name="Send my answer").click()
-        _check(watched)
+        checked(watched)
 
     # The big screen and the console count them, live.
     expect(presenter.page.locator(".live-count")).to_contain_text("3 answered", timeout=5000)
@@ -199,10 +113,10 @@ def test_a_workshop_with_three_phones_one_losing_its_socket(
     for _unused, watched in phones:
         # Every phone reloads to show the results: by socket, or by polling for the third.
         expect(watched.page.locator(".live-chart")).to_be_visible(timeout=10_000)
-        _check(watched)
+        checked(watched)
         expect(watched.page.locator(".live-chart desc")).to_have_text("Yes: 1; No: 2; Not sure: 0")
     expect(presenter.page.locator(".live-chart")).to_be_visible(timeout=5000)
-    _check(presenter)
+    checked(presenter)
 
     # Its socket comes back, and it follows the next question like the others.
     cut["now"] = False
@@ -216,15 +130,15 @@ def test_a_workshop_with_three_phones_one_losing_its_socket(
             re.compile("^Is this co-production?"), timeout=10_000
         )
         expect(watched.page.get_by_text("Answers are closed for now.")).to_be_visible()
-        _check(watched)
+        checked(watched)
     follow(lambda: page.get_by_role("button", name="Open answers").click())
     for _unused, watched in phones:
         expect(watched.page.get_by_label("Co-production")).to_be_visible(timeout=10_000)
-        _check(watched)
+        checked(watched)
     expect(
         presenter.page.get_by_role("heading", level=2, name=re.compile("^Is this"))
     ).to_be_visible(timeout=5000)
-    _check(presenter)
+    checked(presenter)
 
     for phone_context, watched in phones:
         assert watched.unchecked_problems() == []

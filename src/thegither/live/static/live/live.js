@@ -51,10 +51,29 @@
         var holder = document.createElement("div");
         holder.innerHTML = html;
         var fresh = holder.querySelector("[data-live-region]");
-        if (region && fresh) { region.replaceWith(fresh); }
+        if (!region || !fresh) { return; }
+        var active = document.activeElement;
+        var focused = active && active !== region && region.contains(active) ? focusKey(active) : null;
+        region.replaceWith(fresh);
+        if (focused !== null) { refocus(fresh, focused); }
         announce();
       })
       .catch(function () { refreshQueued = false; });
+  }
+
+  // A redraw replaces the buttons in the region (Up-vote, Show, Hide): put the focus back
+  // on the same one, so someone using a keyboard doesn't lose their place.
+  function focusKey(element) {
+    var form = element.form || element.closest("form");
+    return [element.tagName, element.name || "", element.value || "",
+      form ? form.getAttribute("action") : "", element.textContent.trim()].join("|");
+  }
+
+  function refocus(region, key) {
+    var candidates = region.querySelectorAll("a, button, input, select, textarea, summary");
+    for (var i = 0; i < candidates.length; i += 1) {
+      if (focusKey(candidates[i]) === key) { candidates[i].focus({ preventScroll: true }); return; }
+    }
   }
 
   function announce() {
@@ -121,4 +140,81 @@
   }
 
   connect();
+  Array.prototype.forEach.call(root.querySelectorAll("[data-ranking]"), rankingDrag);
+
+  // Ranking by drag, on top of the Up and Down buttons (which still work, and are the way
+  // by keyboard). Pointer events cover a mouse, a pen and a finger; only the handle
+  // takes the touch (touch-action: none in live.css), so the page still scrolls.
+  function rankingDrag(list) {
+    var form = list.closest("form");
+    var order = form && form.querySelector("input[name=order]");
+    if (!order) { return; }
+    var note = form.querySelector("[data-ranking-note]");
+    var hint = form.querySelector("[data-drag-words]");
+    if (hint) { hint.textContent = hint.getAttribute("data-drag-words"); }
+    var dragging = null;
+    Array.prototype.forEach.call(list.children, function (item) {
+      var handle = document.createElement("span");
+      handle.className = "live-rank__handle";
+      handle.setAttribute("aria-hidden", "true");
+      item.insertBefore(handle, item.firstChild);
+    });
+
+    function middle(item) {
+      var box = item.getBoundingClientRect();
+      return box.top + box.height / 2;
+    }
+
+    function move(event) {
+      if (!dragging) { return; }
+      event.preventDefault();
+      // Only the neighbours move, so the dragged item stays in the page (and keeps the pointer).
+      var before = dragging.previousElementSibling;
+      var after = dragging.nextElementSibling;
+      while (before && event.clientY < middle(before)) {
+        list.insertBefore(before, dragging.nextElementSibling);
+        before = dragging.previousElementSibling;
+      }
+      while (after && event.clientY > middle(after)) {
+        list.insertBefore(after, dragging);
+        after = dragging.nextElementSibling;
+      }
+    }
+
+    function drop() {
+      if (!dragging) { return; }
+      var item = dragging;
+      dragging = null;
+      item.classList.remove("live-rank--dragging");
+      document.removeEventListener("pointermove", move);
+      var items = Array.prototype.slice.call(list.children);
+      // The order sent is the order shown; the buttons at the ends are off, as the server draws them.
+      order.value = items.map(function (each) { return each.getAttribute("data-key"); }).join(",");
+      items.forEach(function (each, place) {
+        var up = each.querySelector("button[value^='up-']");
+        var down = each.querySelector("button[value^='down-']");
+        if (up) { up.disabled = place === 0; }
+        if (down) { down.disabled = place === items.length - 1; }
+      });
+      var label = item.querySelector(".live-rank__label");
+      if (note && label) {
+        note.textContent = (note.getAttribute("data-words") || "")
+          .replace("%(option)s", label.textContent)
+          .replace("%(place)d", String(items.indexOf(item) + 1))
+          .replace("%(count)d", String(items.length));
+      }
+    }
+
+    list.addEventListener("pointerdown", function (event) {
+      var handle = event.target.closest(".live-rank__handle");
+      if (!handle || !event.isPrimary || dragging) { return; }
+      event.preventDefault();
+      dragging = handle.parentNode;
+      dragging.classList.add("live-rank--dragging");
+      if (handle.setPointerCapture) { handle.setPointerCapture(event.pointerId); }
+      document.addEventListener("pointermove", move);
+    });
+    document.addEventListener("pointerup", drop);
+    document.addEventListener("pointercancel", drop);
+  }
 }());
