@@ -746,7 +746,9 @@ class CastingVote(models.Model):
     )
     tied_with = models.JSONField(default=list)
     position = models.PositiveSmallIntegerField()
-    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     cast_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -790,9 +792,7 @@ class Award(models.Model):
 
     Status = AwardStatus
 
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="award"
-    )
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
     pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="awards")
     meeting = models.ForeignKey(DecisionMeeting, on_delete=models.PROTECT, related_name="awards")
     status = models.CharField(_("status"), max_length=12, choices=AwardStatus.choices)
