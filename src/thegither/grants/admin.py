@@ -7,15 +7,21 @@ from thegither.grants.models import (
     Application,
     ApplicationStatus,
     Assessment,
+    Attendance,
+    Award,
+    CastingVote,
     ConflictDeclaration,
     Criterion,
+    DecisionMeeting,
     Fund,
     PanelMember,
     Pot,
+    PotAllocation,
     Question,
     Round,
     Score,
     Upload,
+    Vote,
 )
 from thegither.grants.permissions import applications_with_visible_scores
 
@@ -95,3 +101,37 @@ class AssessmentAdmin(ScoresFollowTheConflictRule):
 class ScoreAdmin(ScoresFollowTheConflictRule):
     application_field = "assessment__application"
     list_display = ["assessment", "criterion", "value", "comment"]
+
+
+@admin.register(DecisionMeeting)
+class DecisionMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["round", "status", "method", "rule", "quorum", "opened_at", "confirmed_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "panel_member", "marked_at"]
+
+
+@admin.register(Vote)
+class VoteAdmin(ScoresFollowTheConflictRule):
+    # Votes are shown like scores: only where this person may see the application's scores.
+    list_display = ["application", "panel_member", "cast_at"]
+
+
+@admin.register(PotAllocation)
+class PotAllocationAdmin(ReadOnlyAdmin):
+    list_display = ["pot", "rule", "method", "voters", "tied", "proposed_at"]
+
+
+@admin.register(CastingVote)
+class CastingVoteAdmin(ReadOnlyAdmin):
+    list_display = ["allocation", "application", "position", "cast_at"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    # Money is read-only here (decision 0028): awards change only through the meeting.
+    list_display = ["application", "pot", "status", "amount_pence", "proposed_pence", "is_final"]
+    list_filter = ["status", "is_final"]

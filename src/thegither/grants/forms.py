@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thegither.accounts.models import AgeBand, Area
 from thegither.grants.models import (
+    AWARD_REASON_MAX,
     CONFLICT_REASON_MAX,
     CRITERION_WEIGHT_MAX,
     LONG_TEXT_MAX,
@@ -20,7 +21,9 @@ from thegither.grants.models import (
     SUMMARY_MAX,
     SUMMARY_WORDS_MAX,
     SUMMARY_WORDS_MIN,
+    AllocationRule,
     Application,
+    DecisionMethod,
     Round,
 )
 from thegither.grants.money import pence_for_typing, pounds_to_pence
@@ -495,3 +498,78 @@ class ScoreForm(forms.Form):
             initial[score_field(score.criterion_id)] = str(score.value)
             initial[comment_field(score.criterion_id)] = score.comment
         return initial
+
+
+class DecisionRulesForm(forms.Form):
+    """Staff choose how the round's votes become money, before the meeting."""
+
+    decision_method = forms.ChoiceField(
+        label=_("How does the panel decide?"),
+        widget=forms.RadioSelect,
+        choices=DecisionMethod.choices,
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )
+    allocation_rule = forms.ChoiceField(
+        label=_("How is the money shared out in each area?"),
+        widget=forms.RadioSelect,
+        choices=AllocationRule.choices,
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )
+    quorum_percent = forms.IntegerField(
+        label=_("How much of the panel must be at the meeting, in per cent"),
+        help_text=_("50 means half the panel."),
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "required": _("Give a number from 1 to 100."),
+            "invalid": _("Give a number from 1 to 100."),
+            "min_value": _("Give a number from 1 to 100."),
+            "max_value": _("Give a number from 1 to 100."),
+        },
+    )
+
+
+class AttendanceForm(forms.Form):
+    """The chair ticks who is at the meeting."""
+
+    present = forms.MultipleChoiceField(
+        label=_("Who is here?"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(m.pk), m.pseudonym) for m in members]
+
+
+class AwardForm(forms.Form):
+    """The panel changes one award: all the money, part of it with a condition, or no."""
+
+    choice = forms.ChoiceField(
+        label=_("What does the panel decide?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("full", _("Give all the money asked for")),
+            ("partial", _("Give part of the money, with a condition")),
+            ("decline", _("Say no, with a reason")),
+        ],
+        error_messages={"required": _("Choose one."), "invalid_choice": _("Choose one.")},
+    )
+    amount = PoundsField(label=_("If part: how much, in pounds"), required=False)
+    condition = forms.CharField(
+        label=_("If part: what must the group do to get it?"),
+        max_length=AWARD_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=_("If no: why? The group will read this."),
+        max_length=AWARD_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == "partial" and data.get("amount") is None:
+            self.add_error("amount", _("Say how much, like 600."))
+        return data

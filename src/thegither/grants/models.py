@@ -47,6 +47,19 @@ class ApplicationStatus(models.TextChoices):
     NOT_ELIGIBLE = "not-eligible", _("Not able to go to the panel")
 
 
+# Deciding: how votes become money, the meeting, votes, and the awards it makes.
+
+
+class DecisionMethod(models.TextChoices):
+    SCORES = "scores", _("The panel's scores (highest weighted total first)")
+    APPROVAL = "approval", _("Votes in the meeting (each member ticks the ones they support)")
+
+
+class AllocationRule(models.TextChoices):
+    GREEDY = "greedy", _("Most support first, while the money lasts")
+    MES = "mes", _("Equal shares (every member's share pays for what they support)")
+
+
 class Fund(models.Model):
     """Money an organisation gives out in rounds, such as its Youth Bank."""
 
@@ -83,6 +96,23 @@ class Round(models.Model):
     decision_on = models.DateField(_("panel decides by"), null=True, blank=True)
     phase = models.CharField(_("step"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
     phase_changed_at = models.DateTimeField(null=True, blank=True)
+    # How votes become money in each pot: chosen before the decision meeting opens.
+    decision_method = models.CharField(
+        _("how the panel decides"),
+        max_length=10,
+        choices=DecisionMethod.choices,
+        default=DecisionMethod.APPROVAL,
+    )
+    allocation_rule = models.CharField(
+        _("how the money is shared out"),
+        max_length=10,
+        choices=AllocationRule.choices,
+        default=AllocationRule.MES,
+    )
+    # The share of the panel that must be at the meeting to decide: 50 is half.
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("how much of the panel must be at the meeting (per cent)"), default=50
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +136,18 @@ class Round(models.Model):
                 | Q(decision_on__isnull=True)
                 | Q(decision_on__gte=F("closes_on")),
                 name="grants_round_decides_after_it_closes",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_method__in=DecisionMethod.values),
+                name="grants_round_decision_method_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation_rule__in=AllocationRule.values),
+                name="grants_round_allocation_rule_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_percent__gte=1) & Q(quorum_percent__lte=100),
+                name="grants_round_quorum_1_to_100",
             ),
         ]
         verbose_name = _("round")
@@ -557,3 +599,243 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} – {self.criterion}: {self.value}"
+
+
+def quorum_of(panel_size: int, percent: int) -> int:
+    """How many members must be there: the share of the panel, rounded up, at least one."""
+    return max(1, -(-panel_size * percent // 100))
+
+
+class MeetingStatus(models.TextChoices):
+    OPEN = "open", _("Meeting now")
+    FINAL = "final", _("Decided")
+
+
+class DecisionMeeting(models.Model):
+    """The panel's decision meeting for a round: opened and confirmed by the chair."""
+
+    Status = MeetingStatus
+
+    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="meeting")
+    status = models.CharField(
+        _("status"), max_length=8, choices=MeetingStatus.choices, default=MeetingStatus.OPEN
+    )
+    # The rules as they were when the meeting opened: they can't change after.
+    method = models.CharField(max_length=10, choices=DecisionMethod.choices)
+    rule = models.CharField(max_length=10, choices=AllocationRule.choices)
+    quorum = models.PositiveSmallIntegerField(_("members needed to decide"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="grants_meeting_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="final")
+                | (Q(confirmed_by__isnull=False) & Q(confirmed_at__isnull=False)),
+                name="grants_meeting_final_is_confirmed",
+            ),
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="grants_meeting_quorum_1"),
+        ]
+        verbose_name = _("decision meeting")
+        verbose_name_plural = _("decision meetings")
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MeetingStatus.OPEN
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == MeetingStatus.FINAL
+
+
+class Attendance(models.Model):
+    """A panel member the chair marked as at the meeting."""
+
+    meeting = models.ForeignKey(
+        DecisionMeeting, on_delete=models.CASCADE, related_name="attendances"
+    )
+    panel_member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="attendances"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "panel_member"], name="grants_attendance_once_per_member"
+            )
+        ]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.panel_member.pseudonym}"
+
+
+class Vote(models.Model):
+    """A member's tick for an application in the meeting: "I support this one"."""
+
+    meeting = models.ForeignKey(DecisionMeeting, on_delete=models.CASCADE, related_name="votes")
+    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="votes")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="votes")
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel_member", "application"], name="grants_vote_once_per_application"
+            )
+        ]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+
+    def __str__(self) -> str:
+        return f"{self.panel_member.pseudonym} – {self.application}"
+
+
+class PotAllocation(models.Model):
+    """The engine's proposal for one pot at the meeting, and any tie left to settle."""
+
+    meeting = models.ForeignKey(
+        DecisionMeeting, on_delete=models.CASCADE, related_name="allocations"
+    )
+    pot = models.OneToOneField(Pot, on_delete=models.CASCADE, related_name="allocation")
+    rule = models.CharField(max_length=10, choices=AllocationRule.choices)
+    method = models.CharField(max_length=10, choices=DecisionMethod.choices)
+    # Applications whose funding turns on the order of a tie: the chair's casting vote settles it.
+    tied = models.JSONField(default=list, blank=True)
+    voters = models.PositiveSmallIntegerField(default=0)
+    settings = models.JSONField(default=dict, blank=True)
+    proposed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pot allocation")
+        verbose_name_plural = _("pot allocations")
+
+    def __str__(self) -> str:
+        return f"{self.pot}: {self.rule}"
+
+    @property
+    def has_tie(self) -> bool:
+        return bool(self.tied)
+
+
+class CastingVote(models.Model):
+    """The chair settling a tie in one pot: this application goes first."""
+
+    allocation = models.ForeignKey(
+        PotAllocation, on_delete=models.CASCADE, related_name="casting_votes"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="casting_votes"
+    )
+    tied_with = models.JSONField(default=list)
+    position = models.PositiveSmallIntegerField()
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "application"], name="grants_casting_vote_once"
+            ),
+            models.UniqueConstraint(
+                fields=["allocation", "position"], name="grants_casting_vote_position_unique"
+            ),
+        ]
+        verbose_name = _("casting vote")
+        verbose_name_plural = _("casting votes")
+
+    def __str__(self) -> str:
+        return f"{self.allocation}: {self.application}"
+
+
+class AwardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Funded in the proposal")
+    NOT_FUNDED = "not-funded", _("Not funded in the proposal")
+    PARTIAL = "partial", _("Part of the money, with a condition")
+    AWARDED = "awarded", _("Awarded")
+    DECLINED = "declined", _("Not funded")
+
+
+# The statuses whose money comes out of the pot.
+AWARD_STATUSES_WITH_MONEY = (AwardStatus.PROPOSED, AwardStatus.PARTIAL, AwardStatus.AWARDED)
+AWARD_REASON_MAX = 500
+
+
+class Award(models.Model):
+    """What the panel decides for one application, and why: one row per application.
+
+    Made by the proposal, changed by the panel (part of the money with a condition,
+    or a decline with a reason), and final when the chair confirms. Later steps
+    (acceptance, payments, withdrawal and re-offer) add their own rows and
+    fields beside it; `position` keeps the order the engine chose them in.
+    """
+
+    Status = AwardStatus
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="awards")
+    meeting = models.ForeignKey(DecisionMeeting, on_delete=models.PROTECT, related_name="awards")
+    status = models.CharField(_("status"), max_length=12, choices=AwardStatus.choices)
+    amount_pence = models.PositiveBigIntegerField(_("amount"), default=0)
+    proposed_pence = models.PositiveBigIntegerField(_("amount in the proposal"), default=0)
+    condition = models.CharField(_("condition"), max_length=AWARD_REASON_MAX, blank=True)
+    reason = models.CharField(_("reason"), max_length=AWARD_REASON_MAX, blank=True)
+    # The engine's own explanation: a reason code and its numbers (the words are grants').
+    engine_reason = models.CharField(max_length=40, blank=True)
+    engine_details = models.JSONField(default=dict, blank=True)
+    support = models.PositiveIntegerField(_("support"), default=0)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_final = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_pence__gte=0), name="grants_award_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AwardStatus.values), name="grants_award_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="partial") | ~Q(condition=""),
+                name="grants_award_partial_has_condition",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | (~Q(reason="") & Q(amount_pence=0)),
+                name="grants_award_declined_has_reason_and_no_money",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not-funded") | Q(amount_pence=0),
+                name="grants_award_not_funded_has_no_money",
+            ),
+        ]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.get_status_display()}"
+
+    @property
+    def has_money(self) -> bool:
+        return self.status in AWARD_STATUSES_WITH_MONEY

@@ -18,6 +18,8 @@ from thegither.grants.models import (
     ApplicationStatus,
     Assessment,
     ConflictDeclaration,
+    DecisionMeeting,
+    DecisionMethod,
     PanelMember,
     Round,
     RoundPhase,
@@ -412,3 +414,155 @@ def can_remind_panel(user: User, round: Round) -> Decision:
     if decision and round.phase != RoundPhase.ASSESSMENT:
         return deny(_("Reminders go out only while the panel is scoring."))
     return decision
+
+
+# Deciding: the rules for how votes become money, the meeting, votes.
+
+DECIDING_PHASES = frozenset({RoundPhase.DECISION})
+# Where the meeting page can be read: from the deciding step on.
+MEETING_PHASES = STAFF_SEE_SCORES_PHASES
+RULES_PHASES = frozenset(
+    {
+        RoundPhase.DRAFT,
+        RoundPhase.OPEN,
+        RoundPhase.SCREENING,
+        RoundPhase.ASSESSMENT,
+        RoundPhase.DECISION,
+    }
+)
+
+
+def meeting_of(round: Round) -> DecisionMeeting | None:
+    """Return the round's decision meeting, or None if it hasn't opened."""
+    return DecisionMeeting.objects.filter(round=round).first()
+
+
+def can_set_decision_rules(user: User, round: Round) -> Decision:
+    """Decide whether the person may choose how the round's votes become money.
+
+    Staff may, until the chair opens the decision meeting: after that the rules stay as
+    they were, so nobody changes them once they can see how it would turn out.
+    """
+    decision = can_manage_round(user, round)
+    if not decision:
+        return decision
+    if round.phase not in RULES_PHASES or meeting_of(round) is not None:
+        return deny(
+            _("The decision meeting has opened, so how the panel decides can't change now.")
+        )
+    return allow()
+
+
+def _chair_decision(user: User, round: Round) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    member = panel_membership(user, round)
+    if member is None:
+        if can_manage_round(user, round):
+            return deny(
+                _("Staff help run the meeting, but the chair leads it: the young people decide.")
+            )
+        return deny(_("Only the panel's chair can do this."))
+    if not member.is_chair:
+        return deny(_("Only the panel's chair can do this."))
+    return can_take_part(user)
+
+
+def can_see_meeting(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's decision meeting page.
+
+    The round's panel members and staff may, from the deciding step on.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if panel_membership(user, round) is not None:
+        decision = can_take_part(user)
+    else:
+        decision = can_manage_round(user, round)
+        if not decision:
+            return deny(_("Only this round's panel and staff can see its decision meeting."))
+    if decision and round.phase not in MEETING_PHASES:
+        return deny(_("The decision meeting happens when the round reaches its deciding step."))
+    return decision
+
+
+def can_open_meeting(user: User, round: Round) -> Decision:
+    """Decide whether the person may open the decision meeting: the chair, at the deciding step."""
+    decision = _chair_decision(user, round)
+    if not decision:
+        return decision
+    if round.phase not in DECIDING_PHASES:
+        return deny(_("The meeting opens when the round reaches its deciding step."))
+    if meeting_of(round) is not None:
+        return deny(_("The meeting has already been opened."))
+    return allow()
+
+
+def can_run_meeting(user: User, meeting: DecisionMeeting) -> Decision:
+    """Decide whether the person may lead the open meeting.
+
+    Marking who is there, working out the allocation, changing awards, casting the
+    deciding vote on a tie and confirming: the chair, while the meeting is open.
+    """
+    decision = _chair_decision(user, meeting.round)
+    if not decision:
+        return decision
+    if not meeting.is_open:
+        return deny(_("The decision is final, so it can't change now."))
+    if meeting.round.phase not in DECIDING_PHASES:
+        return deny(_("The round has moved on from its deciding step."))
+    return allow()
+
+
+@dataclass(frozen=True)
+class VoteViewer:
+    """What the vote rule needs about one person: the conflict rule's view and the meeting."""
+
+    panel: PanelViewer
+    meeting: DecisionMeeting | None
+    present: bool
+
+
+def vote_viewer(user: User, round: Round) -> VoteViewer:
+    """Load what the vote rule needs about this person (a few queries, whatever the page)."""
+    panel = panel_viewer(user, round)
+    meeting = meeting_of(round)
+    present = bool(
+        meeting is not None
+        and panel.member is not None
+        and meeting.attendances.filter(panel_member=panel.member).exists()
+    )
+    return VoteViewer(panel=panel, meeting=meeting, present=present)
+
+
+def _vote_rule(viewer: VoteViewer, application: Application) -> Decision:
+    """Votes go through the conflict rule: staff never vote, a member who knows the group can't."""
+    decision = _panel_rule(viewer.panel, application)
+    if not decision:
+        return decision
+    meeting = viewer.meeting
+    if meeting is None or not meeting.is_open:
+        return deny(_("Voting happens while the decision meeting is on."))
+    if meeting.round.phase not in DECIDING_PHASES:
+        return deny(_("The round has moved on from its deciding step."))
+    if meeting.method != DecisionMethod.APPROVAL:
+        return deny(_("This round decides by the panel's scores, so there is no vote."))
+    if not viewer.present:
+        return deny(_("The chair hasn't marked you as here yet. Ask them to."))
+    return allow()
+
+
+def can_vote(user: User, application: Application) -> Decision:
+    """Decide whether the person may vote for (or against) this application in the meeting.
+
+    Panel members the chair marked as there, who said they don't know the group; never staff.
+    """
+    return _vote_rule(vote_viewer(user, application.round), application)
+
+
+def vote_decisions(
+    user: User, round: Round, applications: list[Application]
+) -> dict[int, Decision]:
+    """Decide `can_vote` for every application on the voting page, in a few queries."""
+    viewer = vote_viewer(user, round)
+    return {a.pk: _vote_rule(viewer, a) for a in applications}

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from thegither.grants.views import applying, panel, public, scoring, screening, setup, uploads
+from thegither.grants.views import (
+    applying,
+    deciding,
+    panel,
+    public,
+    scoring,
+    screening,
+    setup,
+    uploads,
+)
 
 app_name = "grants"
 urlpatterns = [
@@ -47,4 +56,15 @@ urlpatterns = [
     path("rounds/<int:pk>/scoring/", scoring.scoring_progress, name="scoring-progress"),
     path("rounds/<int:pk>/scoring/remind/", scoring.scoring_remind, name="scoring-remind"),
     path("rounds/<int:pk>/review/", scoring.review, name="review"),
+    # Deciding: staff set the rules; the chair leads the meeting; members vote.
+    path("rounds/<int:pk>/decision-rules/", deciding.decision_rules, name="decision-rules"),
+    path("rounds/<int:pk>/meeting/", deciding.meeting, name="meeting"),
+    path("rounds/<int:pk>/meeting/open/", deciding.meeting_open, name="meeting-open"),
+    path("rounds/<int:pk>/meeting/here/", deciding.meeting_attendance, name="meeting-attendance"),
+    path("rounds/<int:pk>/meeting/propose/", deciding.meeting_propose, name="meeting-propose"),
+    path("rounds/<int:pk>/meeting/confirm/", deciding.meeting_confirm, name="meeting-confirm"),
+    path("rounds/<int:pk>/vote/", deciding.vote, name="vote"),
+    path("applications/<int:pk>/vote/", deciding.vote_set, name="vote-set"),
+    path("pot-allocations/<int:pk>/casting-vote/", deciding.casting_vote, name="casting-vote"),
+    path("awards/<int:pk>/", deciding.award_change, name="award-change"),
 ]

@@ -38,12 +38,19 @@ from thegither.core.services import audit_record
 from thegither.grants.models import (
     Application,
     Assessment,
+    Attendance,
+    Award,
+    AwardStatus,
+    CastingVote,
     ConflictDeclaration,
+    DecisionMeeting,
     PanelMember,
+    PotAllocation,
     Round,
     RoundPhase,
     Score,
     Upload,
+    Vote,
 )
 from thegither.grants.tasks import application_submitted_email
 from thegither.grants.tests import factories as grant_factories
@@ -119,6 +126,15 @@ class GrantsWorld:
     # `conflicted`'s; a round at the decision step with them on its panel.
     conflicted: Application | None = None
     deciding_round: Round | None = None
+    # --- deciding: the member chairs `deciding_round` (no meeting yet) and `meeting_round`,
+    # whose meeting is open with them there, an application they don't know (with an award
+    # in the proposal) and one they do; the other organisation has a meeting open too.
+    meeting_round: Round | None = None
+    meeting_eligible: Application | None = None
+    meeting_conflicted: Application | None = None
+    award: Award | None = None
+    allocation: PotAllocation | None = None
+    other_meeting_round: Round | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -192,7 +208,65 @@ def _panel_world(grants: GrantsWorld, users: dict, child_in_both: User) -> None:
         assessment=assessment, criterion=grants.assessing_round.criteria.first(), value=4
     )
     grants.deciding_round = grant_factories.round_make(organisation, phase=RoundPhase.DECISION)
-    PanelMember.objects.create(round=grants.deciding_round, user=users["panel_member"], number=1)
+    PanelMember.objects.create(
+        round=grants.deciding_round, user=users["panel_member"], number=1, is_chair=True
+    )
+    _meeting_world(grants, users, child_in_both)
+
+
+def _meeting_world(grants: GrantsWorld, users: dict, child_in_both: User) -> None:
+    """Add the decision meeting rows (branch yb-decide) to the grants world."""
+    organisation = grants.open_round.organisation
+    applicant = users["applicant_contact"]
+    round = grant_factories.round_make(organisation, phase=RoundPhase.DECISION)
+    chair = PanelMember.objects.create(
+        round=round, user=users["panel_member"], number=1, is_chair=True
+    )
+    PanelMember.objects.create(round=round, user=users["under_13_waiting"], number=2)
+    grants.meeting_round = round
+    grants.meeting_eligible = grant_factories.application_make(round, applicant, status="eligible")
+    grants.meeting_conflicted = grant_factories.application_make(
+        round, applicant, status="eligible"
+    )
+    ConflictDeclaration.objects.create(
+        panel_member=chair, application=grants.meeting_eligible, has_conflict=False
+    )
+    ConflictDeclaration.objects.create(
+        panel_member=chair,
+        application=grants.meeting_conflicted,
+        has_conflict=True,
+        reason="My cousin.",
+    )
+    meeting = DecisionMeeting.objects.create(
+        round=round, method="approval", rule="mes", quorum=1, opened_by=users["panel_member"]
+    )
+    Attendance.objects.create(meeting=meeting, panel_member=chair)
+    pot = grants.meeting_eligible.pot
+    grants.allocation = PotAllocation.objects.create(
+        meeting=meeting, pot=pot, rule="mes", method="approval"
+    )
+    grants.award = Award.objects.create(
+        application=grants.meeting_eligible,
+        pot=pot,
+        meeting=meeting,
+        status=AwardStatus.NOT_FUNDED,
+        engine_reason="no-votes",
+        position=1,
+    )
+    # A vote and a settled casting vote, for the admin's read-only lists.
+    Vote.objects.create(meeting=meeting, panel_member=chair, application=grants.meeting_eligible)
+    CastingVote.objects.create(
+        allocation=grants.allocation,
+        application=grants.meeting_eligible,
+        position=1,
+        cast_by=users["panel_member"],
+    )
+    other_round = grant_factories.round_make(grants.other_round.organisation, phase="decision")
+    PanelMember.objects.create(round=other_round, user=child_in_both, number=1, is_chair=True)
+    DecisionMeeting.objects.create(
+        round=other_round, method="approval", rule="mes", quorum=1, opened_by=child_in_both
+    )
+    grants.other_meeting_round = other_round
 
 
 def world_make() -> World:
@@ -399,6 +473,9 @@ PANEL_AND_STAFF_POST = (302, 302, 403, 403, 302, 302, 302, 403, 403, 302)
 PANEL_ONLY = (302, 200, 403, 403, 403, 403, 403, 403, 403, 403)
 STAFF_OF_OTHER_POST = (302, 403, 403, 403, 403, 403, 302, 302, 403, 302)
 NOBODY = (302,) + (403,) * (len(ROLES) - 1)
+# --- deciding: the chair leads the meeting; staff watch (they are sent nowhere to vote)
+CHAIR_ONLY = PANEL_ONLY
+CHAIR_POST = (302, 302, 403, 403, 403, 403, 403, 403, 403, 403)
 # --- end grants
 
 EXPECTED: dict[str, Entry] = {
@@ -539,6 +616,38 @@ EXPECTED: dict[str, Entry] = {
     # While the panel scores, staff don't see scores: only the panel opens the review.
     "grants:review": Entry(PANEL_ONLY, kwargs=pk_of(lambda g: g.assessing_round)),
     # --- end scoring ---
+    # --- deciding (branch yb-decide) ---
+    "grants:decision-rules": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.deciding_round)),
+    "grants:meeting": Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.meeting_round)),
+    "grants:meeting-open": Entry(
+        CHAIR_POST, kwargs=pk_of(lambda g: g.deciding_round), method="post"
+    ),
+    "grants:meeting-attendance": Entry(
+        CHAIR_POST, kwargs=pk_of(lambda g: g.meeting_round), method="post"
+    ),
+    # Only the chair is there, with no votes: the proposal is worked out (nothing funded).
+    "grants:meeting-propose": Entry(
+        CHAIR_POST, kwargs=pk_of(lambda g: g.meeting_round), method="post"
+    ),
+    # Confirming with no tie: the chair is sent back with the decision final.
+    "grants:meeting-confirm": Entry(
+        CHAIR_POST, kwargs=pk_of(lambda g: g.meeting_round), method="post"
+    ),
+    # Staff may see the meeting, but there is no voting page for them.
+    "grants:vote": Entry(
+        (302, 200, 403, 403, 404, 404, 404, 403, 403, 404),
+        kwargs=pk_of(lambda g: g.meeting_round),
+    ),
+    "grants:vote-set": Entry(
+        CHAIR_POST,
+        kwargs=pk_of(lambda g: g.meeting_eligible),
+        method="post",
+        data={"supports": "yes"},
+    ),
+    # No tie in the world's pot: the chair is sent back with "choose one in the tie".
+    "grants:casting-vote": Entry(CHAIR_POST, kwargs=pk_of(lambda g: g.allocation), method="post"),
+    "grants:award-change": Entry(CHAIR_ONLY, kwargs=pk_of(lambda g: g.award)),
+    # --- end deciding ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -743,6 +852,36 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         ),
     ),
     # --- end scoring ---
+    # --- deciding ---
+    "voting on an application whose group you know": (
+        "grants:vote-set",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_conflicted)),
+    ),
+    "voting in a round whose meeting hasn't opened": (
+        "grants:vote-set",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.not_my_round_eligible)),
+    ),
+    "the other organisation's decision meeting": (
+        "grants:meeting",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_meeting_round)),
+    ),
+    "leading the other organisation's meeting": (
+        "grants:meeting-propose",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_meeting_round)),
+    ),
+    "changing how the panel decides once the meeting is open": (
+        "grants:decision-rules",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round)),
+    ),
+    "opening a meeting already open": (
+        "grants:meeting-open",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round)),
+    ),
+    "the meeting of a round still open": (
+        "grants:meeting",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.open_round)),
+    ),
+    # --- end deciding ---
     # --- live workshops (branch live) ---
     "live sessions of the other organisation": (
         "live:sessions",

@@ -17,6 +17,7 @@ from thegither.grants.permissions import (
     can_declare,
     can_manage_panel,
     can_read_as_panel,
+    can_see_meeting,
     can_see_review,
     panel_membership,
     score_decisions,
@@ -119,6 +120,7 @@ def to_read(request, pk):
             "rows": rows,
             "progress": scoring.progress_of(queue),
             "can_see_review": can_see_review(request.user, round),
+            "can_see_meeting": can_see_meeting(request.user, round),
         },
     )
 

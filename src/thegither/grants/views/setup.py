@@ -26,7 +26,9 @@ from thegither.grants.permissions import (
     can_draft_criteria,
     can_manage_grants,
     can_manage_round,
+    can_see_meeting,
     can_see_review,
+    can_set_decision_rules,
 )
 from thegither.grants.views.common import add_refusal, posted, round_or_404
 
@@ -96,6 +98,8 @@ def round_setup(request, pk):
             "missing": selectors.round_missing_for(round, upcoming) if upcoming else [],
             "can_change": can_change_round(request.user, round),
             "can_see_review": can_see_review(request.user, round),
+            "can_set_decision_rules": can_set_decision_rules(request.user, round),
+            "can_see_meeting": can_see_meeting(request.user, round),
         },
     )
 
