@@ -209,6 +209,12 @@ def propose(
     )
     for n, application in enumerate(unfunded, start=after + 1):
         place[application.pk] = n
+    voters = len([b for b in ballots.values() if b])
+    # Equal shares may raise every share above the pot split equally (add1); the words
+    # say both, so nobody reads "£1,167 each" from a £3,000 pot for three and is puzzled.
+    even = (
+        {"even_share": pot.amount_pence / voters} if rule == AllocationRule.MES and voters else {}
+    )
     results = []
     for explanation in outcome.explanations:
         application = by_id[explanation.project_id]
@@ -218,6 +224,7 @@ def propose(
                 funded=explanation.funded,
                 reason="no-votes" if explanation.reason in NO_SUPPORT else explanation.reason,
                 details=_plain_details(explanation.details)
+                | even
                 | (
                     {"average_total": round(averages[application.pk], 1)}
                     if application.pk in averages
@@ -234,7 +241,7 @@ def propose(
         method=method,
         results=results,
         tied=tied,
-        voters=len([b for b in ballots.values() if b]),
+        voters=voters,
         settings=dict(outcome.settings) | {"engine_rule": outcome.rule},
     )
 
