@@ -1104,7 +1104,15 @@ def method_of_equal_shares(
     initial = start
     cost = data.cost
     if voters == 0:
-        run = Run(start, [], [])
+        # No ballots: nothing is funded, and the run still records (empty) budgets and
+        # payments, so the explanations can say "Nobody voted for it" for every project.
+        run = Run(
+            start,
+            [],
+            [],
+            budgets=np.zeros(data.num_groups, dtype=np.float64),
+            payments=np.zeros((data.num_groups, 0), dtype=np.float64),
+        )
         return MesResult(free, run, start, initial, 0, free)
 
     def verdict(run: Run) -> str:

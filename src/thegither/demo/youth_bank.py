@@ -1,5 +1,6 @@
-"""Demo Youth Bank: a round open for applications (drafts and sent ones in both areas)
-and a round whose panel is scoring (some scores in, one member stepped out).
+"""Demo Youth Bank: a round open for applications (drafts and sent ones in both areas),
+a round whose panel is scoring (some scores in, one member stepped out), and a round
+ready for its decision meeting (scoring finished, the chair can open the meeting).
 
 Made through the same services a youth worker's clicks call, so the demo holds
 only what the real pages could make. Loading it again changes nothing.
@@ -23,6 +24,7 @@ SENT_SUBMISSION_KEY = uuid.uuid5(_NAMESPACE, "canal-sent-submission")
 
 ROUND_NAME = "Spring 2027"
 SCORING_ROUND_NAME = "Winter 2026"
+DECIDING_ROUND_NAME = "Autumn 2026"
 POT_PENCE = 1_500_000  # £15,000 in each area
 
 CRITERIA = (
@@ -35,7 +37,7 @@ CRITERIA = (
 
 def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -> Round:
     """Make the Riverside Youth Bank's Spring 2027 round, open, with applications in it,
-    and its Winter 2026 round, at the scoring step."""
+    its Winter 2026 round, at the scoring step, and its Autumn 2026 round, ready to decide."""
     fund = Fund.objects.filter(organisation=trust, name="Youth Bank").first()
     if fund is None:
         fund = services.fund_create(
@@ -52,10 +54,16 @@ def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -
         from thegither.demo.youth_bank_panel import scoring_round_load
 
         scoring_round_load(fund, staff, groups)
+    if not Round.objects.filter(fund=fund, name=DECIDING_ROUND_NAME).exists():
+        from thegither.demo.youth_bank_panel import deciding_round_load
+
+        deciding_round_load(fund, staff, groups)
     return round
 
 
-def _round_set_up(fund: Fund, staff: User, name: str = ROUND_NAME, days: int = 0) -> Round:
+def _round_set_up(
+    fund: Fund, staff: User, name: str = ROUND_NAME, days: int = 0, pot_pence: int = POT_PENCE
+) -> Round:
     """Make a round with its pots, criteria and question, and open it.
 
     `days` moves its dates: a negative number puts them that many days in the past.
@@ -83,7 +91,7 @@ def _round_set_up(fund: Fund, staff: User, name: str = ROUND_NAME, days: int = 0
         services.pot_set(
             round=round,
             area=area,
-            amount_pence=POT_PENCE,
+            amount_pence=pot_pence,
             min_grant_pence=10_000,
             max_grant_pence=250_000,
             by=staff,

@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from thegither.allocation import Ballot, Election, Explanation, Outcome, Project, allocate
+from thegither.allocation import Ballot, Election, Outcome, Project, allocate
 from thegither.grants.models import (
     AllocationRule,
     Application,
@@ -31,7 +31,12 @@ from thegither.grants.models import (
 
 # The library's rule for each choice. Plain equal shares often leaves much of a small pot
 # unspent; "add1" raises every member's share step by step while what it picks still fits.
-ENGINE_RULES = {AllocationRule.GREEDY: "greedy", AllocationRule.MES: "mes-add1"}
+# The library's plain greedy funds what nobody supported if money is left (as pabutools
+# does); a panel never should, so greedy needs at least one vote or point.
+ENGINE_RULES = {AllocationRule.GREEDY: "greedy-threshold", AllocationRule.MES: "mes-add1"}
+ENGINE_THRESHOLDS = {AllocationRule.GREEDY: 1, AllocationRule.MES: None}
+# The library's reasons for "nobody supported it", in the grants app's one word for it.
+NO_SUPPORT = {"no-votes", "below-threshold"}
 
 
 @dataclass(frozen=True)
@@ -160,24 +165,15 @@ def _run(
     pot: Pot, order: list[Application], method: str, rule: str, ballots
 ) -> tuple[Outcome, dict[str, Application]]:
     election, by_id = _election(pot, order, method, ballots)
-    if not election.ballots:
-        # Nobody supported anything: nothing to run (the library's MES needs a ballot).
-        return _nobody(election), by_id
     utility = "score" if method == DecisionMethod.SCORES and rule == AllocationRule.MES else "cost"
-    return allocate(election, rule=ENGINE_RULES[rule], utility=utility, tie_break="text-id"), by_id
-
-
-def _nobody(election: Election) -> Outcome:
-    return Outcome(
-        rule="none",
-        selected=[],
-        spent=0,
-        budget=election.budget,
-        explanations=[
-            Explanation(p.id, p.name, p.cost, funded=False, reason="no-votes", text="")
-            for p in election.projects
-        ],
+    outcome = allocate(
+        election,
+        rule=ENGINE_RULES[rule],
+        utility=utility,
+        tie_break="text-id",
+        threshold=ENGINE_THRESHOLDS[rule],
     )
+    return outcome, by_id
 
 
 def propose(
@@ -213,6 +209,12 @@ def propose(
     )
     for n, application in enumerate(unfunded, start=after + 1):
         place[application.pk] = n
+    voters = len([b for b in ballots.values() if b])
+    # Equal shares may raise every share above the pot split equally (add1); the words
+    # say both, so nobody reads "£1,167 each" from a £3,000 pot for three and is puzzled.
+    even = (
+        {"even_share": pot.amount_pence / voters} if rule == AllocationRule.MES and voters else {}
+    )
     results = []
     for explanation in outcome.explanations:
         application = by_id[explanation.project_id]
@@ -220,8 +222,9 @@ def propose(
             Result(
                 application=application,
                 funded=explanation.funded,
-                reason=explanation.reason,
+                reason="no-votes" if explanation.reason in NO_SUPPORT else explanation.reason,
                 details=_plain_details(explanation.details)
+                | even
                 | (
                     {"average_total": round(averages[application.pk], 1)}
                     if application.pk in averages
@@ -238,7 +241,7 @@ def propose(
         method=method,
         results=results,
         tied=tied,
-        voters=len([b for b in ballots.values() if b]),
+        voters=voters,
         settings=dict(outcome.settings) | {"engine_rule": outcome.rule},
     )
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from thegither.accounts.models import Role
 from thegither.core.dashboard import DashboardLink
 from thegither.grants.models import PanelMember, RoundPhase
-from thegither.grants.permissions import can_manage_grants
+from thegither.grants.permissions import MEETING_PHASES, can_manage_grants
 
 
 def youth_bank_links(user, membership) -> list[DashboardLink]:
@@ -30,8 +30,14 @@ def youth_bank_links(user, membership) -> list[DashboardLink]:
             .exclude(round__phase__in=[RoundPhase.DRAFT, RoundPhase.CLOSED])
             .select_related("round")
         )
+        # From the deciding step on, the panel's way in is the decision meeting.
         return [
             DashboardLink(
+                _("Decision meeting: %(round)s") % {"round": place.round.name},
+                reverse("grants:meeting", args=[place.round_id]),
+            )
+            if place.round.phase in MEETING_PHASES
+            else DashboardLink(
                 _("Applications to read: %(round)s") % {"round": place.round.name},
                 reverse("grants:to-read", args=[place.round_id]),
             )

@@ -16,6 +16,27 @@ def _pounds(amount) -> str:
     return pence_to_pounds(round(amount or 0))
 
 
+def _whole_pounds(amount) -> str:
+    """An amount the engine worked out in fractions of a penny, to the nearest pound."""
+    return pence_to_pounds(round((amount or 0) / 100) * 100)
+
+
+def _share_words(details: dict) -> str:
+    """Say what each member's equal share was, and why it may be more than the pot split."""
+    share = details.get("start_per_voter") or 0
+    even = details.get("even_share")
+    if even is None or share <= even + 50:  # within half a pound: it was not raised
+        return _(
+            "Every member had an equal share of the pot (%(share)s each) to spend on the ones "
+            "they supported."
+        ) % {"share": _whole_pounds(share)}
+    return _(
+        "Every member had an equal share to spend on the ones they supported. The pot split "
+        "equally is %(even)s each; every share was raised to about %(share)s so that more of "
+        "the pot gets used, as long as what is chosen still fits in the pot."
+    ) % {"even": _whole_pounds(even), "share": _whole_pounds(share)}
+
+
 def _support(award: Award, method: str) -> str:
     if method == DecisionMethod.SCORES:
         average = award.engine_details.get("average_total")
@@ -67,29 +88,39 @@ def engine_words(award: Award, *, method: str, rule: str) -> str:
         if method == DecisionMethod.SCORES:
             return _("Not funded. Nobody on the panel finished scoring it.")
         return _("Not funded. Nobody voted for it.")
-    share = _pounds(details.get("start_per_voter"))
+    shares = _share_words(details)
     if reason == "funded":
         supporters = details.get("supporters", award.support)
-        return _(
-            "Funded. Every member had an equal share of the pot (%(share)s each) to spend on "
-            "the ones they supported. The %(count)s members who supported this one paid the "
-            "%(asked)s it asked for between them."
-        ) % {"share": share, "count": supporters, "asked": asked}
+        return " ".join(
+            [
+                _("Funded."),
+                shares,
+                _(
+                    "The %(count)s members who supported this one paid the %(asked)s it asked "
+                    "for between them."
+                )
+                % {"count": supporters, "asked": asked},
+            ]
+        )
     if reason == "topped-up":
         return _("Funded from the money left over after equal shares.")
     if reason == "supporters-ran-out":
-        return _(
-            "Not funded. Every member had an equal share of the pot (%(share)s each) to spend "
-            "on the ones they supported. To pay the %(asked)s it asked for, each of its "
-            "supporters would have needed about %(needed)s, but by then they had only "
-            "%(left)s left between them: most of their shares had gone to others they "
-            "supported."
-        ) % {
-            "share": share,
-            "asked": asked,
-            "needed": _pounds(details.get("needed_per_supporter")),
-            "left": _pounds(details.get("supporters_money_left")),
-        }
+        return " ".join(
+            [
+                _("Not funded."),
+                shares,
+                _(
+                    "To pay the %(asked)s it asked for, each of its supporters would have "
+                    "needed about %(needed)s, but by then they had only %(left)s left between "
+                    "them: most of their shares had gone to others they supported."
+                )
+                % {
+                    "asked": asked,
+                    "needed": _whole_pounds(details.get("needed_per_supporter")),
+                    "left": _whole_pounds(details.get("supporters_money_left")),
+                },
+            ]
+        )
     if award.status == AwardStatus.NOT_FUNDED or not award.proposed_pence:
         return _("Not funded in the proposal.")
     return _("Funded in the proposal.")

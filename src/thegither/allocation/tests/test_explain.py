@@ -157,6 +157,27 @@ def test_project_nobody_voted_for_says_so():
     assert z.text == "Not funded. Nobody voted for it."
 
 
+@pytest.mark.parametrize("rule", ["mes", "mes-add1"])
+@pytest.mark.parametrize("kind", ["approval", "cumulative"])
+def test_equal_shares_with_no_ballots_funds_nothing_and_says_nobody_voted(rule, kind):
+    election = Election(
+        projects=(*SMALL.projects, Project("f", 0, "Free mural")),
+        budget=SMALL.budget,
+        kind=kind,
+        ballots=(),
+    )
+    outcome = allocate(election, rule=rule, utility="score" if kind != "approval" else "cost")
+    assert outcome.selected == []
+    assert outcome.spent == 0
+    assert [e.project_id for e in outcome.explanations] == ["a", "b", "c", "f"]
+    for explanation in outcome.explanations:
+        assert not explanation.funded
+        assert explanation.reason == "no-votes"
+        assert explanation.text == "Not funded. Nobody voted for it."
+    assert outcome.settings["start_per_voter"] == 0.0
+    json.dumps([e.details for e in outcome.explanations])
+
+
 def test_phragmen_buys_a_free_project_nobody_voted_for_and_says_why():
     # As pabutools does: once every project with votes is bought, a free one still fits.
     election = Election(

@@ -101,19 +101,55 @@ def test_demo_has_a_round_being_scored_with_some_scores_and_one_conflict():
     assert progress["jay"].progress.scored == 3
     assert progress["kai"].progress.scored == 1
     assert not any(row.is_finished for row in progress.values()), "something left to score"
-    (conflict,) = ConflictDeclaration.objects.filter(has_conflict=True)
+    (conflict,) = ConflictDeclaration.objects.filter(has_conflict=True, application__round=round)
     assert conflict.panel_member.user.username == "ruby"
     ruby = conflict.panel_member.user
     assert not can_score(ruby, conflict.application)
     assert not can_see_scores(ruby, conflict.application)
 
 
+def test_demo_has_a_round_ready_for_the_chair_to_open_its_decision_meeting():
+    from thegither.grants import scoring
+    from thegither.grants.models import ConflictDeclaration, DecisionMeeting, Round
+    from thegither.grants.permissions import can_open_meeting, can_see_meeting
+
+    demo_load()
+
+    round = Round.objects.get(fund__name="Youth Bank", name="Autumn 2026")
+    assert round.phase == "decision"
+    assert (round.decision_method, round.allocation_rule) == ("approval", "mes")
+    assert not DecisionMeeting.objects.filter(round=round).exists()
+    applications = round.applications.all()
+    assert (
+        sorted(applications.values_list("pot__area__name", "status"))
+        == [
+            ("North East", "eligible"),
+        ]
+        * 3
+        + [("North West", "eligible")] * 3
+    )
+    for pot in round.pots.all():
+        asked = sum(a.amount_pence for a in applications if a.pot_id == pot.pk)
+        assert asked > pot.amount_pence, "more asked than the pot holds, so the panel chooses"
+    progress = {row.member.user.username: row for row in scoring.scoring_progress(round)}
+    assert set(progress) == {"jay", "ruby", "kai"}
+    assert all(row.is_finished for row in progress.values())
+    (conflict,) = ConflictDeclaration.objects.filter(has_conflict=True, application__round=round)
+    assert conflict.panel_member.user.username == "ruby"
+    jay = User.objects.get(username="jay")
+    assert can_open_meeting(jay, round)
+    assert not can_open_meeting(User.objects.get(username="ruby"), round)
+    assert can_see_meeting(User.objects.get(username="sam.worker"), round)
+
+
 def test_loading_the_demo_twice_makes_one_youth_bank():
+    from thegither.core.models import AuditEvent
     from thegither.grants.models import (
         Application,
         Assessment,
         ConflictDeclaration,
         Criterion,
+        DecisionMeeting,
         Fund,
         PanelMember,
         Pot,
@@ -132,6 +168,8 @@ def test_loading_the_demo_twice_makes_one_youth_bank():
         ConflictDeclaration,
         Assessment,
         Score,
+        DecisionMeeting,
+        AuditEvent,
     )
     counts = [model.objects.count() for model in models]
 

@@ -241,6 +241,31 @@ def test_greedy_lines_them_up_by_votes(organisation):
     assert Award.objects.get(application=second).engine_reason == "too-expensive"
 
 
+@pytest.mark.parametrize("rule", [AllocationRule.GREEDY, AllocationRule.MES])
+def test_an_application_nobody_voted_for_is_never_funded_even_with_money_left(organisation, rule):
+    deciding = deciding_make(organisation, rule=rule, amounts=(50_000, 50_000, 50_000))
+    meeting = meeting_with_everyone(deciding)
+    vote(deciding, {0: [0], 1: [0]})
+    services.allocation_propose(meeting=meeting, by=deciding.chair)
+    awards = {a.application_id: a for a in Award.objects.all()}
+    first, second, third = (awards[a.pk] for a in deciding.applications)
+    assert first.status == AwardStatus.PROPOSED
+    for award in (second, third):
+        assert award.status == AwardStatus.NOT_FUNDED
+        assert award.engine_reason == "no-votes"
+
+
+@pytest.mark.parametrize("rule", [AllocationRule.GREEDY, AllocationRule.MES])
+def test_with_no_votes_at_all_nothing_is_funded_and_each_says_nobody_voted(organisation, rule):
+    deciding = deciding_make(organisation, rule=rule)
+    meeting = meeting_with_everyone(deciding)
+    services.allocation_propose(meeting=meeting, by=deciding.chair)
+    assert set(Award.objects.values_list("status", "engine_reason")) == {
+        (AwardStatus.NOT_FUNDED, "no-votes")
+    }
+    assert services.pot_given_pence(deciding.pot) == 0
+
+
 def test_a_tie_is_found_and_the_chairs_casting_vote_settles_it(deciding, meeting):
     # Two applications with one vote each and money for one: the order decides.
     deciding.pot.amount_pence = 100_000

@@ -145,3 +145,11 @@ def test_the_decision_pages_run_the_same_queries_for_more_applications(client, d
         application_make(deciding.round, contact, status=ApplicationStatus.ELIGIBLE)
     services.allocation_propose(meeting=meeting, by=deciding.chair)
     assert count() == few
+
+
+def test_a_members_dashboard_links_to_the_meeting_once_the_round_is_deciding(client, deciding):
+    client.force_login(deciding.members[1])
+    page = client.get(reverse("accounts:dashboard")).text
+    assert f"Decision meeting: {deciding.round.name}" in page
+    assert _url("meeting", deciding.round.pk) in page
+    assert _url("to-read", deciding.round.pk) not in page
