@@ -1,13 +1,12 @@
 """`thegither up`: set up the database, load the demo if empty (never on a real site), serve."""
 
-import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from thegither.accounts.models import Organisation
 from thegither.accounts.services import login_locks_forget_stale
-from thegither.core.server import uvicorn_options
+from thegither.core.server import serve
 from thegither.demo.management.commands.demo import print_logins
 from thegither.demo.services import demo_is_needed, demo_load
 
@@ -40,6 +39,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Thegither is at http://{host}:{port}/ (press Ctrl+C to stop)")
         # No client addresses or link secrets in the logs, and the same proxies as Django.
-        uvicorn.run(
-            "thegither.asgi:application", host=host, port=port, lifespan="off", **uvicorn_options()
-        )
+        serve(host=host, port=port)
