@@ -121,7 +121,8 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with writers queued in the process (decision 0057).
+            "ENGINE": "thegither.core.sqlite",
             "NAME": DATA_DIR / "thegither.sqlite3",
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -159,7 +160,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "thegither.live.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 # The one backend also does the lock-out, so every log-in (the admin's too) is counted.

@@ -62,20 +62,32 @@ def _check(decision: Decision) -> None:
         raise Refused(decision.reason, kind=Refusal.NOT_ALLOWED)
 
 
+def _snapshot_reader(session_id: int, audience: str):
+    """Return a function that reads the session's snapshot for the audience, fresh."""
+
+    def read() -> dict:
+        return selectors.snapshot(LiveSession.objects.get(pk=session_id), audience)
+
+    return read
+
+
 def _publish_after_commit(session: LiveSession) -> None:
-    """After commit, send the session's snapshot to its staff screens and its phones."""
+    """After commit, send the session's snapshot to its staff screens and its phones.
+
+    The snapshot is read when the coalesced send is due, not for every change: a
+    burst of answers costs a few snapshots a second, not one per answer (decision 0057).
+    """
     session_id = session.pk
 
     def send() -> None:
-        fresh = LiveSession.objects.select_related("organisation").get(pk=session_id)
         broadcast.publish(
             staff_group(session_id),
-            selectors.snapshot(fresh, selectors.STAFF),
+            _snapshot_reader(session_id, selectors.STAFF),
             every=broadcast.STAFF_EVERY,
         )
         broadcast.publish(
             phone_group(session_id),
-            selectors.snapshot(fresh, selectors.PHONE),
+            _snapshot_reader(session_id, selectors.PHONE),
             every=broadcast.PHONE_EVERY,
         )
 
