@@ -462,7 +462,11 @@ def answer_submit(
             kind=Refusal.TOO_MANY,
         )
     # One lock per phone: two answers from it at once are taken one after the other.
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=participant.pk)
+    )
     if participant.removed:
         raise Refused(
             _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
