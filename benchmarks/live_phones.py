@@ -257,6 +257,13 @@ class ServerProcess:
             return self.cpu_spent
         return self.cpu_spent + (int(fields[11]) + int(fields[12])) / CLK_TCK
 
+    def tracebacks(self) -> int:
+        """Return how many errors the server logged (each with a traceback)."""
+        try:
+            return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
+        except OSError:
+            return 0
+
     def cpu_mark(self) -> None:
         self.cpu_before = self.cpu()
 
@@ -1039,6 +1046,7 @@ def summary(
         "peak_server_mb": round(sum(server.peak_kb for server in servers) / 1024, 1),
         "peak_mb_per_process": [round(server.peak_kb / 1024, 1) for server in servers],
         "server_cpu_s": round(sum(server.cpu_used() for server in servers), 1),
+        "server_tracebacks": sum(server.tracebacks() for server in servers),
         "loadgen_cpu_s": round(loadgen_cpu, 1),
         "wall_s": round(wall, 1),
     }

@@ -19,6 +19,7 @@ uncoalesced, so a Redis layer still hears it.
 """
 
 import asyncio
+import contextvars
 import logging
 import math
 import threading
@@ -135,7 +136,9 @@ _sending: set[asyncio.Task] = set()
 
 
 def _start(loop: asyncio.AbstractEventLoop, coroutine) -> None:
-    task = loop.create_task(coroutine)
+    # A context of its own: the caller's would carry the request's thread-sensitive
+    # executor (asgiref), gone once the request ends, and a snapshot read needs a thread.
+    task = loop.create_task(coroutine, context=contextvars.Context())
     _sending.add(task)
     task.add_done_callback(_sending.discard)
 
@@ -181,7 +184,9 @@ def send_now(group: str, event: dict) -> None:
         return
     loop = _loop
     if loop is not None and not loop.is_closed() and loop.is_running():
-        loop.call_soon_threadsafe(_start, loop, layer.group_send(group, event))
+        loop.call_soon_threadsafe(
+            _start, loop, layer.group_send(group, event), context=contextvars.Context()
+        )
         return
     try:
         running = asyncio.get_running_loop()
@@ -203,7 +208,10 @@ def publish(group: str, message: Message, *, every: float) -> None:
         listener(group, message)
     loop = _loop
     if loop is not None and not loop.is_closed() and loop.is_running():
-        loop.call_soon_threadsafe(_coalescer.submit, group, message, every)
+        # Not in the request's context: timers set here outlive the request.
+        loop.call_soon_threadsafe(
+            _coalescer.submit, group, message, every, context=contextvars.Context()
+        )
         return
     layer = get_channel_layer()
     if layer is None:
