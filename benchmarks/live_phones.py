@@ -53,7 +53,7 @@ DEVICE_COOKIE = "thegither_phone"
 KINDS = ["yes-no", "choice", "scale", "word-cloud", "ladder"]
 WORDS = ["hope", "fun", "friends", "music", "sport", "food", "games", "safe", "youth", "art"]
 POLL_SECONDS = 3.0
-REQUEST_TIMEOUT = 15.0
+REQUEST_TIMEOUT = 60.0  # a browser posting a form waits minutes; 60 s, then retry
 GIVE_UP_SECONDS = 300.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 

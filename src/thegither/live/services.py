@@ -444,6 +444,13 @@ def answer_submit(
         client_id = uuid.UUID(str(client_id))
     except ValueError as error:
         raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
+    # One lock per phone, taken first: two answers from it at once (a retry racing the
+    # original) are taken one after the other, so one look for the client_id is enough.
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=participant.pk)
+    )
     replay = Answer.objects.filter(client_id=client_id).first()
     if replay is not None:
         if replay.participant_id != participant.pk or replay.activity_id != activity.pk:
@@ -461,19 +468,10 @@ def answer_submit(
             % {"seconds": verdict.wait_seconds},
             kind=Refusal.TOO_MANY,
         )
-    # One lock per phone: two answers from it at once are taken one after the other.
-    participant = (
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("session")
-        .get(pk=participant.pk)
-    )
     if participant.removed:
         raise Refused(
             _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
         )
-    replay = Answer.objects.filter(client_id=client_id).first()
-    if replay is not None:  # the same answer sent twice at once: the first one counted
-        return Answered(replay, replayed=True)
     session = participant.session
     activity = Activity.objects.get(pk=activity.pk)
     if not session.is_running or activity.state != Activity.State.OPEN:
