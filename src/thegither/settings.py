@@ -115,7 +115,10 @@ TEMPLATES = [
 
 # Database: SQLite by default, tuned so a single machine never loses a write.
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # No persistent connections: under ASGI each request runs in a thread of its own, so a
+    # kept connection is never used again and they pile up until PostgreSQL refuses more
+    # ("too many clients", seen in benchmarks/live_kill.py; decision 0057).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     # SQLite can't make the folder its file lives in.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
