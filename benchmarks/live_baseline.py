@@ -72,8 +72,15 @@ class PostgresStore:
     def __init__(self, url: str):
         self.url = url
         self.pool: asyncio.Queue | None = None
+        self.opening = asyncio.Lock()
 
     async def _connections(self) -> asyncio.Queue:
+        if self.pool is not None:
+            return self.pool
+        async with self.opening:  # the first requests arrive together: open the pool once
+            return await self._open()
+
+    async def _open(self) -> asyncio.Queue:
         if self.pool is None:
             import psycopg
 
