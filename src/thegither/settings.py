@@ -120,13 +120,17 @@ TEMPLATES = [
 
 # Database: SQLite by default, tuned so a single machine never loses a write.
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # No persistent connections: under ASGI each request runs in a thread of its own, so a
+    # kept connection is never used again and they pile up until PostgreSQL refuses more
+    # ("too many clients", seen in benchmarks/live_kill.py; decision 0057).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     # SQLite can't make the folder its file lives in.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with writers queued in the process (decision 0057).
+            "ENGINE": "thegither.core.sqlite",
             "NAME": DATA_DIR / "thegither.sqlite3",
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -164,7 +168,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "thegither.live.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 # The one backend also does the lock-out, so every log-in (the admin's too) is counted.

@@ -44,6 +44,15 @@ class RedactFilter(logging.Filter):
     """Rewrite every record's message through `redact` before a handler writes it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith('%s - "WebSocket')
+            and isinstance(record.args, tuple)
+            and record.args
+        ):
+            # uvicorn's WebSocket handshakes go to its error log, not the access log,
+            # and start with the client's address: drop it, as the access log does.
+            record.args = ("-", *record.args[1:])
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # a malformed record: keep it as logging would

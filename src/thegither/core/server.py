@@ -1,4 +1,12 @@
-"""How `thegither up` runs uvicorn: trusted proxies and logs that keep no addresses."""
+"""How `thegither up` runs uvicorn: trusted proxies and logs that keep no addresses.
+
+`serve()` is the one way the server is started: `thegither up` calls it after setting
+up the database, and tests and benchmarks that need a real server process call it too
+(`python -c "from thegither.core.server import serve; serve(port=8123)"`), so they
+measure what a deployment runs.
+"""
+
+import os
 
 from django.conf import settings
 
@@ -24,3 +32,22 @@ def uvicorn_options() -> dict:
         "ws": "websockets-sansio",
         "ws_per_message_deflate": False,
     }
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8000, **overrides) -> None:
+    """Serve Thegither with uvicorn until stopped; `overrides` change uvicorn options.
+
+    Sets nothing up: the database must be migrated already (`thegither up` does that).
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thegither.settings")
+    import django
+    import uvicorn
+
+    django.setup()
+    uvicorn.run(
+        "thegither.asgi:application",
+        host=host,
+        port=port,
+        lifespan="off",
+        **{**uvicorn_options(), **overrides},
+    )

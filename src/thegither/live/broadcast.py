@@ -2,12 +2,15 @@
 
 The one way any app puts something on a live screen (meeting cards will use it too):
 
-    broadcast.publish(group, message, every=0.25)
+    broadcast.publish(group, make_snapshot, every=0.25)
 
-`message` is a dict with a "seq" number; it reaches every socket in `group` at most
-once per `every` seconds: the first at once, later ones held and replaced by newer
-ones until the interval has passed (the newest always goes, so nothing is stale for
-long). Call it after commit (`transaction.on_commit`), never inside a transaction.
+The message is a dict with a "seq" number, or a function that returns one (read from
+the database when called). It reaches every socket in `group` at most once per
+`every` seconds: the first at once, later ones held and replaced by newer ones until
+the interval has passed (the newest always goes, so nothing is stale for long). A
+function is called only when a send is due, so a burst of a thousand answers costs a
+handful of snapshots, not a thousand (decision 0057). Call `publish` after commit
+(`transaction.on_commit`), never inside a transaction.
 
 Sending happens on the server's event loop, which the first socket to connect hands
 over (`loop_bind`): the in-memory channel layer is not safe to use from other threads.
@@ -16,6 +19,8 @@ uncoalesced, so a Redis layer still hears it.
 """
 
 import asyncio
+import contextvars
+import logging
 import math
 import threading
 import time
@@ -23,7 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+# A snapshot, or a function that reads one when a send is due.
+Message = dict | Callable[[], dict]
 
 # How often a group may be sent to, in seconds.
 STAFF_EVERY = 0.25  # facilitator and presenter screens: 4 a second
@@ -46,8 +57,13 @@ def loop_bind(loop: asyncio.AbstractEventLoop) -> None:
 class _Group:
     last_sent: float = -math.inf
     last_seq: int = 0
-    pending: dict | None = None
+    pending: Message | None = None
     timer: asyncio.TimerHandle | None = None
+    making: bool = False  # a snapshot is being read for this group
+
+
+def _make_now(message: Message, done: Callable[[dict | None], None]) -> None:
+    done(message() if callable(message) else message)
 
 
 @dataclass
@@ -55,46 +71,64 @@ class Coalescer:
     """Hold each group to one send per interval; the newest message always goes out.
 
     Runs on one event loop. `send(group, message)` is called for each send;
-    `clock` and `later` are the loop's, replaceable in tests.
+    `make(message, done)` turns a held message into a dict (calling it, if it is a
+    function) and hands it to `done`, perhaps later; `clock` and `later` are the
+    loop's. All four are replaceable in tests.
     """
 
     send: Callable[[str, dict], None]
     clock: Callable[[], float] = time.monotonic
     later: Callable[[float, Callable[[], None]], object] | None = None
+    make: Callable[[Message, Callable[[dict | None], None]], None] = _make_now
     groups: dict[str, _Group] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.groups.clear()
 
-    def submit(self, group: str, message: dict, every: float) -> None:
+    def submit(self, group: str, message: Message, every: float) -> None:
         state = self.groups.setdefault(group, _Group())
-        if message.get("seq", 0) < state.last_seq:
+        if not callable(message) and message.get("seq", 0) < state.last_seq:
             return  # an older snapshot than one already sent: a newer one is out there
-        now = self.clock()
-        if state.timer is None and now - state.last_sent >= every:
-            self._send(group, state, message, now)
-            return
-        if state.pending is None or message.get("seq", 0) >= state.pending.get("seq", 0):
+        if (
+            state.pending is None
+            or callable(message)
+            or callable(state.pending)
+            or message.get("seq", 0) >= state.pending.get("seq", 0)
+        ):
             # Threads commit in one order and publish in another: keep the newest.
             state.pending = message
-        if state.timer is None:
-            wait = max(0.0, state.last_sent + every - now)
-            state.timer = self.later(wait, lambda: self._flush(group))
+        if state.timer is None and not state.making:
+            self._arrange(group, state, every)
 
-    def _flush(self, group: str) -> None:
-        state = self.groups[group]
+    def _arrange(self, group: str, state: _Group, every: float) -> None:
+        """Send the held message now if the interval has passed, or set a timer for it."""
+        wait = state.last_sent + every - self.clock()
+        if wait <= 0:
+            self._flush(group, every)
+        else:
+            state.timer = self.later(wait, lambda: self._flush(group, every))
+
+    def _flush(self, group: str, every: float) -> None:
+        state = self.groups.setdefault(group, _Group())
         state.timer = None
         message, state.pending = state.pending, None
-        if message is not None:
-            self._send(group, state, message, self.clock())
+        if message is None:
+            return
+        state.making = True
+        self.make(message, lambda made: self._made(group, every, made))
 
-    def _send(self, group: str, state: _Group, message: dict, now: float) -> None:
-        # "prev" is the last seq this process sent to the group: a screen that saw
-        # less than that missed a message and asks for a full snapshot.
-        message = {**message, "prev": state.last_seq}
-        state.last_sent = now
-        state.last_seq = max(state.last_seq, message.get("seq", 0))
-        self.send(group, message)
+    def _made(self, group: str, every: float, message: dict | None) -> None:
+        state = self.groups.setdefault(group, _Group())
+        state.making = False
+        if message is not None and message.get("seq", 0) >= state.last_seq:
+            # "prev" is the last seq this process sent to the group: a screen that saw
+            # less than that missed a message and asks for a full snapshot.
+            message = {**message, "prev": state.last_seq}
+            state.last_sent = self.clock()
+            state.last_seq = max(state.last_seq, message.get("seq", 0))
+            self.send(group, message)
+        if state.pending is not None and state.timer is None:
+            self._arrange(group, state, every)
 
 
 # Sends in flight: the loop keeps only weak references to tasks.
@@ -102,7 +136,9 @@ _sending: set[asyncio.Task] = set()
 
 
 def _start(loop: asyncio.AbstractEventLoop, coroutine) -> None:
-    task = loop.create_task(coroutine)
+    # A context of its own: the caller's would carry the request's thread-sensitive
+    # executor (asgiref), gone once the request ends, and a snapshot read needs a thread.
+    task = loop.create_task(coroutine, context=contextvars.Context())
     _sending.add(task)
     task.add_done_callback(_sending.discard)
 
@@ -119,7 +155,24 @@ def _later(wait: float, callback: Callable[[], None]):
     return asyncio.get_running_loop().call_later(wait, callback)
 
 
-_coalescer = Coalescer(send=_layer_send, later=_later)
+def _make_off_loop(message: Message, done: Callable[[dict | None], None]) -> None:
+    """Read a snapshot in Django's thread (it queries the database), then hand it on."""
+    if not callable(message):
+        done(message)
+        return
+
+    async def make() -> None:
+        try:
+            made = await database_sync_to_async(message)()
+        except Exception:
+            logger.exception("A live snapshot could not be read; the next change sends one.")
+            made = None
+        done(made)
+
+    _start(asyncio.get_running_loop(), make())
+
+
+_coalescer = Coalescer(send=_layer_send, later=_later, make=_make_off_loop)
 # Every publish, in order, for `capture_publishes` in tests: (group, message).
 _listeners: list[Callable[[str, dict], None]] = []
 
@@ -131,7 +184,9 @@ def send_now(group: str, event: dict) -> None:
         return
     loop = _loop
     if loop is not None and not loop.is_closed() and loop.is_running():
-        loop.call_soon_threadsafe(_start, loop, layer.group_send(group, event))
+        loop.call_soon_threadsafe(
+            _start, loop, layer.group_send(group, event), context=contextvars.Context()
+        )
         return
     try:
         running = asyncio.get_running_loop()
@@ -141,17 +196,28 @@ def send_now(group: str, event: dict) -> None:
         _start(running, layer.group_send(group, event))
 
 
-def publish(group: str, message: dict, *, every: float) -> None:
-    """Send `message` to every socket in `group`, at most once per `every` seconds."""
+def publish(group: str, message: Message, *, every: float) -> None:
+    """Send `message` to every socket in `group`, at most once per `every` seconds.
+
+    `message` is a snapshot, or a function returning one that is called only when a
+    send is due (in Django's thread, so it may query the database).
+    """
+    if _listeners and callable(message):
+        message = message()
     for listener in list(_listeners):
         listener(group, message)
     loop = _loop
     if loop is not None and not loop.is_closed() and loop.is_running():
-        loop.call_soon_threadsafe(_coalescer.submit, group, message, every)
+        # Not in the request's context: timers set here outlive the request.
+        loop.call_soon_threadsafe(
+            _coalescer.submit, group, message, every, context=contextvars.Context()
+        )
         return
     layer = get_channel_layer()
     if layer is None:
         return
+    if callable(message):
+        message = message()
     event = {"type": "live.snapshot", "snapshot": {**message, "prev": None}}  # no gap check
     try:
         running = asyncio.get_running_loop()

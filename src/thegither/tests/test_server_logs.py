@@ -118,6 +118,21 @@ def test_websocket_access_lines_have_no_client_address_either():
     assert line == '- - "WebSocket /live/[hidden]/" [accepted]'
 
 
+def test_websocket_handshakes_in_the_error_log_have_no_client_address():
+    """uvicorn's sans-I/O WebSockets log "[accepted]" on uvicorn.error, with the client first."""
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("203.0.113.7:5123", "/ws/live/p/K7MQ2P/"),
+        None,
+    )
+    assert RedactFilter().filter(record) is True
+    assert record.getMessage() == '- - "WebSocket /ws/live/p/K7MQ2P/" [accepted]'
+
+
 def test_django_and_uvicorn_logs_pass_through_the_filter():
     assert settings.LOGGING["handlers"]["console"]["filters"] == ["redact"]
     assert settings.LOGGING["loggers"]["django"]["handlers"] == []

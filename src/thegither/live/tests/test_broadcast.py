@@ -84,3 +84,61 @@ def test_a_held_snapshot_is_never_replaced_by_an_older_one():
     coalescer.submit("g", {"seq": 2}, every=0.25)  # published late by a slower thread
     loop.advance(0.25)
     assert [m["seq"] for _g, m in sent] == [1, 3]
+
+
+def test_a_snapshot_function_is_called_only_when_a_send_is_due():
+    coalescer, loop, sent = _coalescer()
+    calls = []
+
+    def reader(seq):
+        def read():
+            calls.append(seq)
+            return {"seq": seq}
+
+        return read
+
+    for seq in range(1, 101):  # a hundred answers, each asking for a snapshot
+        coalescer.submit("g", reader(seq), every=0.25)
+    assert calls == [1]
+    loop.advance(0.25)
+    assert calls == [1, 100]
+    assert [m["seq"] for _g, m in sent] == [1, 100]
+    assert sent[-1][1]["prev"] == 1
+
+
+def test_changes_while_a_snapshot_is_being_read_are_sent_after_it():
+    loop = FakeLoop()
+    sent, reading = [], []
+    coalescer = Coalescer(
+        send=lambda g, m: sent.append(m),
+        clock=loop.clock,
+        later=loop.later,
+        make=lambda message, done: reading.append((message, done)),
+    )
+    coalescer.submit("g", lambda: {"seq": 1}, every=0.25)
+    coalescer.submit("g", lambda: {"seq": 2}, every=0.25)  # while seq 1 is read
+    assert len(reading) == 1
+    assert loop.timers == []  # nothing else starts while a read is going on
+    message, done = reading.pop()
+    done(message())
+    assert [m["seq"] for m in sent] == [1]
+    loop.advance(0.25)
+    message, done = reading.pop()
+    done(message())
+    assert [m["seq"] for m in sent] == [1, 2]
+
+
+def test_a_snapshot_that_could_not_be_read_does_not_stop_the_next():
+    loop = FakeLoop()
+    sent, reading = [], []
+    coalescer = Coalescer(
+        send=lambda g, m: sent.append(m),
+        clock=loop.clock,
+        later=loop.later,
+        make=lambda message, done: reading.append(done),
+    )
+    coalescer.submit("g", lambda: {"seq": 1}, every=0.25)
+    reading.pop()(None)  # the read failed
+    coalescer.submit("g", lambda: {"seq": 2}, every=0.25)
+    reading.pop()({"seq": 2})
+    assert [m["seq"] for m in sent] == [2]

@@ -12,7 +12,7 @@ def test_channel_layer_is_the_one_the_environment_asks_for():
         assert backend == "channels_redis.pubsub.RedisPubSubChannelLayer"
         assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [os.environ["REDIS_URL"]]
     else:
-        assert backend == "channels.layers.InMemoryChannelLayer"
+        assert backend == "thegither.live.layers.InMemoryChannelLayer"
 
 
 def test_the_asgi_application_routes_websockets_to_live():

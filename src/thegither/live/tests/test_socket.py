@@ -1,11 +1,12 @@
 """A real WebSocket through Channels' communicator: snapshots on connect and after an answer."""
 
+import json
 import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
+from channels.testing import HttpCommunicator, WebsocketCommunicator
 from django.test import Client
 
 from thegither.accounts.models import Role
@@ -147,5 +148,51 @@ def test_taking_a_phone_out_closes_its_socket():
         while closed["type"] != "websocket.close":
             closed = await phone.receive_output(timeout=5)
         assert closed["code"] == 4403
+
+    async_to_sync(scenario)()
+
+
+def test_answers_posted_through_the_server_reach_a_socket_after_their_requests_end():
+    """The coalesced snapshot is read after the answer's request is over, in a thread of its own."""
+    _organisation, staff, session = _world()
+    token = "http-phone-token-1234567890"
+    services.session_join(session=session, token=token)
+    other = "http-phone-token-0987654321"
+    services.session_join(session=session, token=other)
+    activity = session.current_activity
+    csrf = "c" * 32
+    staff_cookie = _session_cookie(staff)
+
+    async def answer(device: str):
+        request = HttpCommunicator(
+            application,
+            "POST",
+            f"/live/p/{session.join_code}/answer/",
+            body=json.dumps(
+                {"activity": activity.pk, "client_id": str(uuid.uuid4()), "value": {"choice": "no"}}
+            ).encode(),
+            headers=[
+                (b"host", b"testserver"),
+                (b"content-type", b"application/json"),
+                (b"x-csrftoken", csrf.encode()),
+                (b"cookie", f"csrftoken={csrf}; {services.DEVICE_COOKIE}={device}".encode()),
+            ],
+        )
+        response = await request.get_response(timeout=10)
+        assert response["status"] == 200, response["body"]
+
+    async def scenario():
+        presenter = WebsocketCommunicator(
+            application, f"/ws/live/s/{session.pk}/", headers=_headers(staff_cookie)
+        )
+        connected, _subprotocol = await presenter.connect()
+        assert connected
+        assert (await presenter.receive_json_from(timeout=5))["results"]["answered"] == 0
+        await answer(token)
+        await answer(other)  # within a quarter of a second: held, then read by a timer
+        answered = 0
+        while answered < 2:
+            answered = (await presenter.receive_json_from(timeout=5))["results"]["answered"]
+        await presenter.disconnect()
 
     async_to_sync(scenario)()

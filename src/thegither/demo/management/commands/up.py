@@ -6,14 +6,13 @@ that stops when `up` stops (decision 0045).
 
 import signal
 
-import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from thegither.accounts.models import Organisation
 from thegither.accounts.services import login_locks_forget_stale
-from thegither.core.server import uvicorn_options
+from thegither.core.server import serve
 from thegither.core.worker import WorkerSupervisor, worker_command
 from thegither.demo.management.commands.demo import print_logins
 from thegither.demo.services import demo_is_needed, demo_load
@@ -71,9 +70,7 @@ class Command(BaseCommand):
     def serve(self, host: str, port: int) -> None:
         self.stdout.write(f"Thegither is at http://{host}:{port}/ (press Ctrl+C to stop)")
         # No client addresses or link secrets in the logs, and the same proxies as Django.
-        uvicorn.run(
-            "thegither.asgi:application", host=host, port=port, lifespan="off", **uvicorn_options()
-        )
+        serve(host=host, port=port)
 
 
 def _exit_quietly(signum, frame):
