@@ -142,6 +142,10 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Tests use an in-memory database. Said outright because pytest-django (which
+            # only knows Django's own engine name) would otherwise give each parallel worker
+            # a file named after NAME, in a folder that doesn't exist.
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
