@@ -1,6 +1,7 @@
 """The in-process channel layer cleans up expired messages at most once a second."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from thegither.live import layers
 
@@ -32,5 +33,8 @@ def test_the_layer_still_delivers_to_a_group():
         await layer.group_send("live.1.phones", {"type": "live.snapshot", "seq": 3})
         return await layer.receive(first), await layer.receive(second)
 
-    got = asyncio.run(scenario())
+    # In a thread of its own: once a browser test has run, Playwright's event loop is
+    # running in this one, and asyncio.run() refuses to start a second.
+    with ThreadPoolExecutor(1) as pool:
+        got = pool.submit(asyncio.run, scenario()).result()
     assert [message["seq"] for message in got] == [3, 3]
