@@ -90,14 +90,17 @@ def progress_of(queue: list[QueueItem]) -> Progress:
 
 def next_to_score(queue: list[QueueItem], after: int | None = None) -> Application | None:
     """The next application the member still has to score, after `after` (then from the top)."""
-    waiting = [item.application for item in queue if item.to_score and not item.is_finished]
-    if after is not None:
-        pks = [item.application.pk for item in queue]
-        position = pks.index(after) if after in pks else -1
-        later = [a for a in waiting if pks.index(a.pk) > position]
-        waiting = later + [a for a in waiting if a not in later]
-    waiting = [a for a in waiting if a.pk != after]
-    return waiting[0] if waiting else None
+    pks = [item.application.pk for item in queue]
+    position = pks.index(after) if after in pks else -1
+    waiting = [
+        (index <= position, item.application)
+        for index, item in enumerate(queue)
+        if item.to_score and not item.is_finished and item.application.pk != after
+    ]
+    # Those below `after` first, then from the top: False sorts before True, and sorting
+    # keeps the list's own order within each.
+    waiting.sort(key=lambda pair: pair[0])
+    return waiting[0][1] if waiting else None
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,7 @@ from thegither.grants.permissions import (
     panel_membership,
     vote_decisions,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404
-
-
-def _say_refusal(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
 
 
 def _meeting_or_404(round) -> DecisionMeeting:
@@ -137,7 +132,7 @@ def meeting_attendance(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _say_refusal(request, error)
+            say_refusal(request, error)
         else:
             messages.success(request, _("Saved who is here."))
     return redirect("grants:meeting", pk=round.pk)
@@ -152,7 +147,7 @@ def meeting_propose(request, pk):
     try:
         services.allocation_propose(meeting=meeting, by=request.user)
     except ValidationError as error:
-        _say_refusal(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("Here is the proposal. Read why for each one."))
     return redirect("grants:meeting", pk=round.pk)
@@ -174,7 +169,7 @@ def casting_vote(request, pk):
                 allocation=allocation, application=application, by=request.user
             )
         except ValidationError as error:
-            _say_refusal(request, error)
+            say_refusal(request, error)
         else:
             messages.success(
                 request, _("Your casting vote put %(group)s first.") % {"group": application}
@@ -191,7 +186,7 @@ def meeting_confirm(request, pk):
     try:
         services.meeting_confirm(meeting=meeting, by=request.user)
     except ValidationError as error:
-        _say_refusal(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("The decision is final. Well done, everyone."))
     return redirect("grants:meeting", pk=round.pk)
@@ -282,7 +277,7 @@ def vote_set(request, pk):
             by=request.user,
         )
     except ValidationError as error:
-        _say_refusal(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("Saved your vote on %(group)s.") % {"group": application})
     url = reverse("grants:vote", args=[application.round_id])

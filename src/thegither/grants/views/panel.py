@@ -22,7 +22,13 @@ from thegither.grants.permissions import (
     panel_membership,
     score_decisions,
 )
-from thegither.grants.views.common import add_refusal, application_or_404, posted, round_or_404
+from thegither.grants.views.common import (
+    add_refusal,
+    application_or_404,
+    posted,
+    round_or_404,
+    say_refusal,
+)
 
 
 def _member_or_404(pk: int) -> PanelMember:
@@ -79,8 +85,7 @@ def panel_chair(request, pk):
     try:
         services.panel_chair_set(member=member, by=request.user)
     except Refused as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
     else:
         messages.success(request, _("%(name)s is the chair now.") % {"name": member.user})
     return redirect("grants:panel", pk=member.round_id)

@@ -23,6 +23,7 @@ from thegither.grants.permissions import (
     can_see_scores,
     panel_membership,
 )
+from thegither.grants.services.scoring import comment_field, score_field
 from thegither.grants.views.common import add_refusal, application_or_404, posted, round_or_404
 
 SAVE_AND_NEXT = "next"
@@ -69,7 +70,7 @@ def score(request, pk):
             "answers": selectors.questions_with_answers(application),
             "form": form,
             "criteria_fields": [
-                (form[f"score_{c.pk}"], form[f"comment_{c.pk}"], c) for c in criteria
+                (form[score_field(c.pk)], form[comment_field(c.pk)], c) for c in criteria
             ],
             "progress": scoring.progress_of(queue),
             "others": others,

@@ -30,7 +30,7 @@ from thegither.grants.permissions import (
     can_see_review,
     can_set_decision_rules,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404
+from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
 
 
 @login_required
@@ -138,8 +138,7 @@ def round_phase(request, pk):
                 round=round, to=form.cleaned_data["to"], by=request.user
             )
         except Refused as error:
-            for message in error.messages:
-                messages.error(request, message)
+            say_refusal(request, error)
         else:
             messages.success(
                 request, _("The round is now at: %(step)s.") % {"step": round.get_phase_display()}
