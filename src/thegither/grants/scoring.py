@@ -55,6 +55,23 @@ class QueueItem:
         return self.knows_group is False
 
 
+def assessments_of(member: PanelMember) -> dict[int, Assessment]:
+    """The member's assessments, by application id."""
+    return {a.application_id: a for a in Assessment.objects.filter(panel_member=member)}
+
+
+def queue_of(
+    read: list[tuple[Application, ConflictDeclaration | None]],
+    assessments: dict[int, Assessment],
+) -> list[QueueItem]:
+    """The queue from a member's reading list (`selectors.applications_to_read`)."""
+    return [
+        QueueItem(a, said.has_conflict if said else None, assessments.get(a.pk))
+        for a, said in read
+        if a.status == ApplicationStatus.ELIGIBLE
+    ]
+
+
 def member_queue(member: PanelMember) -> list[QueueItem]:
     """The eligible applications a member reads, in order, with declarations and assessments."""
     applications = list(eligible_applications(member.round))
@@ -63,7 +80,7 @@ def member_queue(member: PanelMember) -> list[QueueItem]:
             "application_id", "has_conflict"
         )
     )
-    assessments = {a.application_id: a for a in Assessment.objects.filter(panel_member=member)}
+    assessments = assessments_of(member)
     return [QueueItem(a, said.get(a.pk), assessments.get(a.pk)) for a in applications]
 
 

@@ -107,9 +107,9 @@ def to_read(request, pk):
     round = round_or_404(pk)
     require(can_read_as_panel(request.user, round))
     member = panel_membership(request.user, round)
-    queue = scoring.member_queue(member)
-    assessments = {item.application.pk: item.assessment for item in queue}
     pairs = selectors.applications_to_read(round, member)
+    assessments = scoring.assessments_of(member)
+    queue = scoring.queue_of(pairs, assessments)
     can_score_on = score_decisions(request.user, round, [a for a, _said in pairs])
     rows = [
         (a, said, _declare_form(a, said), can_score_on[a.pk], assessments.get(a.pk))
