@@ -16,11 +16,9 @@ from thegither.grants import services
 from thegither.grants.models import Application, Fund, Round, RoundPhase
 from thegither.grants.services import ApplicationDraft
 
-# Fixed keys, so a second load finds the same applications instead of making more.
+# Applications' keys come from their names in this namespace, so a second load finds the
+# same applications instead of making more (`application_load`).
 _NAMESPACE = uuid.UUID("6f1d2b1e-9a4b-4c43-9a8e-3d2f0c6b7a10")
-DRAFT_KEY = uuid.uuid5(_NAMESPACE, "dunmore-draft")
-SENT_KEY = uuid.uuid5(_NAMESPACE, "canal-sent")
-SENT_SUBMISSION_KEY = uuid.uuid5(_NAMESPACE, "canal-sent-submission")
 
 ROUND_NAME = "Spring 2027"
 SCORING_ROUND_NAME = "Winter 2026"
@@ -110,54 +108,50 @@ def _round_set_up(
 def _applications_load(round: Round, groups: dict[str, User]) -> None:
     pots = {pot.area.name: pot for pot in round.pots.select_related("area")}
     question = round.questions.first()
-    if not Application.objects.filter(start_key=DRAFT_KEY).exists():
-        services.application_draft_save(
-            round=round,
-            start_key=DRAFT_KEY,
-            draft=ApplicationDraft(
-                group_name="Dunmore Street Gardeners",
-                group_about="Neighbours who look after the gardens on Dunmore Street.",
-                activity="A vegetable patch that young people design and look after.",
-                pot_id=pots["North East"].pk,
-                amount_pence=80_000,
-                budget_lines=[("Seeds and compost", 30_000)],
+    application_load(
+        round,
+        "dunmore-draft",
+        groups["dunmore.gardeners"],
+        ApplicationDraft(
+            group_name="Dunmore Street Gardeners",
+            group_about="Neighbours who look after the gardens on Dunmore Street.",
+            activity="A vegetable patch that young people design and look after.",
+            pot_id=pots["North East"].pk,
+            amount_pence=80_000,
+            budget_lines=[("Seeds and compost", 30_000)],
+        ),
+        send=False,
+    )
+    application_load(
+        round,
+        "canal-sent",
+        groups["canal.youth"],
+        ApplicationDraft(
+            group_name="Canal Side Youth Club",
+            group_about="A youth club in the old lock keeper's house, open three nights.",
+            activity="A summer film club: young people make short films about where they live.",
+            youth_leadership=(
+                "A committee of eight young people chose the idea, picks the films to "
+                "make and runs the evenings. Youth workers help with the cameras."
             ),
-            by=groups["dunmore.gardeners"],
-        )
-    if not Application.objects.filter(start_key=SENT_KEY).exists():
-        contact = groups["canal.youth"]
-        application = services.application_draft_save(
-            round=round,
-            start_key=SENT_KEY,
-            draft=ApplicationDraft(
-                group_name="Canal Side Youth Club",
-                group_about="A youth club in the old lock keeper's house, open three nights.",
-                activity="A summer film club: young people make short films about where they live.",
-                youth_leadership=(
-                    "A committee of eight young people chose the idea, picks the films to "
-                    "make and runs the evenings. Youth workers help with the cameras."
-                ),
-                young_people_count=24,
-                age_bands=["13-15", "16-17"],
-                summary=(
-                    "Young people at Canal Side Youth Club will make short films about their "
-                    "neighbourhood this summer, learn to use cameras and editing, and show "
-                    "the films at a free evening for families and neighbours in the park."
-                ),
-                amount_pence=120_000,
-                pot_id=pots["North West"].pk,
-                budget_lines=[
-                    ("Two cameras and tripods", 70_000),
-                    ("Editing course for the committee", 30_000),
-                    ("Film night: hall, screen and snacks", 20_000),
-                ],
-                answers={question.pk: "Posters at the school gates and a stall at the gala."},
+            young_people_count=24,
+            age_bands=["13-15", "16-17"],
+            summary=(
+                "Young people at Canal Side Youth Club will make short films about their "
+                "neighbourhood this summer, learn to use cameras and editing, and show "
+                "the films at a free evening for families and neighbours in the park."
             ),
-            by=contact,
-        )
-        services.application_submit(
-            application=application, submission_key=SENT_SUBMISSION_KEY, by=contact
-        )
+            amount_pence=120_000,
+            pot_id=pots["North West"].pk,
+            budget_lines=[
+                ("Two cameras and tripods", 70_000),
+                ("Editing course for the committee", 30_000),
+                ("Film night: hall, screen and snacks", 20_000),
+            ],
+            answers={question.pk: "Posters at the school gates and a stall at the gala."},
+        ),
+        send=True,
+    )
     # A draft in North West and a sent application in North East too.
     application_load(
         round,
