@@ -12,6 +12,7 @@ the worker that `thegither up` starts.
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -151,12 +152,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_PREFIX = "thegither"
+# Parallel test workers (pytest-xdist names them gw0, gw1, ...) each get a Redis database
+# and a pub/sub prefix of their own: every test empties the cache, and pub/sub channels
+# are shared by all of a server's databases (docs/decisions/0023).
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    _worker = int(_TEST_WORKER[2:])
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + _worker}").geturl()
+    REDIS_PREFIX = f"thegither-{_TEST_WORKER}"
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "thegither",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
@@ -168,7 +178,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "thegither"},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
 else:

@@ -48,3 +48,15 @@ def test_cache_is_the_one_the_environment_asks_for():
     else:
         assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
     cache.delete(key)
+
+
+def test_parallel_workers_each_have_a_redis_database_and_prefix_of_their_own():
+    """Every test empties the cache, so xdist workers sharing one Redis would wipe each other."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (os.environ.get("REDIS_URL") and worker):
+        pytest.skip("Only one Redis user here: REDIS_URL unset or tests not run in parallel.")
+    number = int(worker.removeprefix("gw"))
+    assert settings.REDIS_URL.endswith(f"/{1 + number}")
+    assert settings.REDIS_PREFIX == f"thegither-{worker}"
+    assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
+    assert settings.CACHES["default"]["KEY_PREFIX"] == settings.REDIS_PREFIX

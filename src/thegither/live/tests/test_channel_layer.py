@@ -10,7 +10,8 @@ def test_channel_layer_is_the_one_the_environment_asks_for():
     if os.environ.get("REDIS_URL"):
         # Pub/sub: one connection per process, not a pool that runs out near 1,000 sockets.
         assert backend == "channels_redis.pubsub.RedisPubSubChannelLayer"
-        assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [os.environ["REDIS_URL"]]
+        assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [settings.REDIS_URL]
+        assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] == settings.REDIS_PREFIX
     else:
         assert backend == "thegither.live.layers.InMemoryChannelLayer"
 
