@@ -57,6 +57,6 @@ def test_parallel_workers_each_have_a_redis_database_and_prefix_of_their_own():
         pytest.skip("Only one Redis user here: REDIS_URL unset or tests not run in parallel.")
     number = int(worker.removeprefix("gw"))
     assert settings.REDIS_URL.endswith(f"/{1 + number}")
-    assert settings.REDIS_PREFIX == f"thegither-{worker}"
+    assert f"thegither-{worker}" == settings.REDIS_PREFIX
     assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
     assert settings.CACHES["default"]["KEY_PREFIX"] == settings.REDIS_PREFIX
