@@ -9,8 +9,9 @@ the database when called). It reaches every socket in `group` at most once per
 `every` seconds: the first at once, later ones held and replaced by newer ones until
 the interval has passed (the newest always goes, so nothing is stale for long). A
 function is called only when a send is due, so a burst of a thousand answers costs a
-handful of snapshots, not a thousand (decision 0057). Call `publish` after commit
-(`transaction.on_commit`), never inside a transaction.
+handful of snapshots, not a thousand (decision 0057); it runs on live's reader threads
+and the snapshot goes out as JSON text made once for the whole group (decision 0062).
+Call `publish` after commit (`transaction.on_commit`), never inside a transaction.
 
 Sending happens on the server's event loop, which the first socket to connect hands
 over (`loop_bind`): the in-memory channel layer is not safe to use from other threads.
@@ -20,6 +21,7 @@ uncoalesced, so a Redis layer still hears it.
 
 import asyncio
 import contextvars
+import json
 import logging
 import math
 import threading
@@ -28,8 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+
+from thegither.live import threads
 
 logger = logging.getLogger(__name__)
 
@@ -145,9 +148,11 @@ def _start(loop: asyncio.AbstractEventLoop, coroutine) -> None:
 
 def _layer_send(group: str, message: dict) -> None:
     layer = get_channel_layer()
+    # As JSON text, made once here rather than once for every socket in the group.
+    text = json.dumps(message, separators=(",", ":"))
     _start(
         asyncio.get_running_loop(),
-        layer.group_send(group, {"type": "live.snapshot", "snapshot": message}),
+        layer.group_send(group, {"type": "live.snapshot", "text": text}),
     )
 
 
@@ -156,14 +161,14 @@ def _later(wait: float, callback: Callable[[], None]):
 
 
 def _make_off_loop(message: Message, done: Callable[[dict | None], None]) -> None:
-    """Read a snapshot in Django's thread (it queries the database), then hand it on."""
+    """Read a snapshot on live's reader threads (it queries the database), then hand it on."""
     if not callable(message):
         done(message)
         return
 
     async def make() -> None:
         try:
-            made = await database_sync_to_async(message)()
+            made = await threads.readers.run(message)
         except Exception:
             logger.exception("A live snapshot could not be read; the next change sends one.")
             made = None
@@ -200,7 +205,7 @@ def publish(group: str, message: Message, *, every: float) -> None:
     """Send `message` to every socket in `group`, at most once per `every` seconds.
 
     `message` is a snapshot, or a function returning one that is called only when a
-    send is due (in Django's thread, so it may query the database).
+    send is due (on live's reader threads, so it may query the database).
     """
     if _listeners and callable(message):
         message = message()

@@ -7,10 +7,10 @@ snapshot published to its group (docs/live-protocol.md).
 
 import asyncio
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from thegither.live import broadcast, selectors, services
+from thegither.live import broadcast, selectors, services, threads
 from thegither.live.models import LiveSession
 from thegither.live.permissions import can_run_session
 
@@ -28,7 +28,7 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         broadcast.loop_bind(asyncio.get_running_loop())
         self.session_id = None
         self.syncs = 0
-        found, refusal = await database_sync_to_async(self.find_session)()
+        found, refusal = await threads.readers.run(self.find_session)
         if found is None:
             await self.close(code=refusal)
             return
@@ -60,14 +60,32 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_snapshot()
 
     async def send_snapshot(self):
-        snapshot = await database_sync_to_async(self._snapshot)()
+        snapshot = await threads.readers.run(self._snapshot)
         await self.send_json({**snapshot, "prev": None})
 
     def _snapshot(self) -> dict:
         return selectors.snapshot(LiveSession.objects.get(pk=self.session_id), self.audience)
 
+    async def dispatch(self, message):
+        """Hand each message to its handler, without Channels' connection clean-up.
+
+        Channels closes stale database connections in a thread before every message,
+        so each snapshot to a thousand phones meant a thousand hand-overs to a thread.
+        These handlers touch the database only through live's threads, which look
+        after their own connections (live/threads.py, decision 0062).
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            await super().dispatch(message)  # says there is no handler
+            return
+        await handler(message)
+
     async def live_snapshot(self, event):
-        await self.send_json(event["snapshot"])
+        # Published snapshots come as JSON text made once for every socket (broadcast.py).
+        if "text" in event:
+            await self.send(text_data=event["text"])
+        else:
+            await self.send_json(event["snapshot"])
 
     async def live_removed(self, event):
         """The facilitator took this phone out: close its socket for good."""

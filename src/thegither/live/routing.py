@@ -5,7 +5,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
-from thegither.live import consumers
+from thegither.live import consumers, fast
 
 websocket_urlpatterns = [
     path("ws/live/s/<int:pk>/", consumers.StaffConsumer.as_asgi()),
@@ -21,7 +21,8 @@ def application_for(http_application):
     """
     return ProtocolTypeRouter(
         {
-            "http": http_application,
+            # Phones' JSON answers and snapshots skip the middleware chain (live/fast.py).
+            "http": fast.phone_requests(http_application),
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
             ),

@@ -10,7 +10,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -480,14 +479,11 @@ def phone(request, code):
 @require_POST
 def answer(request, code):
     """Take a phone's answer, from a plain form or as JSON (docs/live-protocol.md)."""
+    if request.content_type == "application/json":
+        return answer_json(request, code)
     session, participant = _phone_session(request, code)
-    as_json = request.content_type == "application/json"
     if participant is None or participant.removed:
-        if as_json:
-            return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
         return redirect("join:code", code=session.join_code)
-    if as_json:
-        return _answer_json(request, session, participant)
     activity_id = (request.POST.get("activity") or "")[:12]
     activity = (
         Activity.objects.filter(session=session, pk=int(activity_id)).first()
@@ -530,7 +526,29 @@ def _ranking_moved(request, session, participant, activity: Activity, move: str)
     return render(request, "live/phone.html", context)
 
 
-def _answer_json(request, session, participant):
+def _phone_json(request, code) -> tuple[LiveSession, Participant] | JsonResponse:
+    """Return the session and this phone, or the JSON refusal saying why not."""
+    session = selectors.session_by_code(code)
+    if session is None or session.join_code != code:
+        return JsonResponse(
+            {"ok": False, "error": _("There is no session with that code.")}, status=404
+        )
+    participant = services.participant_for(session, request.COOKIES.get(COOKIE, ""))
+    if participant is None or participant.removed:
+        return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
+    return session, participant
+
+
+def answer_json(request, code) -> JsonResponse:
+    """Take a phone's answer sent as JSON (docs/live-protocol.md).
+
+    Called by the `answer` view and by live's fast path (live/fast.py), which serves
+    JSON answers without Django's middleware.
+    """
+    found = _phone_json(request, code)
+    if isinstance(found, JsonResponse):
+        return found
+    session, participant = found
     if len(request.body) > BODY_MAX:
         return JsonResponse({"ok": False, "error": _("That answer is too long.")}, status=413)
     try:
@@ -589,9 +607,15 @@ def upvote(request, code):
 @never_cache
 def phone_snapshot(request, code):
     """The phone snapshot as JSON, polled by a phone whose socket dropped."""
-    session, participant = _phone_session(request, code)
-    if participant is None or participant.removed:
-        raise PermissionDenied(_("Join the session first."))
+    return snapshot_json(request, code)
+
+
+def snapshot_json(request, code) -> JsonResponse:
+    """The phone snapshot, or a JSON refusal (the view and live's fast path call it)."""
+    found = _phone_json(request, code)
+    if isinstance(found, JsonResponse):
+        return found
+    session, _participant = found
     return JsonResponse(selectors.snapshot(session, selectors.PHONE))
 
 
