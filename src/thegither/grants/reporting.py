@@ -304,7 +304,8 @@ def _as_queryset(awards: Iterable[Award] | QuerySet[Award]) -> QuerySet[Award]:
 
 
 def _funded_with_reports(awards, *related: str) -> list[tuple[Award, Report | None]]:
-    rows = list(funded_awards(_as_queryset(awards)).select_related(*related).order_by("pk"))
+    funded = funded_awards(_as_queryset(awards))
+    rows = list((funded.select_related(*related) if related else funded).order_by("pk"))
     reports = {
         report.award_id: report
         for report in Report.objects.filter(award__in=rows, status__in=SENT_STATUSES)
