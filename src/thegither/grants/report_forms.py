@@ -48,9 +48,7 @@ class ReportForm(forms.Form):
     )
     story = forms.CharField(
         label=_("A short story (if you like)"),
-        help_text=_(
-            "A moment from the activity, in your own words. Don't name any young person."
-        ),
+        help_text=_("A moment from the activity, in your own words. Don't name any young person."),
         max_length=REPORT_STORY_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -152,9 +150,7 @@ class ReceiptForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     thanks = forms.CharField(
         label=_("A thank-you note for the group (if you like)"),
-        help_text=_(
-            "The group gets it by email. Don't write your name: sign it from the panel."
-        ),
+        help_text=_("The group gets it by email. Don't write your name: sign it from the panel."),
         max_length=REPORT_THANKS_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -172,7 +168,9 @@ class ReportDueForm(forms.Form):
         error_messages={
             "required": _("Give a number of days."),
             "invalid": _("Give a number of days, like 90."),
-            "min_value": _("Give a number of days from 1 to %(max)s.") % {"max": REPORT_DUE_DAYS_MAX},
-            "max_value": _("Give a number of days from 1 to %(max)s.") % {"max": REPORT_DUE_DAYS_MAX},
+            "min_value": _("Give a number of days from 1 to %(max)s.")
+            % {"max": REPORT_DUE_DAYS_MAX},
+            "max_value": _("Give a number of days from 1 to %(max)s.")
+            % {"max": REPORT_DUE_DAYS_MAX},
         },
     )

@@ -199,9 +199,7 @@ def report_link(user: User, application: Application) -> ReportLink | None:
             if application.contact_id == user.pk
             else _("Read the group's end-of-grant report")
         )
-        return ReportLink(
-            reverse("grants:report-detail", args=[report.pk]), words, due_on, status
-        )
+        return ReportLink(reverse("grants:report-detail", args=[report.pk]), words, due_on, status)
     if report is None and can_write_report(user, award):
         url = reverse("grants:report-write", args=[award.pk])
         return ReportLink(url, _("Write your end-of-grant report"), due_on, status)
@@ -356,4 +354,3 @@ def public_stories(awards: Iterable[Award] | QuerySet[Award]) -> list[tuple[Awar
         .order_by("award__pot__area__name", "award__application__group_name", "pk")
     )
     return [(report.award, report.story) for report in reports]
-

@@ -136,9 +136,8 @@ def report_reminder_email(award_id: int, kind: str, due_on: str, on: str) -> Non
     )
     if reminder is None:
         return
-    application = (
-        Application.objects.select_related("contact", "round__fund__organisation")
-        .get(pk=reminder.award.application_id)
+    application = Application.objects.select_related("contact", "round__fund__organisation").get(
+        pk=reminder.award.application_id
     )
     try:
         _send_about_report(

@@ -112,9 +112,7 @@ def _checked(draft: ReportDraft, award: Award) -> ReportDraft:
     if not isinstance(draft.story_is_public, bool):
         errors["story_is_public"] = [_("Tick the box or leave it empty.")]
     elif draft.story_is_public and not story:
-        errors["story_is_public"] = [
-            _("Write the story first, or leave this box empty.")
-        ]
+        errors["story_is_public"] = [_("Write the story first, or leave this box empty.")]
     if errors:
         raise Refused(errors, kind=Refusal.INVALID)
     return ReportDraft(
@@ -135,7 +133,13 @@ def _locked_award(award: Award) -> Award:
     )
 
 
-REPORT_FIELDS = ("what_happened", "young_people_count", "story", "story_is_public", "returned_pence")
+REPORT_FIELDS = (
+    "what_happened",
+    "young_people_count",
+    "story",
+    "story_is_public",
+    "returned_pence",
+)
 
 
 @transaction.atomic
@@ -247,7 +251,9 @@ def report_acknowledge(*, report: Report, thanks: str = "", by: User) -> Report:
 
 def _refuse_kind(purpose: str) -> Refused:
     if purpose == ReportFilePurpose.PHOTO:
-        message = _("We can't take this kind of file as a photo. Choose a JPEG, PNG or WebP picture.")
+        message = _(
+            "We can't take this kind of file as a photo. Choose a JPEG, PNG or WebP picture."
+        )
     else:
         message = _(
             "We can't take this kind of file as a receipt. Choose a PDF, or a JPEG, PNG or "
@@ -378,7 +384,11 @@ def report_due_days_set(*, round: Round, days: int, by: User) -> Round:
     require(can_set_report_due(by, round))
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= REPORT_DUE_DAYS_MAX:
         raise Refused(
-            {"days": [_("Give a number of days from 1 to %(max)s.") % {"max": REPORT_DUE_DAYS_MAX}]},
+            {
+                "days": [
+                    _("Give a number of days from 1 to %(max)s.") % {"max": REPORT_DUE_DAYS_MAX}
+                ]
+            },
             kind=Refusal.INVALID,
         )
     round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)

@@ -60,7 +60,9 @@ class TestQueueing:
         # The next day, and the one after, nothing more: it was sent already.
         for day in (9, 8):
             with django_capture_on_commit_callbacks(execute=True):
-                assert services.report_reminders_queue(today=DUE - datetime.timedelta(days=day)) == 0
+                assert (
+                    services.report_reminders_queue(today=DUE - datetime.timedelta(days=day)) == 0
+                )
         with django_capture_on_commit_callbacks(execute=True):
             assert services.report_reminders_queue(today=DUE + datetime.timedelta(days=1)) == 1
         with django_capture_on_commit_callbacks(execute=True):

@@ -58,7 +58,8 @@ def test_the_group_saves_a_draft_and_comes_back_to_it(client, funded):
     assert "The report is due on 30 May 2027." in page.content.decode()
     assert "Write 0 if you spent it all. Your grant was £500." in page.content.decode()
     response = client.post(write_url(funded.award), {**FILLED, "save": "1"})
-    assert response.status_code == 302 and response.url == write_url(funded.award)
+    assert response.status_code == 302
+    assert response.url == write_url(funded.award)
     report = Report.objects.get()
     assert (report.young_people_count, report.returned_pence, report.story_is_public) == (
         24,
@@ -85,7 +86,8 @@ def test_a_refusal_keeps_what_was_typed(client, funded):
     assert response.status_code == 400
     html = response.content.decode()
     assert "That&#x27;s more than the £500 you were given." in html
-    assert "Four camps in the park." in html and 'value="600"' in html
+    assert "Four camps in the park." in html
+    assert 'value="600"' in html
     assert not Report.objects.exists()
     bad = client.post(write_url(funded.award), {**FILLED, "young_people_count": "lots"})
     assert "Write a number, like 12." in bad.content.decode()
@@ -131,7 +133,8 @@ def test_photos_need_a_yes_from_people_in_them_and_receipts_are_added(client, fu
     )
     assert (till.purpose, till.kind) == ("receipt", "pdf")
     page = client.get(url)
-    assert "camp.jpg" in page.content.decode() and "till.pdf" in page.content.decode()
+    assert "camp.jpg" in page.content.decode()
+    assert "till.pdf" in page.content.decode()
     removed = client.post(reverse("grants:report-file-remove", args=[till.pk]))
     assert removed.url == url
     assert list(ReportFile.objects.all()) == [photo]
@@ -200,7 +203,8 @@ def test_the_check_page_lists_whats_missing_then_sends(client, funded):
     url = reverse("grants:report-check", args=[report.pk])
     as_(client, funded.contact)
     page = client.get(url).content.decode()
-    assert "Say what happened." in page and "Say how many young people took part." in page
+    assert "Say what happened." in page
+    assert "Say how many young people took part." in page
     assert "Send the report" not in page
     refused = client.post(url)
     assert refused.status_code == 200
@@ -238,7 +242,10 @@ def test_the_panel_reads_and_thanks_and_the_group_sees_it(
     assert response.url == detail
     assert again.url == detail
     report.refresh_from_db()
-    assert (report.status, report.thanks) == (ReportStatus.ACKNOWLEDGED, "Brilliant work. From the panel")
+    assert (report.status, report.thanks) == (
+        ReportStatus.ACKNOWLEDGED,
+        "Brilliant work. From the panel",
+    )
     assert [m.subject for m in mail.outbox] == ["The panel has read your report"]
     group_page = as_(client, funded.contact).get(detail).content.decode()
     assert "Brilliant work. From the panel" in group_page
@@ -275,7 +282,8 @@ def test_the_rounds_list_for_the_panel_and_staff(
     with django_assert_max_num_queries(12):
         page = client.get(url)
     html = page.content.decode()
-    assert html.count("Not started") == 5 and "Sent: waiting to be read" in html
+    assert html.count("Not started") == 5
+    assert "Sent: waiting to be read" in html
     assert "When reports are due" not in html  # staff set that
     assert client.post(url, {"days": "30"}).status_code == 403
     as_(client, funded.staff)

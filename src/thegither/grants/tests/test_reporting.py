@@ -46,9 +46,7 @@ def test_young_people_come_only_from_sent_reports_of_funded_awards(
     sent = funded.award
     sent_report(sent, young_people_count=24)
     read = award_make(funded.meeting, contact, pot=north_east, status=AwardStatus.PARTIAL)
-    services.report_acknowledge(
-        report=sent_report(read, young_people_count=7), by=funded.staff
-    )
+    services.report_acknowledge(report=sent_report(read, young_people_count=7), by=funded.staff)
     drafted = award_make(funded.meeting, contact)
     services.report_save(award=drafted, draft=draft_of(young_people_count=99), by=contact)
     award_make(funded.meeting, contact)  # no report yet
@@ -118,9 +116,7 @@ def test_area_totals_add_up_to_the_whole(funded, north_east, reports):
     with transaction.atomic():
         awards = []
         for index, (young_people, returned, east) in enumerate(reports):
-            award = award_make(
-                funded.meeting, funded.contact, pot=north_east if east else None
-            )
+            award = award_make(funded.meeting, funded.contact, pot=north_east if east else None)
             if index % 2 == 0:
                 sent_report(award, young_people_count=young_people, returned_pence=returned)
             awards.append(award)
@@ -159,8 +155,10 @@ def test_the_rounds_list_shows_every_funded_group_its_report_and_due_date(
         areas = round_reports(funded.round, today=datetime.date(2027, 6, 1))
     assert [a.area.name for a in areas] == ["North East", "North West"]
     east, west = areas
-    assert len(east.rows) == 4 and len(west.rows) == 1
-    assert west.rows[0].status == ReportStatus.SENT and not west.rows[0].is_overdue
+    assert len(east.rows) == 4
+    assert len(west.rows) == 1
+    assert west.rows[0].status == ReportStatus.SENT
+    assert not west.rows[0].is_overdue
     assert west.rows[0].due_on == datetime.date(2027, 5, 30)
     states = sorted(row.state_words for row in east.rows)
     assert states == ["Being written", "Not started", "Not started", "Not started"]
@@ -188,4 +186,3 @@ def test_the_application_page_link_follows_who_is_looking(funded, organisation):
     assert report_link(outsider, application) is None
     declined = award_make(funded.meeting, funded.contact, status=AwardStatus.DECLINED)
     assert report_link(funded.contact, declined.application) is None
-

@@ -12,7 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from thegither.core.permissions import require
-from thegither.grants import reporting
+from thegither.grants import reporting, services
 from thegither.grants.models import (
     CONTENT_TYPE_OF_REPORT_KIND,
     REPORT_DUE_DAYS_MAX,
@@ -36,7 +36,6 @@ from thegither.grants.report_forms import (
     ReportDueForm,
     ReportForm,
 )
-from thegither.grants.services import reports as services
 from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
 
 FILES = "files"
@@ -136,7 +135,9 @@ def report_files(request, pk):
             try:
                 added = services.report_file_add(
                     report=report,
-                    purpose=ReportFilePurpose.RECEIPT if receipt_posted else ReportFilePurpose.PHOTO,
+                    purpose=ReportFilePurpose.RECEIPT
+                    if receipt_posted
+                    else ReportFilePurpose.PHOTO,
                     file=data["file"],
                     caption=data.get("caption", ""),
                     has_people=data.get("has_people", False),
@@ -193,7 +194,6 @@ def report_file(request, pk):
         content_type=CONTENT_TYPE_OF_REPORT_KIND[file.kind],
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -230,6 +230,7 @@ def report_check(request, pk):
 
 
 @login_required
+@never_cache
 def report_detail(request, pk):
     """The report as the group sent it, for the group, the round's panel and staff."""
     report = _report_or_404(pk)
@@ -287,6 +288,7 @@ def report_acknowledge(request, pk):
 
 
 @login_required
+@never_cache
 def round_reports(request, pk):
     """Every funded group's report in the round, with when it is due; staff set the days."""
     round = round_or_404(pk)

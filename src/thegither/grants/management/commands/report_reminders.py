@@ -35,6 +35,5 @@ class Command(BaseCommand):
                 raise CommandError("--today must be a date like 2027-03-01.") from error
         queued = report_reminders_queue(today=day)
         if verbosity:
-            self.stdout.write(
-                f"Queued {queued} report reminder{'s' if queued != 1 else ''} for {day.isoformat()}."
-            )
+            plural = "" if queued == 1 else "s"
+            self.stdout.write(f"Queued {queued} report reminder{plural} for {day.isoformat()}.")
