@@ -6,10 +6,14 @@ test_worker.py does), in transactions that commit.
 """
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django.test import override_settings
 from django.utils import timezone
@@ -192,3 +196,48 @@ def test_the_daily_command_queues_a_reminder_and_the_worker_sends_it_once():
     assert email.subject == f"Your end-of-grant report is due on {due:%-d %B %Y}"
     assert ReportReminder.objects.get().award == funded.award
     assert all(t.status == TaskResultStatus.SUCCESSFUL for t in DBTaskResult.objects.all())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="runs on PostgreSQL (CI's second run): another process cannot open SQLite's "
+    "in-memory test database",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_in_its_own_process_sends_the_reminder():
+    organisation = factories.organisation_make()
+    funded_make(
+        organisation,
+        decided_on=timezone.localdate() - datetime.timedelta(days=95),  # five days late
+        contact_email="late.group@example.org",
+    )
+    with override_settings(TASKS=DATABASE_TASKS):
+        call_command("report_reminders", verbosity=0)
+    settings_dict = connection.settings_dict
+    database_url = "postgres://{user}:{password}@{host}:{port}/{name}".format(
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        name=settings_dict["NAME"],  # the test database, not the one DATABASE_URL names
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "THEGITHER_TASKS": "database",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    worker = subprocess.run(
+        [sys.executable, "-m", "thegither.cli", "worker", "--batch"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert "To: late.group@example.org" in worker.stdout, worker.stdout + worker.stderr
+    assert "Your end-of-grant report is late" in worker.stdout
+    assert ReportReminder.objects.get().kind == ReportReminderKind.OVERDUE
+    assert mail.outbox == []  # sent by the other process, not this one
