@@ -18,6 +18,9 @@ from thegither.grants.models import (
     Pot,
     PotAllocation,
     Question,
+    Report,
+    ReportFile,
+    ReportReminder,
     Round,
     Score,
     Upload,
@@ -135,3 +138,31 @@ class AwardAdmin(ReadOnlyAdmin):
     # Money is read-only here (decision 0028): awards change only through the meeting.
     list_display = ["application", "pot", "status", "amount_pence", "proposed_pence", "is_final"]
     list_filter = ["status", "is_final"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    # Money returned is read-only here (decision 0028): reports change only through their pages.
+    list_display = [
+        "award",
+        "status",
+        "young_people_count",
+        "returned_pence",
+        "sent_at",
+        "acknowledged_at",
+    ]
+    list_filter = ["status"]
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(ReadOnlyAdmin):
+    # No link to the file: photos and receipts go through the page that checks who is asking.
+    list_display = ["name", "report", "purpose", "kind", "has_people", "consent", "size_bytes"]
+    list_filter = ["purpose"]
+    exclude = ["file"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ReadOnlyAdmin):
+    list_display = ["award", "kind", "due_on", "sent_at"]
+    list_filter = ["kind"]

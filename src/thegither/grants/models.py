@@ -113,6 +113,10 @@ class Round(models.Model):
     quorum_percent = models.PositiveSmallIntegerField(
         _("how much of the panel must be at the meeting (per cent)"), default=50
     )
+    # Each funded group's end-of-grant report is due this many days after the decision.
+    report_due_days = models.PositiveSmallIntegerField(
+        _("reports are due this many days after the decision"), default=90
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,6 +152,10 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(quorum_percent__gte=1) & Q(quorum_percent__lte=100),
                 name="grants_round_quorum_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due_days__gte=1) & Q(report_due_days__lte=730),
+                name="grants_round_report_due_1_to_730_days",
             ),
         ]
         verbose_name = _("round")
@@ -839,3 +847,231 @@ class Award(models.Model):
     @property
     def has_money(self) -> bool:
         return self.status in AWARD_STATUSES_WITH_MONEY
+
+
+# Reports after the grant: each funded group says what happened, and the panel reads it.
+
+REPORT_DUE_DAYS_MAX = 730
+# The reminder before a report is due goes this many days before the due date.
+REPORT_REMINDER_DAYS_BEFORE = 14
+REPORT_STORY_MAX = 1500
+REPORT_THANKS_MAX = 1000
+REPORT_CAPTION_MAX = 200
+# Photos and receipts: at most this many of each on one report.
+REPORT_FILES_MAX = 10
+YOUNG_PEOPLE_MAX = 100_000
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Being written")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Read by the panel")
+
+
+class Report(models.Model):
+    """A funded group's end-of-grant report: what happened, a story, photos, receipts.
+
+    Saved as a draft as often as the group likes, then sent; once sent it is read-only
+    for the group. Money the group didn't spend is kept here as returned (in pence).
+    """
+
+    Status = ReportStatus
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="report")
+    what_happened = models.TextField(_("what happened"), max_length=LONG_TEXT_MAX, blank=True)
+    young_people_count = models.PositiveIntegerField(
+        _("how many young people took part"), null=True, blank=True
+    )
+    story = models.TextField(_("a short story"), max_length=REPORT_STORY_MAX, blank=True)
+    story_is_public = models.BooleanField(_("the story may be shown publicly"), default=False)
+    # None until the group says: 0 means they spent it all.
+    returned_pence = models.PositiveBigIntegerField(
+        _("money not spent, returned"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    thanks = models.TextField(_("thank-you note"), max_length=REPORT_THANKS_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="grants_report_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(young_people_count__isnull=True)
+                | Q(young_people_count__lte=YOUNG_PEOPLE_MAX),
+                name="grants_report_young_people_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_pence__isnull=True)
+                | (Q(returned_pence__gte=0) & Q(returned_pence__lte=MONEY_MAX_PENCE)),
+                name="grants_report_returned_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (
+                    Q(sent_at__isnull=False)
+                    & Q(young_people_count__isnull=False)
+                    & Q(returned_pence__isnull=False)
+                    & ~Q(what_happened="")
+                ),
+                name="grants_report_sent_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="acknowledged") | Q(acknowledged_at__isnull=False),
+                name="grants_report_acknowledged_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(story_is_public=False) | ~Q(story=""),
+                name="grants_report_public_story_is_written",
+            ),
+        ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.award.application} – {self.get_status_display()}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+
+class ReportFilePurpose(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    RECEIPT = "receipt", _("Receipt")
+
+
+class ReportFileKind(models.TextChoices):
+    JPEG = "jpg", _("JPEG picture")
+    PNG = "png", _("PNG picture")
+    WEBP = "webp", _("WebP picture")
+    PDF = "pdf", _("PDF")
+
+
+# What each kind is, read from a file's content by libmagic, and what it is served as.
+REPORT_PHOTO_TYPES = {
+    "image/jpeg": ReportFileKind.JPEG,
+    "image/png": ReportFileKind.PNG,
+    "image/webp": ReportFileKind.WEBP,
+}
+REPORT_RECEIPT_TYPES = {**REPORT_PHOTO_TYPES, "application/pdf": ReportFileKind.PDF}
+CONTENT_TYPE_OF_REPORT_KIND = {kind: type_ for type_, kind in REPORT_RECEIPT_TYPES.items()}
+REPORT_PHOTO_KINDS = (ReportFileKind.JPEG, ReportFileKind.PNG, ReportFileKind.WEBP)
+
+
+class ReportFile(models.Model):
+    """A photo or a receipt on a report, checked by what is inside it.
+
+    Stored under a new random name in the media folder, which no address serves: only
+    the report's own file page does, after checking who is asking. A photo with people
+    in it is taken only with the group's word that everyone in it said yes.
+    """
+
+    Purpose = ReportFilePurpose
+    Kind = ReportFileKind
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    purpose = models.CharField(_("photo or receipt"), max_length=8, choices=Purpose.choices)
+    file = models.FileField(upload_to="grant-reports/", max_length=200)
+    name = models.CharField(_("file name"), max_length=120)
+    kind = models.CharField(_("kind of file"), max_length=4, choices=Kind.choices)
+    size_bytes = models.PositiveIntegerField(_("size"))
+    caption = models.CharField(_("what is in it"), max_length=REPORT_CAPTION_MAX, blank=True)
+    has_people = models.BooleanField(_("there are people in this photo"), default=False)
+    # Everyone in it (and a grown-up for anyone under 16) said yes to sharing it.
+    consent = models.BooleanField(_("everyone in it said yes"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=ReportFilePurpose.values),
+                name="grants_reportfile_purpose_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportFileKind.values), name="grants_reportfile_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose="photo") | Q(kind__in=["jpg", "png", "webp"]),
+                name="grants_reportfile_photo_is_a_picture",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_people=False) | Q(consent=True),
+                name="grants_reportfile_people_said_yes",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="photo") | (Q(has_people=False) & Q(consent=False)),
+                name="grants_reportfile_receipt_has_no_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(size_bytes__lte=UPLOAD_MAX_BYTES),
+                name="grants_reportfile_at_most_10_mb",
+            ),
+        ]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_photo(self) -> bool:
+        return self.purpose == ReportFilePurpose.PHOTO
+
+    @property
+    def size_for_people(self) -> str:
+        if self.size_bytes >= 1024 * 1024:
+            return _("%(size).1f MB") % {"size": self.size_bytes / (1024 * 1024)}
+        return _("%(size)s KB") % {"size": max(1, round(self.size_bytes / 1024))}
+
+
+class ReportReminderKind(models.TextChoices):
+    DUE_SOON = "due-soon", _("Report due soon")
+    OVERDUE = "overdue", _("Report overdue")
+
+
+class ReportReminder(models.Model):
+    """A reminder email sent to a group about its report: one of each kind per due date.
+
+    The row is made before the email goes, so the same reminder is never sent twice.
+    """
+
+    Kind = ReportReminderKind
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="report_reminders")
+    kind = models.CharField(_("reminder"), max_length=10, choices=ReportReminderKind.choices)
+    due_on = models.DateField(_("report due on"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "kind", "due_on"], name="grants_report_reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportReminderKind.values),
+                name="grants_report_reminder_kind_known",
+            ),
+        ]
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+
+    def __str__(self) -> str:
+        return f"{self.award.application} – {self.get_kind_display()} ({self.due_on})"

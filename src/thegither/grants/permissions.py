@@ -17,10 +17,13 @@ from thegither.grants.models import (
     Application,
     ApplicationStatus,
     Assessment,
+    Award,
     ConflictDeclaration,
     DecisionMeeting,
     DecisionMethod,
     PanelMember,
+    Report,
+    ReportStatus,
     Round,
     RoundPhase,
 )
@@ -566,3 +569,106 @@ def vote_decisions(
     """Decide `can_vote` for every application on the voting page, in a few queries."""
     viewer = vote_viewer(user, round)
     return {a.pk: _vote_rule(viewer, a) for a in applications}
+
+
+# Reports after the grant: the group writes and sends; the panel and staff read and thank.
+
+
+def is_funded(award: Award) -> bool:
+    """Whether the award is final and gives the group money (so a report is due)."""
+    return award.is_final and award.has_money
+
+
+def _write_report_rule(user: User, award: Award, report: Report | None) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if award.application.contact_id != user.pk:
+        return deny(_("Only your group's contact can write this report."))
+    if not is_funded(award):
+        return deny(_("Only groups that got money send a report, once the decision is final."))
+    if report is not None and not report.is_draft:
+        return deny(_("You've sent this report, so it can't change now."))
+    if award.application.round.phase == RoundPhase.CLOSED:
+        return deny(_("This round is closed, so reports can't be written or sent now."))
+    return allow()
+
+
+def can_write_report(user: User, award: Award) -> Decision:
+    """Decide whether the person may write their group's end-of-grant report for this award.
+
+    The application's contact may, once the decision is final and gives them money,
+    until they send it or the round closes.
+    """
+    report = Report.objects.filter(award=award).first()
+    return _write_report_rule(user, award, report)
+
+
+def can_edit_report(user: User, report: Report) -> Decision:
+    """Decide whether the person may change the report, add or take off files, and send it."""
+    return _write_report_rule(user, report.award, report)
+
+
+def _reader_rule(user: User, round: Round) -> Decision:
+    """The round's panel members (who can take part) and its organisation's staff."""
+    if panel_membership(user, round) is not None:
+        return can_take_part(user)
+    if can_manage_round(user, round):
+        return allow()
+    return deny(_("Only this round's panel and staff can read its reports."))
+
+
+def can_see_report(user: User, report: Report) -> Decision:
+    """Decide whether the person may read the report, with its photos and receipts.
+
+    The group's contact always may. The round's panel and staff may once it is sent:
+    a draft is the group's own.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    application = report.award.application
+    if application.contact_id == user.pk:
+        return allow()
+    decision = _reader_rule(user, application.round)
+    if not decision:
+        return deny(_("Only the group, this round's panel and staff can see this report."))
+    if report.is_draft:
+        return deny(_("The group hasn't sent this report yet."))
+    return allow()
+
+
+def can_acknowledge_report(user: User, report: Report) -> Decision:
+    """Decide whether the person may say the panel has read the report (and thank the group)."""
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    decision = _reader_rule(user, report.award.application.round)
+    if not decision:
+        return decision
+    if report.is_draft:
+        return deny(_("The group hasn't sent this report yet."))
+    if report.status == ReportStatus.ACKNOWLEDGED:
+        return deny(_("This report has already been marked as read."))
+    return allow()
+
+
+def can_see_round_reports(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the list of the round's reports and when they are due.
+
+    The round's panel and staff may, once the decision is final.
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    decision = _reader_rule(user, round)
+    if not decision:
+        return decision
+    meeting = meeting_of(round)
+    if meeting is None or not meeting.is_final:
+        return deny(_("Reports come in after the panel's decision is final."))
+    return allow()
+
+
+def can_set_report_due(user: User, round: Round) -> Decision:
+    """Decide whether the person may change how long groups have to send their reports."""
+    decision = can_manage_round(user, round)
+    if decision and round.phase == RoundPhase.CLOSED:
+        return deny(_("This round is closed, so its report dates can't change now."))
+    return decision

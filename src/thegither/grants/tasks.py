@@ -3,11 +3,13 @@
 Tasks take ids and load fresh rows, so a task that runs late sends what is true then.
 """
 
+import datetime
+
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from thegither.grants.models import Application, PanelMember, RoundPhase
+from thegither.grants.models import Application, PanelMember, Report, ReportStatus, RoundPhase
 from thegither.grants.scoring import member_queue, progress_of
 
 
@@ -70,3 +72,80 @@ def scoring_reminder_email(panel_member_id: int) -> None:
         from_email=None,
         recipient_list=[member.user.email],
     )
+
+
+# Reports after the grant (emails to the group's contact).
+
+
+def _report(report_id: int) -> Report | None:
+    return (
+        Report.objects.select_related(
+            "award__application__contact", "award__application__round__fund__organisation"
+        )
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def _send_about_report(application: Application, template: str, **context) -> None:
+    context = {"application": application, "round": application.round, **context}
+    subject = render_to_string(f"grants/email/{template}_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string(f"grants/email/{template}.txt", context),
+        from_email=None,
+        recipient_list=[application.contact.email],
+    )
+
+
+@task
+def report_sent_email(report_id: int) -> None:
+    """Tell the group's contact their end-of-grant report has arrived."""
+    report = _report(report_id)
+    if report is not None and report.award.application.contact.email and not report.is_draft:
+        _send_about_report(report.award.application, "report_sent", report=report)
+
+
+@task
+def report_acknowledged_email(report_id: int) -> None:
+    """Tell the group's contact the panel has read their report, with any thank-you note."""
+    report = _report(report_id)
+    if (
+        report is not None
+        and report.award.application.contact.email
+        and report.status == ReportStatus.ACKNOWLEDGED
+    ):
+        _send_about_report(report.award.application, "report_acknowledged", report=report)
+
+
+@task
+def report_reminder_email(award_id: int, kind: str, due_on: str, on: str) -> None:
+    """Remind a group its report is due soon, or overdue: at most once per reminder.
+
+    `on` is the day the reminder was queued for. The reminder is recorded before the
+    email goes, and forgotten again if it can't be sent, so neither a second worker
+    nor a second run ever emails twice.
+    """
+    from thegither.grants.services.reports import report_reminder_claim, report_reminder_release
+
+    reminder = report_reminder_claim(
+        award_id=award_id,
+        kind=kind,
+        due_on=datetime.date.fromisoformat(due_on),
+        today=datetime.date.fromisoformat(on),
+    )
+    if reminder is None:
+        return
+    application = Application.objects.select_related("contact", "round__fund__organisation").get(
+        pk=reminder.award.application_id
+    )
+    try:
+        _send_about_report(
+            application,
+            f"report_{kind.replace('-', '_')}",
+            award=reminder.award,
+            due_on=reminder.due_on,
+        )
+    except Exception:
+        report_reminder_release(reminder=reminder)
+        raise

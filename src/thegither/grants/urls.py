@@ -5,6 +5,7 @@ from thegither.grants.views import (
     deciding,
     panel,
     public,
+    reports,
     scoring,
     screening,
     setup,
@@ -67,4 +68,13 @@ urlpatterns = [
     path("applications/<int:pk>/vote/", deciding.vote_set, name="vote-set"),
     path("pot-allocations/<int:pk>/casting-vote/", deciding.casting_vote, name="casting-vote"),
     path("awards/<int:pk>/", deciding.award_change, name="award-change"),
+    # Reports after the grant: the group writes one; the panel and staff read and thank.
+    path("awards/<int:pk>/report/", reports.report_write, name="report-write"),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/files/", reports.report_files, name="report-files"),
+    path("reports/<int:pk>/send/", reports.report_check, name="report-check"),
+    path("reports/<int:pk>/read/", reports.report_acknowledge, name="report-acknowledge"),
+    path("report-files/<int:pk>/", reports.report_file, name="report-file"),
+    path("report-files/<int:pk>/remove/", reports.report_file_remove, name="report-file-remove"),
+    path("rounds/<int:pk>/reports/", reports.round_reports, name="round-reports"),
 ]

@@ -46,6 +46,9 @@ from thegither.grants.models import (
     DecisionMeeting,
     PanelMember,
     PotAllocation,
+    Report,
+    ReportFile,
+    ReportReminder,
     Round,
     RoundPhase,
     Score,
@@ -135,6 +138,22 @@ class GrantsWorld:
     award: Award | None = None
     allocation: PotAllocation | None = None
     other_meeting_round: Round | None = None
+    # --- reports (branch yb-reports): a round past its final decision with the member
+    # (and the under-13 still waiting) on its panel. The group contact's awards: one with
+    # no report yet, one with a draft report and one with a sent report (each report has a
+    # photo, whose file is not written). Another group's sent report and unreported award,
+    # and a sent report in the other organisation.
+    reports_round: Round | None = None
+    report_award: Award | None = None
+    draft_report: Report | None = None
+    draft_report_file: ReportFile | None = None
+    sent_report: Report | None = None
+    sent_report_file: ReportFile | None = None
+    other_group_award: Award | None = None
+    other_group_report: Report | None = None
+    other_org_reports_round: Round | None = None
+    other_org_report: Report | None = None
+    other_org_report_file: ReportFile | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -269,6 +288,82 @@ def _meeting_world(grants: GrantsWorld, users: dict, child_in_both: User) -> Non
     grants.other_meeting_round = other_round
 
 
+def _final_meeting(round: Round, by: User) -> DecisionMeeting:
+    return DecisionMeeting.objects.create(
+        round=round,
+        method="approval",
+        rule="mes",
+        quorum=1,
+        opened_by=by,
+        status="final",
+        confirmed_by=by,
+        confirmed_at=timezone.now(),
+    )
+
+
+def _funded_award(meeting: DecisionMeeting, contact: User) -> Award:
+    application = grant_factories.application_make(meeting.round, contact, status="eligible")
+    return Award.objects.create(
+        application=application,
+        pot=application.pot,
+        meeting=meeting,
+        status=AwardStatus.AWARDED,
+        amount_pence=application.amount_pence,
+        is_final=True,
+    )
+
+
+def _report(award: Award, *, sent: bool) -> tuple[Report, ReportFile]:
+    report = Report.objects.create(
+        award=award,
+        what_happened="Camps.",
+        young_people_count=12,
+        returned_pence=0,
+        status="sent" if sent else "draft",
+        sent_at=timezone.now() if sent else None,
+    )
+    photo = ReportFile.objects.create(
+        report=report,
+        purpose="photo",
+        file="grant-reports/not-written.jpg",
+        name="camp.jpg",
+        kind="jpg",
+        size_bytes=100,
+    )
+    return report, photo
+
+
+def _reports_world(grants: GrantsWorld, users: dict, other_group: User) -> None:
+    """Add the report rows (branch yb-reports) to the grants world."""
+    organisation = grants.open_round.organisation
+    applicant = users["applicant_contact"]
+    round = grant_factories.round_make(organisation, phase=RoundPhase.AWARDS)
+    PanelMember.objects.create(round=round, user=users["panel_member"], number=1, is_chair=True)
+    PanelMember.objects.create(round=round, user=users["under_13_waiting"], number=2)
+    meeting = _final_meeting(round, users["panel_member"])
+    grants.reports_round = round
+    grants.report_award = _funded_award(meeting, applicant)
+    grants.draft_report, grants.draft_report_file = _report(
+        _funded_award(meeting, applicant), sent=False
+    )
+    grants.sent_report, grants.sent_report_file = _report(
+        _funded_award(meeting, applicant), sent=True
+    )
+    grants.other_group_award = _funded_award(meeting, other_group)
+    grants.other_group_report, _photo = _report(_funded_award(meeting, other_group), sent=True)
+    ReportReminder.objects.create(
+        award=grants.report_award, kind="due-soon", due_on=timezone.localdate()
+    )
+    other = grants.other_round.organisation
+    other_round = grant_factories.round_make(other, phase=RoundPhase.AWARDS)
+    other_meeting = _final_meeting(other_round, users["staff_elsewhere"])
+    other_contact = factories.member_make(other, Role.APPLICANT_CONTACT)
+    grants.other_org_reports_round = other_round
+    grants.other_org_report, grants.other_org_report_file = _report(
+        _funded_award(other_meeting, other_contact), sent=True
+    )
+
+
 def world_make() -> World:
     organisation = factories.organisation_make()
     other = factories.organisation_make()
@@ -305,6 +400,7 @@ def world_make() -> World:
         organisation, other, users["applicant_contact"], admin_elsewhere
     )  # --- grants
     _panel_world(grants, users, child_in_both)  # --- panel
+    _reports_world(grants, users, admin_elsewhere)  # --- reports
     live_session, live_other_session = _live_world(users, organisation, other)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -648,6 +744,29 @@ EXPECTED: dict[str, Entry] = {
     "grants:casting-vote": Entry(CHAIR_POST, kwargs=pk_of(lambda g: g.allocation), method="post"),
     "grants:award-change": Entry(CHAIR_ONLY, kwargs=pk_of(lambda g: g.award)),
     # --- end deciding ---
+    # --- reports (branch yb-reports): the group writes; the panel and staff read and thank ---
+    "grants:report-write": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.report_award)),
+    # A sent report: its group, the round's panel (not the under-13 still waiting) and staff.
+    "grants:report-detail": Entry(
+        (302, 200, 403, 200, 200, 200, 200, 403, 403, 200), kwargs=pk_of(lambda g: g.sent_report)
+    ),
+    "grants:report-files": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft_report)),
+    "grants:report-check": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft_report)),
+    "grants:report-acknowledge": Entry(
+        PANEL_AND_STAFF_POST, kwargs=pk_of(lambda g: g.sent_report), method="post"
+    ),
+    # The world writes no file, so those who may see it are told it's not found.
+    "grants:report-file": Entry(
+        (302, 404, 403, 404, 404, 404, 404, 403, 403, 404),
+        kwargs=pk_of(lambda g: g.sent_report_file),
+    ),
+    "grants:report-file-remove": Entry(
+        (302, 403, 403, 302, 403, 403, 403, 403, 403, 403),
+        kwargs=pk_of(lambda g: g.draft_report_file),
+        method="post",
+    ),
+    "grants:round-reports": Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.reports_round)),
+    # --- end reports ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -882,6 +1001,65 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(NOBODY, kwargs=pk_of(lambda g: g.open_round)),
     ),
     # --- end deciding ---
+    # --- reports (branch yb-reports) ---
+    "another group's report": (
+        "grants:report-detail",
+        Entry(
+            (302, 200, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.other_group_report),
+        ),
+    ),
+    "writing another group's report": (
+        "grants:report-write",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_group_award)),
+    ),
+    "a report for an award that isn't final and has no money": (
+        "grants:report-write",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.award)),
+    ),
+    "a draft report is the group's own, even from the panel and staff": (
+        "grants:report-detail",
+        Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.draft_report)),
+    ),
+    "a draft report's photo is the group's own": (
+        "grants:report-file",
+        Entry(
+            (302, 403, 403, 404, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.draft_report_file),
+        ),
+    ),
+    "adding files to a sent report": (
+        "grants:report-files",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.sent_report)),
+    ),
+    "taking a file off a sent report": (
+        "grants:report-file-remove",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.sent_report_file)),
+    ),
+    "marking a draft report read": (
+        "grants:report-acknowledge",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.draft_report)),
+    ),
+    "the other organisation's report": (
+        "grants:report-detail",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_org_report)),
+    ),
+    "a photo in the other organisation's report": (
+        "grants:report-file",
+        Entry(
+            (302, 403, 403, 403, 403, 403, 404, 404, 403, 404),
+            kwargs=pk_of(lambda g: g.other_org_report_file),
+        ),
+    ),
+    "the other organisation's round reports": (
+        "grants:round-reports",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_org_reports_round)),
+    ),
+    "reports of a round whose decision isn't final": (
+        "grants:round-reports",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round)),
+    ),
+    # --- end reports ---
     # --- live workshops (branch live) ---
     "live sessions of the other organisation": (
         "live:sessions",

@@ -30,6 +30,16 @@ from thegither.grants.services.panel import (
     panel_member_add,
     panel_member_remove,
 )
+from thegither.grants.services.reports import (
+    ReportDraft,
+    report_acknowledge,
+    report_due_days_set,
+    report_file_add,
+    report_file_remove,
+    report_reminders_queue,
+    report_save,
+    report_send,
+)
 from thegither.grants.services.rounds import (
     criterion_add,
     criterion_remove,
@@ -55,6 +65,7 @@ from thegither.grants.services.uploads import (
 
 __all__ = [
     "ApplicationDraft",
+    "ReportDraft",
     "ScoreEntry",
     "allocation_propose",
     "application_draft_save",
@@ -82,6 +93,13 @@ __all__ = [
     "pot_set",
     "question_add",
     "question_remove",
+    "report_acknowledge",
+    "report_due_days_set",
+    "report_file_add",
+    "report_file_remove",
+    "report_reminders_queue",
+    "report_save",
+    "report_send",
     "round_change",
     "round_create",
     "round_phase_move",

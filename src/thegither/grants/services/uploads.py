@@ -38,8 +38,11 @@ def upload_display_name(name: str, kind: str) -> str:
     return f"{stem}.{kind}"
 
 
-def _read(file) -> bytes:
-    """Read an uploaded file, refusing one over the limit without reading all of it."""
+def upload_read(file) -> bytes:
+    """Read an uploaded file, refusing one over the limit without reading all of it.
+
+    Reports' photos and receipts are read the same way (services/reports.py).
+    """
     size = getattr(file, "size", None)
     data = None
     if size is None or size <= UPLOAD_MAX_BYTES:
@@ -54,13 +57,10 @@ def _read(file) -> bytes:
     return data
 
 
-@transaction.atomic
-def application_upload_add(*, application: Application, file, by: User) -> Upload:
-    """Add a file to a draft application, if its content is a kind we take."""
-    require(can_edit_application(by, application))
-    data = _read(file)
+def upload_content_type(data: bytes) -> str:
+    """Return what the file's bytes are (like "image/png"), refusing if this server can't tell."""
     try:
-        content_type = content_type_of(data)
+        return content_type_of(data)
     except CannotCheckFiles as error:
         raise Refused(
             {
@@ -73,7 +73,14 @@ def application_upload_add(*, application: Application, file, by: User) -> Uploa
             },
             kind=Refusal.CANNOT_CHECK,
         ) from error
-    kind = UPLOAD_CONTENT_TYPES.get(content_type)
+
+
+@transaction.atomic
+def application_upload_add(*, application: Application, file, by: User) -> Upload:
+    """Add a file to a draft application, if its content is a kind we take."""
+    require(can_edit_application(by, application))
+    data = upload_read(file)
+    kind = UPLOAD_CONTENT_TYPES.get(upload_content_type(data))
     if kind is None:
         raise Refused(
             {

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
-from thegither.grants import selectors, services
+from thegither.grants import reporting, selectors, services
 from thegither.grants.forms import ApplicationForm, SubmitForm
 from thegither.grants.permissions import (
     can_apply,
@@ -150,6 +150,7 @@ def application_detail(request, pk):
             "answers": selectors.questions_with_answers(application),
             "can_edit": can_edit_application(request.user, application),
             "can_withdraw": can_withdraw(request.user, application),
+            "report_link": reporting.report_link(request.user, application),
         },
     )
 
