@@ -17,9 +17,11 @@ from thegither.grants.models import (
     Application,
     ApplicationStatus,
     Assessment,
+    Award,
     ConflictDeclaration,
     DecisionMeeting,
     DecisionMethod,
+    MeetingStatus,
     PanelMember,
     Round,
     RoundPhase,
@@ -566,3 +568,41 @@ def vote_decisions(
     """Decide `can_vote` for every application on the voting page, in a few queries."""
     viewer = vote_viewer(user, round)
     return {a.pk: _vote_rule(viewer, a) for a in applications}
+
+
+# Letters: the group's award or decline letter, once the decision is final.
+
+
+def can_see_letters(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's letters page: its organisation's staff."""
+    return can_manage_round(user, round)
+
+
+def can_send_letters(user: User, round: Round) -> Decision:
+    """Decide whether the person may send the round's unsent letters again: staff."""
+    decision = can_manage_round(user, round)
+    if decision and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists():
+        return deny(_("Letters go out once the panel's decision is final."))
+    return decision
+
+
+def can_download_letter(user: User, award: Award) -> Decision:
+    """Decide whether the person may read this award's letter.
+
+    The group's contact may, and the organisation's staff; nobody else (not other
+    groups, not another organisation's staff, not the panel).
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    application = award.application
+    if application.contact_id == user.pk:
+        decision = allow()
+    else:
+        decision = _staff_decision(user, application.round.organisation, role_in(
+            user, application.round.organisation
+        ))
+        if not decision:
+            return deny(_("Only the group this letter is for and staff can see it."))
+    if not award.is_final:
+        return deny(_("The letter is written once the panel's decision is final."))
+    return decision

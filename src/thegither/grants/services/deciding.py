@@ -37,6 +37,7 @@ from thegither.grants.models import (
     quorum_of,
 )
 from thegither.grants.money import pence_to_pounds
+from thegither.grants.services.letters import letters_prepare
 from thegither.grants.permissions import (
     can_open_meeting,
     can_run_meeting,
@@ -497,4 +498,6 @@ def meeting_confirm(*, meeting: DecisionMeeting, by: User) -> DecisionMeeting:
         target=meeting,
         details={"given_pence_by_pot": {str(k): v for k, v in totals.items()}},
     )
+    # Each group's letter is drawn and emailed by a task after the commit (decision 0059).
+    letters_prepare(meeting=meeting)
     return meeting
