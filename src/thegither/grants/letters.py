@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thegither.core.uploads import CONTENT_TYPES
-from thegither.grants.models import Award, AwardStatus, LetterKind
+from thegither.grants.models import Award, AwardStatus, Letter, LetterKind
 
 logger = logging.getLogger(__name__)
 
@@ -182,3 +182,17 @@ def letter_file_name(award: Award) -> str:
     """Return the name the PDF is downloaded and attached as."""
     kind = "grant-letter" if letter_kind_of(award) == LetterKind.AWARD else "decision-letter"
     return f"{kind}-{award.application.pk}.pdf"
+
+
+def letter_for(user, application) -> Letter | None:
+    """Return the application's letter if this person may read it, else None."""
+    from thegither.grants.permissions import can_download_letter
+
+    letter = (
+        Letter.objects.select_related("award__application__round__fund__organisation")
+        .filter(award__application=application)
+        .first()
+    )
+    if letter is None or not can_download_letter(user, letter.award):
+        return None
+    return letter

@@ -606,3 +606,14 @@ def can_download_letter(user: User, award: Award) -> Decision:
     if not award.is_final:
         return deny(_("The letter is written once the panel's decision is final."))
     return decision
+
+
+# Where the money went: public pages and 360Giving files.
+
+
+def can_see_where_money_went(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's public money page and open data.
+
+    Everyone may, once the round is no longer being set up (it lists final awards only).
+    """
+    return can_see_round(user, round)

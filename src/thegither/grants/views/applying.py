@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
+from thegither.grants.letters import letter_for
 from thegither.grants import selectors, services
 from thegither.grants.forms import ApplicationForm, SubmitForm
 from thegither.grants.permissions import (
@@ -150,6 +151,7 @@ def application_detail(request, pk):
             "answers": selectors.questions_with_answers(application),
             "can_edit": can_edit_application(request.user, application),
             "can_withdraw": can_withdraw(request.user, application),
+            "letter": letter_for(request.user, application),
         },
     )
 
