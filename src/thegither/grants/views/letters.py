@@ -105,8 +105,8 @@ def round_letters(request, pk):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def round_letters_send(request, pk):
     """Staff send the round's letters that haven't been emailed yet."""
     round = round_or_404(pk)
