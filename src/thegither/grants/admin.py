@@ -14,6 +14,7 @@ from thegither.grants.models import (
     Criterion,
     DecisionMeeting,
     Fund,
+    Letter,
     PanelMember,
     Pot,
     PotAllocation,
@@ -135,3 +136,11 @@ class AwardAdmin(ReadOnlyAdmin):
     # Money is read-only here (decision 0028): awards change only through the meeting.
     list_display = ["application", "pot", "status", "amount_pence", "proposed_pence", "is_final"]
     list_filter = ["status", "is_final"]
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    # The PDF itself is downloaded from the round's letters page, which checks who may.
+    list_display = ["award", "kind", "made_at", "sent_at", "problem"]
+    list_filter = ["kind"]
+    exclude = ["file"]

@@ -163,9 +163,7 @@ def html_to_pdf(html: str, *, logo: Logo | None = None) -> tuple[bytes, list[str
     weasyprint = _weasyprint()
     fetcher = letter_fetcher_class()(logo)
     try:
-        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
-            pdf_variant="pdf/ua-1"
-        )
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
     except OSError as error:  # pragma: no cover - a library missing only at drawing time
         raise CannotMakeLetters(missing_message(str(error))) from error
     return pdf, fetcher.refused

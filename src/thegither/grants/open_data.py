@@ -252,9 +252,7 @@ def export_of(awards, *, organisation: Organisation, title: str) -> Export:
 
 # Checking against the schema.
 
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def _is_date_time(value) -> bool:
@@ -317,7 +315,9 @@ def _problems(error) -> list[str]:
 
 def validate(package: dict, *, schema_dir: Path = SCHEMA_DIR) -> None:
     """Raise ExportInvalid, saying where and what, if the package fails the 360Giving schema."""
-    errors = sorted(validator(schema_dir).iter_errors(package), key=lambda e: list(map(str, e.path)))
+    errors = sorted(
+        validator(schema_dir).iter_errors(package), key=lambda e: list(map(str, e.path))
+    )
     problems = [problem for error in errors for problem in _problems(error)]
     if problems:
         raise ExportInvalid(problems[:PROBLEMS_SHOWN])

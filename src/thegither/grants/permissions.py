@@ -581,7 +581,10 @@ def can_see_letters(user: User, round: Round) -> Decision:
 def can_send_letters(user: User, round: Round) -> Decision:
     """Decide whether the person may send the round's unsent letters again: staff."""
     decision = can_manage_round(user, round)
-    if decision and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists():
+    if (
+        decision
+        and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists()
+    ):
         return deny(_("Letters go out once the panel's decision is final."))
     return decision
 
@@ -598,9 +601,9 @@ def can_download_letter(user: User, award: Award) -> Decision:
     if application.contact_id == user.pk:
         decision = allow()
     else:
-        decision = _staff_decision(user, application.round.organisation, role_in(
-            user, application.round.organisation
-        ))
+        decision = _staff_decision(
+            user, application.round.organisation, role_in(user, application.round.organisation)
+        )
         if not decision:
             return deny(_("Only the group this letter is for and staff can see it."))
     if not award.is_final:

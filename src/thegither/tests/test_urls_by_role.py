@@ -1012,9 +1012,7 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
     ),
     "a letter before the decision is final": (
         "grants:letter",
-        Entry(
-            (302, 403, 403, 403, 403, 403, 403, 403, 403, 403), kwargs=pk_of(lambda g: g.award)
-        ),
+        Entry((302, 403, 403, 403, 403, 403, 403, 403, 403, 403), kwargs=pk_of(lambda g: g.award)),
     ),
     "letters of the other organisation's round": (
         "grants:round-letters",

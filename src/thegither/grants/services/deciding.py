@@ -37,13 +37,13 @@ from thegither.grants.models import (
     quorum_of,
 )
 from thegither.grants.money import pence_to_pounds
-from thegither.grants.services.letters import letters_prepare
 from thegither.grants.permissions import (
     can_open_meeting,
     can_run_meeting,
     can_set_decision_rules,
     can_vote,
 )
+from thegither.grants.services.letters import letters_prepare
 
 
 def _locked_round(round: Round) -> Round:

@@ -168,9 +168,7 @@ def letter_send(*, letter: Letter) -> bool:
         raise
     sent_at = timezone.now()
     with transaction.atomic():
-        Letter.objects.filter(pk=letter.pk).update(
-            sent_at=sent_at, sending_since=None, problem=""
-        )
+        Letter.objects.filter(pk=letter.pk).update(sent_at=sent_at, sending_since=None, problem="")
         audit_record(
             action="grants.letter_sent",
             target=award.application,
@@ -194,6 +192,9 @@ def letters_send_again(*, round: Round, by: User) -> int:
     for award_id in waiting:
         transaction.on_commit(functools.partial(_enqueue, award_id))
     audit_record(
-        action="grants.letters_queued_again", actor=by, target=round, details={"count": len(waiting)}
+        action="grants.letters_queued_again",
+        actor=by,
+        target=round,
+        details={"count": len(waiting)},
     )
     return len(waiting)

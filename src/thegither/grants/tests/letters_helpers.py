@@ -46,6 +46,4 @@ def decided_make(organisation, *, confirm) -> Decided:
     )
     confirm(deciding.chair, meeting)
     awards = [Award.objects.get(application=a) for a in deciding.applications]
-    return Decided(
-        deciding.round, deciding.staff, deciding.chair, contact, other_contact, *awards
-    )
+    return Decided(deciding.round, deciding.staff, deciding.chair, contact, other_contact, *awards)

@@ -52,9 +52,7 @@ def text(pdf: bytes) -> str:
     packed = everything(pdf)
     fonts = {
         name.decode(): _cmap(inflated.get(int(cmap), b""))
-        for name, cmap in re.findall(
-            rb"/BaseFont /([A-Z]{6})\+[^/]*/ToUnicode (\d+) 0 R", packed
-        )
+        for name, cmap in re.findall(rb"/BaseFont /([A-Z]{6})\+[^/]*/ToUnicode (\d+) 0 R", packed)
     }
     words = []
     for data in inflated.values():
@@ -67,7 +65,9 @@ def text(pdf: bytes) -> str:
             elif token[2] is not None:
                 hexes = token[2].decode()
                 words.append(
-                    "".join(font.get(int(hexes[i : i + 4], 16), "") for i in range(0, len(hexes), 4))
+                    "".join(
+                        font.get(int(hexes[i : i + 4], 16), "") for i in range(0, len(hexes), 4)
+                    )
                 )
             elif token[4]:
                 words.append(" ")

@@ -70,9 +70,8 @@ def decided(organisation, django_capture_on_commit_callbacks):
 def undecided_letters(organisation):
     """A final decision whose tasks never ran (the commit hooks are not run in tests)."""
     return decided_make(
-        organisation, confirm=lambda chair, meeting: services.meeting_confirm(
-            meeting=meeting, by=chair
-        )
+        organisation,
+        confirm=lambda chair, meeting: services.meeting_confirm(meeting=meeting, by=chair),
     )
 
 
@@ -133,7 +132,8 @@ def test_the_task_makes_and_sends_a_letter_that_was_waiting(undecided_letters):
     award_letter_send.call(undecided_letters.full.pk)
     assert len(mail.outbox) == 1
     letter = Letter.objects.get(award=undecided_letters.full)
-    assert letter.is_made and letter.sent_at is not None
+    assert letter.is_made
+    assert letter.sent_at is not None
     assert letter.file.read().startswith(b"%PDF-")
 
 
@@ -159,7 +159,8 @@ def test_an_email_that_fails_can_be_sent_by_the_next_try(undecided_letters, monk
         with pytest.raises(ConnectionRefusedError):
             letter_send(letter=letter)
     letter.refresh_from_db()
-    assert letter.sent_at is None and letter.sending_since is None
+    assert letter.sent_at is None
+    assert letter.sending_since is None
     assert "didn't go" in letter.problem
     assert letter_send(letter=letter) is True
     assert letter_send(letter=letter) is False
@@ -173,12 +174,15 @@ def test_a_contact_without_email_gets_no_email_and_staff_are_told(undecided_lett
     letter = Letter.objects.get(award=undecided_letters.declined)
     assert letter_send(letter=letter) is False
     letter.refresh_from_db()
-    assert letter.is_made and letter.sent_at is None
+    assert letter.is_made
+    assert letter.sent_at is None
     assert "no email address" in letter.problem
     assert mail.outbox == []
 
 
-def test_staff_send_the_waiting_letters_again(undecided_letters, django_capture_on_commit_callbacks):
+def test_staff_send_the_waiting_letters_again(
+    undecided_letters, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         count = letters_send_again(round=undecided_letters.round, by=undecided_letters.staff)
     assert count == 3
@@ -206,8 +210,10 @@ def test_the_award_letter_is_a_tagged_pdf_ua_with_the_amount(undecided_letters):
     assert b"/StructTreeRoot" in inside
     assert b"/MarkInfo <</Marked true>>" in inside
     assert re.search(rb"/Lang \(en[-a-zA-Z]*\)", inside), "the letter says its language"
-    assert b"/S /H1" in inside and b"/S /H2" in inside
-    assert b"<dc:title>" in inside and b"/DisplayDocTitle true" in inside
+    assert b"/S /H1" in inside
+    assert b"/S /H2" in inside
+    assert b"<dc:title>" in inside
+    assert b"/DisplayDocTitle true" in inside
     words = pdf_reading.text(pdf)
     group = undecided_letters.full.application.group_name
     assert f"Good news, {group}: you have a grant" in words
@@ -227,7 +233,8 @@ def test_a_decline_letter_says_why_and_what_to_do_next(undecided_letters):
     assert "could not give your group a grant" in words
     assert undecided_letters.declined.reason[:40] in words
     assert "Apply again in the next round" in words
-    assert "Ask" in words and "for feedback" in words
+    assert "Ask" in words
+    assert "for feedback" in words
     assert "£" not in words
 
 
@@ -267,7 +274,8 @@ def test_words_a_group_typed_cannot_load_anything(undecided_letters, no_network)
     application.save(update_fields=["group_name"])
     undecided_letters.full.refresh_from_db()
     words = pdf_reading.text(letter_pdf(undecided_letters.full))
-    assert '<img src="https://' in words and 'evil.example.com/x.png"> Club' in words
+    assert '<img src="https://' in words
+    assert 'evil.example.com/x.png"> Club' in words
     assert no_network == []
 
 
@@ -294,7 +302,8 @@ def test_without_pango_the_task_fails_clearly_and_sends_nothing(
     assert PANGO_PACKAGES in caplog.text
     letter = Letter.objects.get(award=undecided_letters.full)
     assert PANGO_PACKAGES in letter.problem
-    assert letter.sent_at is None and letter.sending_since is None
+    assert letter.sent_at is None
+    assert letter.sending_since is None
     assert mail.outbox == []
 
 

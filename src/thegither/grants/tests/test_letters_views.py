@@ -74,9 +74,7 @@ def test_nobody_else_may_read_a_letter(client, decided, organisation, who):
     people = {
         "other_group": lambda: decided.other_contact,  # the choir's contact, not this group's
         "panel": lambda: factories.member_make(organisation, Role.PANEL_MEMBER),
-        "staff_elsewhere": lambda: factories.member_make(
-            factories.organisation_make(), Role.STAFF
-        ),
+        "staff_elsewhere": lambda: factories.member_make(factories.organisation_make(), Role.STAFF),
         "chair": lambda: decided.chair,
     }
     client.force_login(people[who]())
@@ -114,7 +112,9 @@ def test_staff_see_every_letter_and_send_the_waiting_ones(
     page = client.get(url)
     assert "not emailed yet" not in page.content.decode()
     # Sending again when all have gone says so, and sends nothing.
-    response = client.post(reverse("grants:round-letters-send", args=[waiting.round.pk]), follow=True)
+    response = client.post(
+        reverse("grants:round-letters-send", args=[waiting.round.pk]), follow=True
+    )
     assert "emailed already" in response.content.decode()
     assert len(mail.outbox) == 3
 
@@ -124,9 +124,7 @@ def test_the_chair_cannot_see_the_letters_page(client, waiting):
     assert client.get(reverse("grants:round-letters", args=[waiting.round.pk])).status_code == 403
 
 
-def test_staff_are_told_clearly_when_this_server_cannot_make_letters(
-    client, waiting, monkeypatch
-):
+def test_staff_are_told_clearly_when_this_server_cannot_make_letters(client, waiting, monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     client.force_login(waiting.staff)
     page = client.get(reverse("grants:round-letters", args=[waiting.round.pk]))

@@ -77,7 +77,9 @@ def test_the_export_is_valid_against_the_shared_360giving_schema(export, shared_
     checker = Draft202012Validator(package_schema, registry=registry)
     assert list(checker.iter_errors(document)) == []
     # And with every format checked, dates as RFC 3339 date-times too.
-    strict = Draft202012Validator(package_schema, registry=registry, format_checker=format_checker())
+    strict = Draft202012Validator(
+        package_schema, registry=registry, format_checker=format_checker()
+    )
     assert list(strict.iter_errors(document)) == []
     assert len(document["grants"]) == 2
 
@@ -168,13 +170,13 @@ def test_the_csv_parses_with_the_standards_column_titles(export):
 
 def test_a_group_name_that_looks_like_a_formula_is_not_one_in_the_csv(decided):
     application = decided.full.application
-    application.group_name = "=HYPERLINK(\"http://x\")"
+    application.group_name = '=HYPERLINK("http://x")'
     application.save(update_fields=["group_name"])
     export = export_of(
         awards_of_round(decided.round), organisation=decided.round.organisation, title="T"
     )
     names = [row["Recipient Org:Name"] for row in csv.DictReader(io.StringIO(export.csv()))]
-    assert "'=HYPERLINK(\"http://x\")" in names
+    assert '\'=HYPERLINK("http://x")' in names
     assert export.package["grants"][0]["recipientOrganization"][0]["name"].startswith("=")
 
 
@@ -240,7 +242,8 @@ def test_the_round_files_are_served_to_anyone(client, decided):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == list(CSV_COLUMNS) and len(rows) == 3
+    assert rows[0] == list(CSV_COLUMNS)
+    assert len(rows) == 3
 
 
 def test_the_organisation_files_cover_every_year(client, decided):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from thegither.grants import services
 from thegither.grants.models import RoundPhase
-from thegither.grants.public_money import money_chart, summary_of
 from thegither.grants.open_data import awards_of_round
+from thegither.grants.public_money import money_chart, summary_of
 from thegither.grants.tests.factories import round_make
 from thegither.grants.tests.letters_helpers import CONDITION, decided_make
 
@@ -63,9 +63,11 @@ def test_the_page_names_no_panel_member_contact_or_child(client, decided):
 def test_the_chart_has_the_same_numbers_as_its_table_and_csv(client, decided):
     text = client.get(reverse("grants:round-money", args=[decided.round.pk])).content.decode()
     svg = re.search(r"<svg class=\"money-chart\".*?</svg>", text, re.S)[0]
-    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert "<desc" in svg
     assert "North West: £1,500" in svg
-    assert "<td data-label=\"Money given\">£1,500</td>" in text
+    assert '<td data-label="Money given">£1,500</td>' in text
     response = client.get(reverse("grants:round-money-csv", args=[decided.round.pk]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -108,11 +110,15 @@ def test_anyone_sees_a_year_and_every_year(client, decided):
     assert "£1,500 went to 2 groups" in response.content.decode()
     response = client.get(reverse("grants:year-money-csv", args=[organisation.slug, year]))
     assert response.status_code == 200
-    assert client.get(reverse("grants:year-money", args=[organisation.slug, 1999])).status_code == 404
+    assert (
+        client.get(reverse("grants:year-money", args=[organisation.slug, 1999])).status_code == 404
+    )
 
 
 def test_the_totals_add_up_by_area(decided):
     summary = summary_of(awards_of_round(decided.round))
     assert summary.given_pence == 150_000
-    assert [(a.area, a.groups, a.given_pence) for a in summary.areas] == [("North West", 2, 150_000)]
+    assert [(a.area, a.groups, a.given_pence) for a in summary.areas] == [
+        ("North West", 2, 150_000)
+    ]
     assert summary.young_people is None

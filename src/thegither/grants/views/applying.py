@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
-from thegither.grants.letters import letter_for
 from thegither.grants import selectors, services
 from thegither.grants.forms import ApplicationForm, SubmitForm
+from thegither.grants.letters import letter_for
 from thegither.grants.permissions import (
     can_apply,
     can_edit_application,
