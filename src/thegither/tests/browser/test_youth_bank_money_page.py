@@ -12,8 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from thegither.accounts.tests import factories
+from thegither.accounts.tests.factories import PASSWORD
 from thegither.grants import services
 from thegither.grants.tests.letters_helpers import decided_make
+from thegither.tests.browser.journeys import log_in
 from thegither.tests.browser.test_public_pages import press_tab_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,3 +51,24 @@ def test_anyone_sees_where_the_money_went_and_finds_the_open_data(decided, visit
     follow(lambda: page.get_by_role("link", name=f"Where the money went in {year}").click())
     expect(page).to_have_url(re.compile(rf"/money/{year}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Where the money went in {year}")
+
+
+def test_staff_and_the_group_find_the_letters(decided, visit, follow):
+    # Staff see every group's letter, emailed, with a download link.
+    page = log_in(visit("/accounts/login/"), follow, decided.staff.username, PASSWORD)
+    page = visit(f"/grants/rounds/{decided.round.pk}/meeting/")
+    follow(lambda: page.get_by_role("link", name="The letters to the groups").click())
+    table = page.get_by_role("table", name="Each group's letter")
+    expect(table).to_contain_text(decided.declined.application.group_name)
+    expect(table).not_to_contain_text("Not yet")
+    follow(lambda: page.get_by_role("button", name="Log out").click())
+
+    # The group finds its letter on its application.
+    page = log_in(visit("/accounts/login/"), follow, decided.contact.username, PASSWORD)
+    page = visit(f"/grants/applications/{decided.partial.application_id}/")
+    follow(lambda: page.get_by_role("link", name="Read the panel's letter").click())
+    expect(page.get_by_role("heading", level=1)).to_have_text("The panel's letter")
+    expect(page.locator("main")).to_contain_text("The panel gave your group £500")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the letter (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
