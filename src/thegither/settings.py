@@ -294,6 +294,11 @@ TASKS = {
 
 DEFAULT_FROM_EMAIL = os.environ.get("THEGITHER_FROM_EMAIL", "Thegither <noreply@localhost>")
 
+# 360Giving open data (grants/open_data.py, decision 0060): the publisher prefix that
+# 360Giving gives the organisation, without the "360G-" Thegither puts in front. Every
+# grant's identifier starts with it, so set it once and never change it.
+THEGITHER_360GIVING_PREFIX = os.environ.get("THEGITHER_360GIVING_PREFIX", "thegither")
+
 # No page loads anything from another site: no CDNs, fonts or analytics.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

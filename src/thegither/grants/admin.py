@@ -14,6 +14,7 @@ from thegither.grants.models import (
     Criterion,
     DecisionMeeting,
     Fund,
+    Letter,
     PanelMember,
     Pot,
     PotAllocation,
@@ -166,3 +167,11 @@ class ReportFileAdmin(ReadOnlyAdmin):
 class ReportReminderAdmin(ReadOnlyAdmin):
     list_display = ["award", "kind", "due_on", "sent_at"]
     list_filter = ["kind"]
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    # The PDF itself is downloaded from the round's letters page, which checks who may.
+    list_display = ["award", "kind", "made_at", "sent_at", "problem"]
+    list_filter = ["kind"]
+    exclude = ["file"]

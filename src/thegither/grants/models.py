@@ -1075,3 +1075,53 @@ class ReportReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award.application} – {self.get_kind_display()} ({self.due_on})"
+
+
+# Letters: the award or decline letter each group gets once the decision is final.
+
+
+class LetterKind(models.TextChoices):
+    AWARD = "award", _("Award letter")
+    DECLINE = "decline", _("Letter saying no")
+
+
+class Letter(models.Model):
+    """The PDF letter for one final award, and when it was emailed to the group.
+
+    `sent_at` is the record that makes sending safe to repeat: a task that runs
+    again for a letter already sent sends nothing (decision 0059).
+    """
+
+    Kind = LetterKind
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="letter")
+    kind = models.CharField(_("kind"), max_length=8, choices=LetterKind.choices)
+    file = models.FileField(upload_to="grant-letters/", max_length=200, blank=True)
+    made_at = models.DateTimeField(_("made on"), null=True, blank=True)
+    # Set by the one task that is emailing it, so a second copy of the task waits its turn.
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("emailed on"), null=True, blank=True)
+    # The last thing that went wrong making or sending it, in words for staff.
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LetterKind.values), name="grants_letter_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(made_at__isnull=False),
+                name="grants_letter_sent_only_once_made",
+            ),
+        ]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return f"{self.award.application} – {self.get_kind_display()}"
+
+    @property
+    def is_made(self) -> bool:
+        return bool(self.file) and self.made_at is not None

@@ -21,6 +21,7 @@ from thegither.grants.models import (
     ConflictDeclaration,
     DecisionMeeting,
     DecisionMethod,
+    MeetingStatus,
     PanelMember,
     Report,
     ReportStatus,
@@ -672,3 +673,55 @@ def can_set_report_due(user: User, round: Round) -> Decision:
     if decision and round.phase == RoundPhase.CLOSED:
         return deny(_("This round is closed, so its report dates can't change now."))
     return decision
+
+
+# Letters: the group's award or decline letter, once the decision is final.
+
+
+def can_see_letters(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's letters page: its organisation's staff."""
+    return can_manage_round(user, round)
+
+
+def can_send_letters(user: User, round: Round) -> Decision:
+    """Decide whether the person may send the round's unsent letters again: staff."""
+    decision = can_manage_round(user, round)
+    if (
+        decision
+        and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists()
+    ):
+        return deny(_("Letters go out once the panel's decision is final."))
+    return decision
+
+
+def can_download_letter(user: User, award: Award) -> Decision:
+    """Decide whether the person may read this award's letter.
+
+    The group's contact may, and the organisation's staff; nobody else (not other
+    groups, not another organisation's staff, not the panel).
+    """
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    application = award.application
+    if application.contact_id == user.pk:
+        decision = allow()
+    else:
+        decision = _staff_decision(
+            user, application.round.organisation, role_in(user, application.round.organisation)
+        )
+        if not decision:
+            return deny(_("Only the group this letter is for and staff can see it."))
+    if not award.is_final:
+        return deny(_("The letter is written once the panel's decision is final."))
+    return decision
+
+
+# Where the money went: public pages and 360Giving files.
+
+
+def can_see_where_money_went(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's public money page and open data.
+
+    Everyone may, once the round is no longer being set up (it lists final awards only).
+    """
+    return can_see_round(user, round)

@@ -4,13 +4,23 @@ Tasks take ids and load fresh rows, so a task that runs late sends what is true 
 """
 
 import datetime
+import logging
 
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from thegither.grants.models import Application, PanelMember, Report, ReportStatus, RoundPhase
+from thegither.grants.models import (
+    Application,
+    Letter,
+    PanelMember,
+    Report,
+    ReportStatus,
+    RoundPhase,
+)
 from thegither.grants.scoring import member_queue, progress_of
+
+logger = logging.getLogger(__name__)
 
 
 def _send(application: Application, template: str) -> None:
@@ -148,4 +158,23 @@ def report_reminder_email(award_id: int, kind: str, due_on: str, on: str) -> Non
         )
     except Exception:
         report_reminder_release(reminder=reminder)
+
+
+@task
+def award_letter_send(award_id: int) -> None:
+    """Draw the award's letter and email it to the group's contact, once (decision 0059).
+
+    A letter already sent is not sent again. If this server can't draw PDFs, the task
+    fails with the message that says which packages to install (staff see it too).
+    """
+    from thegither.grants.letters import CannotMakeLetters
+    from thegither.grants.services.letters import letter_send
+
+    letter = Letter.objects.filter(award_id=award_id, award__is_final=True).first()
+    if letter is None:
+        return
+    try:
+        letter_send(letter=letter)
+    except CannotMakeLetters as error:
+        logger.error("Letter for award %s not made: %s", award_id, error)
         raise

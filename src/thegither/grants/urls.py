@@ -3,8 +3,10 @@ from django.urls import path
 from thegither.grants.views import (
     applying,
     deciding,
+    letters,
     panel,
     public,
+    public_money,
     reports,
     scoring,
     screening,
@@ -77,4 +79,47 @@ urlpatterns = [
     path("report-files/<int:pk>/", reports.report_file, name="report-file"),
     path("report-files/<int:pk>/remove/", reports.report_file_remove, name="report-file-remove"),
     path("rounds/<int:pk>/reports/", reports.round_reports, name="round-reports"),
+    # Letters (decision 0059): the group and staff read them; staff send waiting ones again.
+    path("awards/<int:pk>/letter/", letters.letter, name="letter"),
+    path("awards/<int:pk>/letter.pdf", letters.letter_download, name="letter-download"),
+    path("rounds/<int:pk>/letters/", letters.round_letters, name="round-letters"),
+    path("rounds/<int:pk>/letters/send/", letters.round_letters_send, name="round-letters-send"),
+    # Where the money went (anyone): per round, per year, and 360Giving open data.
+    path("rounds/<int:pk>/money/", public_money.round_money, name="round-money"),
+    path("rounds/<int:pk>/money/areas.csv", public_money.round_money_csv, name="round-money-csv"),
+    path(
+        "rounds/<int:pk>/360giving.json",
+        public_money.round_360giving_json,
+        name="round-360giving-json",
+    ),
+    path(
+        "rounds/<int:pk>/360giving.csv",
+        public_money.round_360giving_csv,
+        name="round-360giving-csv",
+    ),
+    path(
+        "organisations/<slug:slug>/money/",
+        public_money.organisation_money,
+        name="organisation-money",
+    ),
+    path(
+        "organisations/<slug:slug>/money/<int:year>/",
+        public_money.year_money,
+        name="year-money",
+    ),
+    path(
+        "organisations/<slug:slug>/money/<int:year>/areas.csv",
+        public_money.year_money_csv,
+        name="year-money-csv",
+    ),
+    path(
+        "organisations/<slug:slug>/360giving.json",
+        public_money.organisation_360giving_json,
+        name="organisation-360giving-json",
+    ),
+    path(
+        "organisations/<slug:slug>/360giving.csv",
+        public_money.organisation_360giving_csv,
+        name="organisation-360giving-csv",
+    ),
 ]

@@ -44,6 +44,7 @@ from thegither.grants.models import (
     CastingVote,
     ConflictDeclaration,
     DecisionMeeting,
+    Letter,
     PanelMember,
     PotAllocation,
     Report,
@@ -154,6 +155,12 @@ class GrantsWorld:
     other_org_reports_round: Round | None = None
     other_org_report: Report | None = None
     other_org_report_file: ReportFile | None = None
+    # --- letters and where the money went (branch yb-letters): a round whose decision is
+    # final, with an award for the world's group (its letter row, no PDF written) and one
+    # for another group here.
+    decided_round: Round | None = None
+    letter_award: Award | None = None
+    other_group_letter_award: Award | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -364,6 +371,44 @@ def _reports_world(grants: GrantsWorld, users: dict, other_group: User) -> None:
     )
 
 
+def _letters_world(grants: GrantsWorld, users: dict, other_group: User) -> None:
+    """Add a round with a final decision and letters (branch yb-letters) to the grants world."""
+    organisation = grants.open_round.organisation
+    round = grant_factories.round_make(organisation, phase=RoundPhase.AWARDS)
+    meeting = DecisionMeeting.objects.create(
+        round=round,
+        method="approval",
+        rule="mes",
+        quorum=1,
+        opened_by=users["panel_member"],
+        status="final",
+        confirmed_by=users["panel_member"],
+        confirmed_at=timezone.now(),
+    )
+    awards = []
+    for contact in (users["applicant_contact"], other_group):
+        application = grant_factories.application_make(round, contact, status="eligible")
+        award = Award.objects.create(
+            application=application,
+            pot=application.pot,
+            meeting=meeting,
+            status=AwardStatus.AWARDED,
+            amount_pence=application.amount_pence,
+            proposed_pence=application.amount_pence,
+            position=len(awards) + 1,
+            is_final=True,
+        )
+        Letter.objects.create(award=award, kind="award")
+        awards.append(award)
+    grants.decided_round = round
+    grants.letter_award, grants.other_group_letter_award = awards
+
+
+def decided_year(world: "World") -> dict:
+    year = timezone.localtime(world.grants.decided_round.meeting.confirmed_at).year
+    return {"slug": world.organisation.slug, "year": year}
+
+
 def world_make() -> World:
     organisation = factories.organisation_make()
     other = factories.organisation_make()
@@ -401,6 +446,7 @@ def world_make() -> World:
     )  # --- grants
     _panel_world(grants, users, child_in_both)  # --- panel
     _reports_world(grants, users, admin_elsewhere)  # --- reports
+    _letters_world(grants, users, admin_elsewhere)  # --- letters (branch yb-letters)
     live_session, live_other_session = _live_world(users, organisation, other)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -572,6 +618,8 @@ NOBODY = (302,) + (403,) * (len(ROLES) - 1)
 # --- deciding: the chair leads the meeting; staff watch (they are sent nowhere to vote)
 CHAIR_ONLY = PANEL_ONLY
 CHAIR_POST = (302, 302, 403, 403, 403, 403, 403, 403, 403, 403)
+# --- letters: the group's own contact and its organisation's staff
+LETTER_READERS = (302, 403, 403, 200, 200, 200, 200, 403, 403, 200)
 # --- end grants
 
 EXPECTED: dict[str, Entry] = {
@@ -767,6 +815,27 @@ EXPECTED: dict[str, Entry] = {
     ),
     "grants:round-reports": Entry(PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.reports_round)),
     # --- end reports ---
+    # --- letters (branch yb-letters): the group it is for and the organisation's staff ---
+    "grants:letter": Entry(LETTER_READERS, kwargs=pk_of(lambda g: g.letter_award)),
+    # The world writes no PDF, so those who may download it are told it's not found.
+    "grants:letter-download": Entry(
+        (302, 403, 403, 404, 404, 404, 404, 403, 403, 404), kwargs=pk_of(lambda g: g.letter_award)
+    ),
+    "grants:round-letters": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.decided_round)),
+    "grants:round-letters-send": Entry(
+        STAFF_POST, kwargs=pk_of(lambda g: g.decided_round), method="post"
+    ),
+    # --- where the money went and 360Giving open data: anyone ---
+    "grants:round-money": Entry(EVERYONE_200, kwargs=pk_of(lambda g: g.decided_round)),
+    "grants:round-money-csv": Entry(EVERYONE_200, kwargs=pk_of(lambda g: g.decided_round)),
+    "grants:round-360giving-json": Entry(EVERYONE_200, kwargs=pk_of(lambda g: g.decided_round)),
+    "grants:round-360giving-csv": Entry(EVERYONE_200, kwargs=pk_of(lambda g: g.decided_round)),
+    "grants:organisation-money": Entry(EVERYONE_200, kwargs=org),
+    "grants:year-money": Entry(EVERYONE_200, kwargs=decided_year),
+    "grants:year-money-csv": Entry(EVERYONE_200, kwargs=decided_year),
+    "grants:organisation-360giving-json": Entry(EVERYONE_200, kwargs=org),
+    "grants:organisation-360giving-csv": Entry(EVERYONE_200, kwargs=org),
+    # --- end letters ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -1104,6 +1173,56 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(STAFF_OF_OTHER, kwargs=live_other_session),
     ),
     # --- end live exports ---
+    # --- letters and where the money went (branch yb-letters) ---
+    "another group's letter": (
+        "grants:letter",
+        Entry(
+            (302, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.other_group_letter_award),
+        ),
+    ),
+    "downloading another group's letter": (
+        "grants:letter-download",
+        Entry(
+            (302, 403, 403, 403, 404, 404, 404, 403, 403, 404),
+            kwargs=pk_of(lambda g: g.other_group_letter_award),
+        ),
+    ),
+    "a letter before the decision is final": (
+        "grants:letter",
+        Entry((302, 403, 403, 403, 403, 403, 403, 403, 403, 403), kwargs=pk_of(lambda g: g.award)),
+    ),
+    "letters of the other organisation's round": (
+        "grants:round-letters",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_round)),
+    ),
+    "sending the other organisation's letters": (
+        "grants:round-letters-send",
+        Entry(
+            (302, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.other_round),
+            method="post",
+        ),
+    ),
+    "a round being set up has no public money page": (
+        "grants:round-money",
+        Entry(
+            (403, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=pk_of(lambda g: g.draft_round),
+        ),
+    ),
+    "a round being set up has no open data": (
+        "grants:round-360giving-json",
+        Entry(
+            (403, 403, 403, 403, 404, 404, 404, 403, 403, 404),
+            kwargs=pk_of(lambda g: g.draft_round),
+        ),
+    ),
+    "the other organisation's money, which has none yet": (
+        "grants:organisation-360giving-csv",
+        Entry((404,) * len(ROLES), kwargs=other_org),
+    ),
+    # --- end letters ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

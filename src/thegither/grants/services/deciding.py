@@ -43,6 +43,7 @@ from thegither.grants.permissions import (
     can_set_decision_rules,
     can_vote,
 )
+from thegither.grants.services.letters import letters_prepare
 
 
 def _locked_round(round: Round) -> Round:
@@ -497,4 +498,6 @@ def meeting_confirm(*, meeting: DecisionMeeting, by: User) -> DecisionMeeting:
         target=meeting,
         details={"given_pence_by_pot": {str(k): v for k, v in totals.items()}},
     )
+    # Each group's letter is drawn and emailed by a task after the commit (decision 0059).
+    letters_prepare(meeting=meeting)
     return meeting

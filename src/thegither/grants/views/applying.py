@@ -13,6 +13,7 @@ from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.grants import reporting, selectors, services
 from thegither.grants.forms import ApplicationForm, SubmitForm
+from thegither.grants.letters import letter_for
 from thegither.grants.permissions import (
     can_apply,
     can_edit_application,
@@ -151,6 +152,7 @@ def application_detail(request, pk):
             "can_edit": can_edit_application(request.user, application),
             "can_withdraw": can_withdraw(request.user, application),
             "report_link": reporting.report_link(request.user, application),
+            "letter": letter_for(request.user, application),
         },
     )
 
