@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from thegither.grants.models import Application, PanelMember, RoundPhase
+from thegither.grants.models import Application, Award, AwardStatus, PanelMember, RoundPhase
 from thegither.grants.scoring import member_queue, progress_of
 
 
@@ -70,3 +70,55 @@ def scoring_reminder_email(panel_member_id: int) -> None:
         from_email=None,
         recipient_list=[member.user.email],
     )
+
+
+def _award_waiting(award_id: int) -> Award | None:
+    """The award, if it still has money the group hasn't accepted (else nothing to send)."""
+    award = (
+        Award.objects.select_related(
+            "application__contact", "application__round__fund__organisation", "pot__area"
+        )
+        .filter(
+            pk=award_id,
+            is_final=True,
+            status__in=(AwardStatus.AWARDED, AwardStatus.PARTIAL),
+            accepted_at__isnull=True,
+        )
+        .first()
+    )
+    if award is None or not award.application.contact.email:
+        return None
+    return award
+
+
+def _send_award(award: Award, template: str) -> None:
+    application = award.application
+    context = {
+        "award": award,
+        "application": application,
+        "round": application.round,
+        "organisation": application.round.organisation,
+    }
+    subject = render_to_string(f"grants/email/{template}_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string(f"grants/email/{template}.txt", context),
+        from_email=None,
+        recipient_list=[application.contact.email],
+    )
+
+
+@task
+def award_offered_email(award_id: int) -> None:
+    """Tell the group they have been awarded money, and the day to accept it by."""
+    award = _award_waiting(award_id)
+    if award is not None:
+        _send_award(award, "award_offered")
+
+
+@task
+def award_reminder_email(award_id: int) -> None:
+    """Remind the group to accept their award, if they still haven't when this runs."""
+    award = _award_waiting(award_id)
+    if award is not None:
+        _send_award(award, "award_reminder")

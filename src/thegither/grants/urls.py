@@ -3,6 +3,7 @@ from django.urls import path
 from thegither.grants.views import (
     applying,
     deciding,
+    money,
     panel,
     public,
     scoring,
@@ -67,4 +68,16 @@ urlpatterns = [
     path("applications/<int:pk>/vote/", deciding.vote_set, name="vote-set"),
     path("pot-allocations/<int:pk>/casting-vote/", deciding.casting_vote, name="casting-vote"),
     path("awards/<int:pk>/", deciding.award_change, name="award-change"),
+    # Money after the decision: groups accept or give back; staff pay, lapse and move money;
+    # the panel re-offers what came back; finance exports (decision 0058).
+    path("awards/<int:pk>/accept/", money.award_accept, name="award-accept"),
+    path("awards/<int:pk>/give-back/", money.award_withdraw, name="award-withdraw"),
+    path("awards/<int:pk>/payments/", money.award_payments, name="award-payments"),
+    path("awards/<int:pk>/lapse/", money.award_lapse, name="award-lapse"),
+    path("payments/<int:pk>/cancel/", money.payment_cancel, name="payment-cancel"),
+    path("rounds/<int:pk>/money/", money.money, name="money"),
+    path("rounds/<int:pk>/money/move/", money.pot_transfer, name="pot-transfer"),
+    path("rounds/<int:pk>/money/<slug:table>.csv", money.finance_csv, name="finance-csv"),
+    path("rounds/<int:pk>/money/finance.xlsx", money.finance_xlsx, name="finance-xlsx"),
+    path("pots/<int:pk>/offer-again/", money.reoffer, name="reoffer"),
 ]

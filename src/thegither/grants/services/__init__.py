@@ -1,4 +1,4 @@
-"""Writes for grants: funds, rounds, pots, criteria, questions and applications.
+"""Writes for grants: funds, rounds, pots, criteria, questions, applications, awards and money.
 
 Every change goes through these functions and is written to the audit log.
 Callers write `from thegither.grants.services import round_phase_move`.
@@ -23,6 +23,17 @@ from thegither.grants.services.deciding import (
     pot_given_pence,
     tie_choices,
     vote_set,
+)
+from thegither.grants.services.money import (
+    award_accept,
+    award_lapse,
+    award_reminders_send,
+    award_withdraw,
+    awards_lapse_overdue,
+    payment_cancel,
+    payment_record,
+    pot_transfer,
+    reoffer_confirm,
 )
 from thegither.grants.services.panel import (
     conflict_declare,
@@ -57,6 +68,15 @@ __all__ = [
     "ApplicationDraft",
     "ScoreEntry",
     "allocation_propose",
+    "award_accept",
+    "award_lapse",
+    "award_reminders_send",
+    "award_withdraw",
+    "awards_lapse_overdue",
+    "payment_cancel",
+    "payment_record",
+    "pot_transfer",
+    "reoffer_confirm",
     "application_draft_save",
     "application_screen",
     "application_submit",

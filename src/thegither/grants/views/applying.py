@@ -20,6 +20,7 @@ from thegither.grants.permissions import (
     can_withdraw,
 )
 from thegither.grants.views.common import add_refusal, application_or_404, round_or_404
+from thegither.grants.views.money import application_award
 
 CHECK = "check"
 
@@ -150,7 +151,8 @@ def application_detail(request, pk):
             "answers": selectors.questions_with_answers(application),
             "can_edit": can_edit_application(request.user, application),
             "can_withdraw": can_withdraw(request.user, application),
-        },
+        }
+        | application_award(request.user, application),
     )
 
 
