@@ -109,7 +109,7 @@ def award_accept(
     and, for part of the money, that the group agrees to the condition.
     """
     award = _locked_award(award.pk)
-    if award.is_accepted and award.application.contact_id == by.pk:
+    if award.is_accepted and award.has_money and award.application.contact_id == by.pk:
         return award
     require(can_accept_award(by, award))
     errors: dict[str, list[str]] = {}

@@ -86,7 +86,7 @@ def application_award(user, application) -> dict:
 def award_accept(request, pk):
     """The group's contact accepts its award: bank details are with staff; any condition agreed."""
     award = _award_or_404(pk)
-    if award.is_accepted and award.application.contact_id == request.user.pk:
+    if award.is_accepted and award.has_money and award.application.contact_id == request.user.pk:
         messages.info(request, _("You have already accepted this award."))
         return redirect("grants:application-detail", pk=award.application_id)
     require(can_accept_award(request.user, award))
