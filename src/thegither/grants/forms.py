@@ -645,7 +645,8 @@ class PaymentForm(forms.Form):
     entry_key = _key()
     paid_on = forms.DateField(
         label=_("Day it was paid"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads and shows only year-month-day, whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Give the day it was paid."),
             "invalid": _("Write a real date, like 2027-03-01."),

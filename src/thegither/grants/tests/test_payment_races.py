@@ -91,7 +91,8 @@ def test_a_group_giving_back_while_staff_pay_ends_one_way_only():
             )
 
     outcomes = _race(work, 4)
-    assert all(o == "ok" or type(o).__name__ == "PermissionDenied" for o in outcomes), outcomes
+    # The loser is refused by the rule it now breaks (paid already, or no money to pay).
+    assert sorted(set(outcomes)) <= ["PermissionDenied", "ok"], outcomes
     award.refresh_from_db()
     paid = ledger.award_paid_pence(award)
     # Either it was given back with nothing paid, or it was paid and not given back.
