@@ -16,14 +16,14 @@ from thegither.grants.models import (
     CONFLICT_REASON_MAX,
     CRITERION_WEIGHT_MAX,
     LONG_TEXT_MAX,
+    MONEY_REASON_MAX,
     NOTES_MAX,
+    PAYMENT_REFERENCE_MAX,
     SCORE_COMMENT_MAX,
     SHORT_TEXT_MAX,
     SUMMARY_MAX,
     SUMMARY_WORDS_MAX,
     SUMMARY_WORDS_MIN,
-    MONEY_REASON_MAX,
-    PAYMENT_REFERENCE_MAX,
     AllocationRule,
     Application,
     DecisionMethod,
@@ -624,9 +624,9 @@ class AcceptForm(forms.Form):
             "Give them to the staff yourself. Never type bank details into Thegither."
         )
         if award.status == "partial":
-            self.fields["agrees_to_condition"].label = _("We agree to the condition: %(condition)s") % {
-                "condition": award.condition
-            }
+            self.fields["agrees_to_condition"].label = _(
+                "We agree to the condition: %(condition)s"
+            ) % {"condition": award.condition}
         else:
             del self.fields["agrees_to_condition"]
 

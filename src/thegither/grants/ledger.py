@@ -123,9 +123,7 @@ def round_money(round: Round) -> list[PotMoney]:
         Award.objects.filter(pot__round=round, is_final=True)
         .exclude(status=AwardStatus.DECLINED)
         .select_related("application", "pot__area")
-        .annotate(
-            paid=Sum("payments__amount_pence", filter=Q(payments__cancelled_at__isnull=True))
-        )
+        .annotate(paid=Sum("payments__amount_pence", filter=Q(payments__cancelled_at__isnull=True)))
         .order_by("pot__area__name", "position", "pk")
     )
     summaries = []

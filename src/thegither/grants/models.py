@@ -899,7 +899,6 @@ class Award(models.Model):
         return self.status in AWARD_STATUSES_ENDED
 
 
-
 # Money after the decision (decision 0058): payments, money moved between pots, re-offers.
 
 PAYMENT_REFERENCE_MAX = 100
@@ -946,9 +945,7 @@ class Payment(models.Model):
                 ),
                 name="grants_payment_cancelled_has_reason",
             ),
-            models.CheckConstraint(
-                condition=~Q(reference=""), name="grants_payment_has_reference"
-            ),
+            models.CheckConstraint(condition=~Q(reference=""), name="grants_payment_has_reference"),
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -970,7 +967,9 @@ class PotTransfer(models.Model):
     entry_key = models.UUIDField(unique=True)
     amount_pence = models.PositiveBigIntegerField(_("amount"))
     reason = models.CharField(_("reason"), max_length=MONEY_REASON_MAX)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     made_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -995,7 +994,9 @@ class ReOffer(models.Model):
     """The panel offering money that came back to a pot to its waiting list, engine re-run."""
 
     pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="reoffers")
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     made_at = models.DateTimeField(auto_now_add=True)
     left_before_pence = models.PositiveBigIntegerField(_("money left before"))
     given_pence = models.PositiveBigIntegerField(_("money given"))

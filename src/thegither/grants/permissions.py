@@ -581,7 +581,7 @@ MONEY_STATUSES = frozenset({AwardStatus.AWARDED, AwardStatus.PARTIAL})
 
 
 def _money_open(round: Round) -> Decision:
-    """The money side opens when the chair confirms the decision, and shuts when the round closes."""
+    """Money moves once the chair has confirmed the decision, and stops when the round closes."""
     meeting = meeting_of(round)
     if meeting is None or not meeting.is_final:
         return deny(_("This happens once the chair has confirmed the panel's decision."))
@@ -647,7 +647,7 @@ def award_has_payments(award: Award) -> bool:
 
 
 def can_withdraw_award(user: User, award: Award) -> Decision:
-    """Decide whether the person may give the award back: the group's contact, before any payment."""
+    """Decide whether the person may give the award back: the group's contact, before payment."""
     decision = _group_award(user, award, _("Only your group's contact can give this award back."))
     if not decision:
         return decision

@@ -759,9 +759,7 @@ EXPECTED: dict[str, Entry] = {
     "grants:award-accept": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.money_offered)),
     "grants:award-withdraw": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.money_offered)),
     "grants:award-payments": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_accepted)),
-    "grants:award-lapse": Entry(
-        STAFF_POST, kwargs=pk_of(lambda g: g.money_overdue), method="post"
-    ),
+    "grants:award-lapse": Entry(STAFF_POST, kwargs=pk_of(lambda g: g.money_overdue), method="post"),
     "grants:payment-cancel": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.payment)),
     "grants:money": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_round)),
     "grants:pot-transfer": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_round)),

@@ -77,9 +77,7 @@ def _text(field: str, value: str, empty: str, limit: int = MONEY_REASON_MAX) -> 
 
 def _amount(value, field: str = "amount") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise Refused(
-            {field: [_("Give an amount of money more than £0.")]}, kind=Refusal.INVALID
-        )
+        raise Refused({field: [_("Give an amount of money more than £0.")]}, kind=Refusal.INVALID)
     if value > MONEY_MAX_PENCE:
         raise Refused({field: [_("That is more than Thegither can hold.")]}, kind=Refusal.INVALID)
     return value

@@ -58,7 +58,8 @@ def test_confirming_gives_each_award_with_money_a_date_and_puts_the_rest_on_the_
     )
     assert funded.accept_by == TODAY() + datetime.timedelta(days=28)
     assert waiting.accept_by is None
-    assert waiting.on_waiting_list and not funded.on_waiting_list
+    assert waiting.on_waiting_list
+    assert not funded.on_waiting_list
     assert ledger.pot_left_pence(decided.pot) == 0
 
 
@@ -91,7 +92,9 @@ def test_each_group_with_money_is_emailed_the_day_to_accept_by(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         decided = decided_make(organisation, partial=True)
-    offered = [m for m in mail.outbox if m.subject == "You have been awarded a grant: please accept it"]
+    offered = [
+        m for m in mail.outbox if m.subject == "You have been awarded a grant: please accept it"
+    ]
     assert len(offered) == 2  # the two with money; not the one on the waiting list
     partial_mail = next(m for m in offered if "Spend it on the coaches only." in m.body)
     assert partial_mail.to == [decided.contact.email]
@@ -105,7 +108,8 @@ def test_each_group_with_money_is_emailed_the_day_to_accept_by(
 
 def test_the_group_accepts_its_award_and_it_is_audited(decided):
     award = accept(decided, 0)
-    assert award.is_accepted and award.accepted_by == decided.contact
+    assert award.is_accepted
+    assert award.accepted_by == decided.contact
     event = AuditEvent.objects.get(action="grants.award_accepted")
     assert event.details["bank_details_with_staff"] is True
     assert event.details["amount_pence"] == 100_000
@@ -143,9 +147,7 @@ def test_only_the_groups_contact_can_accept(decided, organisation):
     someone = factories.member_make(organisation, Role.APPLICANT_CONTACT)
     for person in (someone, decided.staff, decided.chair):
         with pytest.raises(PermissionDenied, match="Only your group's contact"):
-            services.award_accept(
-                award=decided.award(0), bank_details_with_staff=True, by=person
-            )
+            services.award_accept(award=decided.award(0), bank_details_with_staff=True, by=person)
 
 
 def test_an_award_cannot_be_accepted_after_its_date(decided):
@@ -313,7 +315,8 @@ def test_a_cancelled_payment_stays_stops_counting_and_frees_the_money(decided):
     cancelled = services.payment_cancel(
         payment=mistake, reason="Typed the wrong amount.", by=decided.staff
     )
-    assert cancelled.is_cancelled and cancelled.cancel_reason == "Typed the wrong amount."
+    assert cancelled.is_cancelled
+    assert cancelled.cancel_reason == "Typed the wrong amount."
     assert Payment.objects.filter(pk=mistake.pk).exists()
     assert ledger.award_paid_pence(decided.award(0)) == 0
     pay(decided, 0, 10_000)
@@ -370,7 +373,8 @@ def test_the_group_gives_its_award_back_and_the_money_returns_to_the_pot(decided
     award = services.award_withdraw(
         award=decided.award(0), reason="The hall has closed.", by=decided.contact
     )
-    assert award.status == AwardStatus.WITHDRAWN and award.end_reason == "The hall has closed."
+    assert award.status == AwardStatus.WITHDRAWN
+    assert award.end_reason == "The hall has closed."
     assert award.amount_pence == 100_000  # kept for the record
     assert ledger.pot_left_pence(decided.pot) == 100_000
     event = AuditEvent.objects.get(action="grants.award_withdrawn")
@@ -420,7 +424,8 @@ def test_staff_lapse_an_award_not_accepted_in_time(decided):
     assert award.end_reason.startswith("Not accepted by ")
     assert ledger.pot_left_pence(decided.pot) == 100_000
     event = AuditEvent.objects.get(action="grants.award_lapsed")
-    assert event.actor == decided.staff and event.details["by_deadline"] is False
+    assert event.actor == decided.staff
+    assert event.details["by_deadline"] is False
     services.award_lapse(award=award, by=decided.staff)  # twice: nothing more
     assert actions("grants.award_lapsed") == 1
 
@@ -451,7 +456,8 @@ def test_the_daily_command_lapses_overdue_awards_once(decided):
     assert decided.award(0).status == AwardStatus.LAPSED
     assert decided.award(1).status == AwardStatus.AWARDED
     event = AuditEvent.objects.get(action="grants.award_lapsed")
-    assert event.actor is None and event.details["by_deadline"] is True
+    assert event.actor is None
+    assert event.details["by_deadline"] is True
     again = io.StringIO()
     call_command("award_deadlines", stdout=again)
     assert "Awards lapsed: 0." in again.getvalue()
@@ -462,9 +468,7 @@ def test_a_reminder_goes_out_once_a_week_before_the_date(
 ):
     accept(decided, 1)
     soon = TODAY() + datetime.timedelta(days=5)
-    Award.objects.filter(pk__in=[decided.awards[0].pk, decided.awards[1].pk]).update(
-        accept_by=soon
-    )
+    Award.objects.filter(pk__in=[decided.awards[0].pk, decided.awards[1].pk]).update(accept_by=soon)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.award_reminders_send() == 1  # not the accepted one
@@ -598,7 +602,8 @@ def test_money_given_back_is_offered_to_the_waiting_list_and_must_be_accepted(
         100_000,
         True,
     )
-    assert award.reoffer == reoffer and not award.on_waiting_list
+    assert award.reoffer == reoffer
+    assert not award.on_waiting_list
     assert award.accept_by == TODAY() + datetime.timedelta(days=28)
     assert ledger.pot_left_pence(decided.pot) == 0
     assert [m.subject for m in mail.outbox] == ["You have been awarded a grant: please accept it"]

@@ -47,7 +47,8 @@ def test_the_group_sees_its_award_and_accepts_it_with_both_ticks(client, decided
     assert response.status_code == 302
     assert decided.award(1).is_accepted
     page = client.get(_url("application-detail", award.application_id)).text
-    assert "Accepted on" in page and "Paid so far: £0 of £800." in page
+    assert "Accepted on" in page
+    assert "Paid so far: £0 of £800." in page
     # A second press of the button (or the link again) just goes back to the application.
     again = client.post(_url("award-accept", award.pk), {"bank_details_with_staff": "on"})
     assert again.status_code == 302
@@ -66,7 +67,8 @@ def test_accepting_without_the_ticks_says_what_is_missing(client, decided):
 def test_a_full_award_asks_only_about_the_bank_details(client, decided):
     client.force_login(decided.contact)
     form = client.get(_url("award-accept", decided.awards[0].pk)).text
-    assert "bank_details_with_staff" in form and "agrees_to_condition" not in form
+    assert "bank_details_with_staff" in form
+    assert "agrees_to_condition" not in form
 
 
 def test_another_group_and_staff_cannot_accept(client, decided, organisation):
@@ -78,14 +80,18 @@ def test_another_group_and_staff_cannot_accept(client, decided, organisation):
 def test_the_group_gives_an_award_back_with_a_reason(client, decided):
     client.force_login(decided.contact)
     award = decided.award(0)
-    assert "Give the award back" in client.get(_url("application-detail", award.application_id)).text
+    assert (
+        "Give the award back" in client.get(_url("application-detail", award.application_id)).text
+    )
     refused = client.post(_url("award-withdraw", award.pk), {"reason": ""})
-    assert refused.status_code == 400 and "Say why" in refused.text
+    assert refused.status_code == 400
+    assert "Say why" in refused.text
     response = client.post(_url("award-withdraw", award.pk), {"reason": "The hall closed."})
     assert response.status_code == 302
     assert decided.award(0).status == AwardStatus.WITHDRAWN
     page = client.get(_url("application-detail", award.application_id)).text
-    assert "The group gave back the £1,000 award" in page and "Why: The hall closed." in page
+    assert "The group gave back the £1,000 award" in page
+    assert "Why: The hall closed." in page
     assert client.post(_url("award-withdraw", award.pk), {"reason": "x"}).status_code == 302
 
 
@@ -142,7 +148,8 @@ def test_staff_record_a_payment_and_an_overpayment_is_refused_keeping_what_was_t
     )
     assert refused.status_code == 400
     assert "Only £400 of the £1,000 award is left to pay, so £400.01 is too much." in refused.text
-    assert 'value="400.01"' in refused.text and 'value="BACS 43"' in refused.text
+    assert 'value="400.01"' in refused.text
+    assert 'value="BACS 43"' in refused.text
     assert "Still to pay" in refused.text
 
 
@@ -202,9 +209,11 @@ def test_staff_move_money_between_pots_and_too_much_is_refused(client, decided):
     assert client.post(url, data | {"amount": "1000"}).status_code == 302
     assert PotTransfer.objects.get().amount_pence == 100_000
     page = client.get(_url("money", decided.round.pk)).text
-    assert "Moved in from other areas" in page and "North West has a waiting list." in page
+    assert "Moved in from other areas" in page
+    assert "North West has a waiting list." in page
     same = client.post(url, data | {"to_pot": decided.other_pot.pk})
-    assert same.status_code == 400 and "another area's pot" in same.text
+    assert same.status_code == 400
+    assert "another area's pot" in same.text
 
 
 def test_staff_of_another_organisation_see_none_of_the_money(client, decided):
@@ -299,10 +308,8 @@ def test_the_finance_tables_show_awards_payments_and_balances(client, decided):
 
 def test_the_workbook_has_the_same_numbers_and_no_formulas_or_personal_data(client, decided):
     accept(decided, 0)
-    pay(decided, 0, 12_345, reference="=HYPERLINK(\"http://x\")")
-    Application.objects.filter(pk=decided.award(0).application_id).update(
-        group_name="@SUM(1+1)"
-    )
+    pay(decided, 0, 12_345, reference='=HYPERLINK("http://x")')
+    Application.objects.filter(pk=decided.award(0).application_id).update(group_name="@SUM(1+1)")
     client.force_login(decided.staff)
     response = client.get(_url("finance-xlsx", decided.round.pk))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -311,15 +318,19 @@ def test_the_workbook_has_the_same_numbers_and_no_formulas_or_personal_data(clie
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
     assert [c for c in cells if c.data_type == "f"] == []
     values = [c.value for c in cells]
-    assert "@SUM(1+1)" in values and '=HYPERLINK("http://x")' in values
-    payment = next(r for r in book["Payments"].iter_rows(values_only=True) if r[5] and "HYPER" in r[5])
+    assert "@SUM(1+1)" in values
+    assert '=HYPERLINK("http://x")' in values
+    payment = next(
+        r for r in book["Payments"].iter_rows(values_only=True) if r[5] and "HYPER" in r[5]
+    )
     assert round(payment[4] * 100) == 12_345
     contact = decided.contact
     for text in (contact.email, contact.display_name, contact.username, decided.staff.username):
         assert not any(isinstance(v, str) and text in v for v in values)
     # In the CSV, the same text gets a quote first so a spreadsheet shows it instead of running it.
     rows = _csv(client, decided, "payments")
-    assert rows[1][1] == "'@SUM(1+1)" and rows[1][5] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == "'@SUM(1+1)"
+    assert rows[1][5] == '\'=HYPERLINK("http://x")'
 
 
 def test_an_unknown_table_is_not_found(client, decided):

@@ -126,13 +126,18 @@ def award_withdraw(request, pk):
     form = AwardWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.award_withdraw(award=award, reason=form.cleaned_data["reason"], by=request.user)
+            services.award_withdraw(
+                award=award, reason=form.cleaned_data["reason"], by=request.user
+            )
         except ValidationError as error:
             add_refusal(form, error)
         else:
             messages.success(
                 request,
-                _("You have given the award back. The money goes back to the pot for other groups."),
+                _(
+                    "You have given the award back. The money goes back to the pot for other "
+                    "groups."
+                ),
             )
             return redirect("grants:application-detail", pk=award.application_id)
     return render(
@@ -321,7 +326,7 @@ def pot_transfer(request, pk):
 
 @login_required
 def reoffer(request, pk):
-    """Show what the engine would fund from the pot's waiting list with the money left; confirm it."""
+    """Show what the engine would fund from the pot's waiting list with what is left; confirm it."""
     pot = get_object_or_404(Pot.objects.select_related("area", "round__fund__organisation"), pk=pk)
     require(can_reoffer(request.user, pot))
     proposal = ledger.reoffer_proposal(pot)

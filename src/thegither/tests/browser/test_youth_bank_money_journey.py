@@ -42,7 +42,9 @@ def _decide(round: Round) -> None:
             services.vote_set(application=application, supports=True, by=people[name])
     services.allocation_propose(meeting=meeting, by=people["jay"])
     services.award_change(
-        award=Award.objects.get(application__round=round, application__group_name="Northfield Young Carers"),
+        award=Award.objects.get(
+            application__round=round, application__group_name="Northfield Young Carers"
+        ),
         amount_pence=150_000,
         condition="Spend it on the weekend away; ask the Youth Bank before buying anything else.",
         by=people["jay"],
@@ -138,7 +140,9 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     page.get_by_label("Amount paid, in pounds").fill("600")
     page.get_by_label("Payment reference").fill("BACS 2027-002")
     follow(lambda: page.get_by_role("button", name="Record the payment").click())
-    expect(main).to_contain_text("Only £500 of the £1,500 award is left to pay, so £600 is too much.")
+    expect(main).to_contain_text(
+        "Only £500 of the £1,500 award is left to pay, so £600 is too much."
+    )
     expect(page.get_by_label("Amount paid, in pounds")).to_have_value("600")
     assert Payment.objects.filter(award__application=northfield).count() == 1
 
@@ -157,7 +161,9 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     # Jay, the chair, offers North West's £2,000 again: Canal Side is next in line.
     page = _log_in_as(visit, follow, "jay")
     page = visit(f"/grants/rounds/{round.pk}/meeting/")
-    follow(lambda: page.get_by_role("link", name="Offer money that came back in North West").click())
+    follow(
+        lambda: page.get_by_role("link", name="Offer money that came back in North West").click()
+    )
     main = page.locator("main")
     expect(main).to_contain_text("This pot has £2,000 that no award is using")
     canal_item = page.locator("li", has=page.get_by_role("heading", name="Canal Side Youth Club"))
@@ -178,7 +184,8 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     assert download.value.suggested_filename == "youth-bank-autumn-2026-money.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     payments = list(book["Payments"].iter_rows(values_only=True))
-    assert payments[1][1] == "Northfield Young Carers" and payments[1][5] == "BACS 2027-001"
+    assert payments[1][1] == "Northfield Young Carers"
+    assert payments[1][5] == "BACS 2027-001"
     balances = {row[0]: row for row in book["Balances per pot"].iter_rows(values_only=True)}
     # North West: £3,000 + £500 moved in; £1,500 + £1,500 awarded; £1,000 paid; £500 left.
     assert balances["North West"][2:] == (500, 0, 3500, 3000, 1000, 500)
