@@ -27,6 +27,25 @@ def decided(organisation):
     return decided_make(organisation, partial=True, other_pot_pence=150_000)
 
 
+# The round's rule: how long groups have to accept.
+
+
+def test_staff_set_how_long_groups_have_to_accept_with_the_other_rules(client, organisation):
+    from thegither.grants.tests.deciding_helpers import deciding_make
+
+    deciding = deciding_make(organisation)
+    client.force_login(deciding.staff)
+    url = _url("decision-rules", deciding.round.pk)
+    assert 'name="accept_within_days" value="28"' in client.get(url).text
+    rules = {"decision_method": "approval", "allocation_rule": "mes", "quorum_percent": "50"}
+    refused = client.post(url, rules | {"accept_within_days": "400"})
+    assert refused.status_code == 400
+    assert "Give a number of days from 1 to 365." in refused.text
+    assert client.post(url, rules | {"accept_within_days": "14"}).status_code == 302
+    deciding.round.refresh_from_db()
+    assert deciding.round.accept_within_days == 14
+
+
 # The group.
 
 

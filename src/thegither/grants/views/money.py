@@ -282,7 +282,10 @@ def pot_transfer(request, pk):
     round = round_or_404(pk)
     require(can_move_money(request.user, round))
     pots = list(Pot.objects.filter(round=round).select_related("area").order_by("area__name"))
-    form = PotTransferForm(posted(request), pots=pots, initial={"entry_key": uuid.uuid4()})
+    initial = {"entry_key": uuid.uuid4()}
+    if len(pots) > 1:
+        initial |= {"from_pot": pots[0].pk, "to_pot": pots[1].pk}
+    form = PotTransferForm(posted(request), pots=pots, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_pk = {pot.pk: pot for pot in pots}
