@@ -16,9 +16,12 @@ from thegither.grants.models import (
     Fund,
     Letter,
     PanelMember,
+    Payment,
     Pot,
     PotAllocation,
+    PotTransfer,
     Question,
+    ReOffer,
     Report,
     ReportFile,
     ReportReminder,
@@ -137,7 +140,16 @@ class CastingVoteAdmin(ReadOnlyAdmin):
 @admin.register(Award)
 class AwardAdmin(ReadOnlyAdmin):
     # Money is read-only here (decision 0028): awards change only through the meeting.
-    list_display = ["application", "pot", "status", "amount_pence", "proposed_pence", "is_final"]
+    list_display = [
+        "application",
+        "pot",
+        "status",
+        "amount_pence",
+        "proposed_pence",
+        "is_final",
+        "accept_by",
+        "accepted_at",
+    ]
     list_filter = ["status", "is_final"]
 
 
@@ -175,3 +187,25 @@ class LetterAdmin(ReadOnlyAdmin):
     list_display = ["award", "kind", "made_at", "sent_at", "problem"]
     list_filter = ["kind"]
     exclude = ["file"]
+
+
+# Money after the decision (decision 0058): read-only, like awards. Payments, cancellations,
+# moves and re-offers happen only on the pages that check permission and lock the rows.
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["award", "paid_on", "amount_pence", "reference", "cancelled_at"]
+    list_filter = ["paid_on"]
+    exclude = ["entry_key"]
+
+
+@admin.register(PotTransfer)
+class PotTransferAdmin(ReadOnlyAdmin):
+    list_display = ["from_pot", "to_pot", "amount_pence", "reason", "made_at"]
+    exclude = ["entry_key"]
+
+
+@admin.register(ReOffer)
+class ReOfferAdmin(ReadOnlyAdmin):
+    list_display = ["pot", "left_before_pence", "given_pence", "made_at"]

@@ -139,7 +139,7 @@ def score_ballots(
 
 
 def _election(
-    pot: Pot, order: list[Application], method: str, ballots: dict[int, dict[int, int]]
+    budget: int, order: list[Application], method: str, ballots: dict[int, dict[int, int]]
 ) -> tuple[Election, dict[str, Application]]:
     # Project ids are places in `order`: the engine breaks ties by id, read as text.
     width = len(str(len(order)))
@@ -157,14 +157,14 @@ def _election(
                 points=None if kind == "approval" else tuple(given[a.pk] for a in chosen),
             )
         )
-    election = Election(projects=projects, budget=pot.amount_pence, kind=kind, ballots=tuple(cast))
+    election = Election(projects=projects, budget=budget, kind=kind, ballots=tuple(cast))
     return election, {ids[a.pk]: a for a in order}
 
 
 def _run(
-    pot: Pot, order: list[Application], method: str, rule: str, ballots
+    budget: int, order: list[Application], method: str, rule: str, ballots
 ) -> tuple[Outcome, dict[str, Application]]:
-    election, by_id = _election(pot, order, method, ballots)
+    election, by_id = _election(budget, order, method, ballots)
     utility = "score" if method == DecisionMethod.SCORES and rule == AllocationRule.MES else "cost"
     outcome = allocate(
         election,
@@ -181,10 +181,17 @@ def propose(
     *,
     meeting: DecisionMeeting,
     casting: list[int] = (),
+    applications: list[Application] | None = None,
+    budget_pence: int | None = None,
 ) -> Proposal:
-    """Work out the pot's proposal; `casting` lists application ids the chair put first."""
+    """Work out the pot's proposal; `casting` lists application ids the chair put first.
+
+    A re-offer passes the pot's waiting list as `applications` and the money left
+    as `budget_pence`; the meeting passes neither (all the pot's, and all its money).
+    """
     method, rule = meeting.method, meeting.rule
-    applications = pot_applications(pot)
+    applications = pot_applications(pot) if applications is None else applications
+    budget = pot.amount_pence if budget_pence is None else budget_pence
     averages: dict[int, float] = {}
     if method == DecisionMethod.APPROVAL:
         ballots = approval_ballots(meeting, applications)
@@ -192,8 +199,8 @@ def propose(
         ballots, averages = score_ballots(applications)
     first = [a for pk in casting for a in applications if a.pk == pk]
     rest = [a for a in applications if a.pk not in set(casting)]
-    outcome, by_id = _run(pot, first + rest, method, rule, ballots)
-    reverse, reverse_by_id = _run(pot, first + rest[::-1], method, rule, ballots)
+    outcome, by_id = _run(budget, first + rest, method, rule, ballots)
+    reverse, reverse_by_id = _run(budget, first + rest[::-1], method, rule, ballots)
     funded = {by_id[i].pk for i in outcome.selected}
     funded_reversed = {reverse_by_id[i].pk for i in reverse.selected}
     tied = sorted(funded ^ funded_reversed)
@@ -212,9 +219,7 @@ def propose(
     voters = len([b for b in ballots.values() if b])
     # Equal shares may raise every share above the pot split equally (add1); the words
     # say both, so nobody reads "£1,167 each" from a £3,000 pot for three and is puzzled.
-    even = (
-        {"even_share": pot.amount_pence / voters} if rule == AllocationRule.MES and voters else {}
-    )
+    even = {"even_share": budget / voters} if rule == AllocationRule.MES and voters else {}
     results = []
     for explanation in outcome.explanations:
         application = by_id[explanation.project_id]

@@ -95,9 +95,11 @@ def engine_words(award: Award, *, method: str, rule: str) -> str:
             [
                 _("Funded."),
                 shares,
-                _(
+                ngettext(
+                    "The one member who supported this one paid the %(asked)s it asked for.",
                     "The %(count)s members who supported this one paid the %(asked)s it asked "
-                    "for between them."
+                    "for between them.",
+                    supporters,
                 )
                 % {"count": supporters, "asked": asked},
             ]

@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from thegither.accounts.models import AgeBand, Area
 from thegither.grants.models import (
+    ACCEPT_WITHIN_DAYS_MAX,
     AWARD_REASON_MAX,
     CONFLICT_REASON_MAX,
     CRITERION_WEIGHT_MAX,
     LONG_TEXT_MAX,
+    MONEY_REASON_MAX,
     NOTES_MAX,
+    PAYMENT_REFERENCE_MAX,
     SCORE_COMMENT_MAX,
     SHORT_TEXT_MAX,
     SUMMARY_MAX,
@@ -527,6 +530,19 @@ class DecisionRulesForm(forms.Form):
             "max_value": _("Give a number from 1 to 100."),
         },
     )
+    accept_within_days = forms.IntegerField(
+        label=_("How many days does each group have to accept its award?"),
+        help_text=_("Counted from the day the chair confirms the decision. 28 is four weeks."),
+        required=False,
+        min_value=1,
+        max_value=ACCEPT_WITHIN_DAYS_MAX,
+        widget=forms.NumberInput(attrs={"class": "input--short", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Give a number of days from 1 to 365."),
+            "min_value": _("Give a number of days from 1 to 365."),
+            "max_value": _("Give a number of days from 1 to 365."),
+        },
+    )
 
 
 class AttendanceForm(forms.Form):
@@ -573,3 +589,144 @@ class AwardForm(forms.Form):
         if data.get("choice") == "partial" and data.get("amount") is None:
             self.add_error("amount", _("Say how much, like 600."))
         return data
+
+
+# Money after the decision: accepting, giving back, payments, moving money, re-offering.
+
+
+def _reason(label, missing, help_text=""):
+    return _text(
+        label, MONEY_REASON_MAX, required=True, rows=3, missing=missing, help_text=help_text
+    )
+
+
+class AcceptForm(forms.Form):
+    """The group accepts its award: bank details are with staff, and any condition is agreed."""
+
+    bank_details_with_staff = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Tick this to say the staff have your bank details. Never type them in here."
+            )
+        },
+    )
+    agrees_to_condition = forms.BooleanField(
+        error_messages={"required": _("Tick this to say your group agrees to the condition.")},
+    )
+
+    def __init__(self, *args, award, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = award.application.round.organisation.name
+        self.fields["bank_details_with_staff"].label = _(
+            "Our bank details are with %(organisation)s staff"
+        ) % {"organisation": organisation}
+        self.fields["bank_details_with_staff"].help_text = _(
+            "Give them to the staff yourself. Never type bank details into Thegither."
+        )
+        if award.status == "partial":
+            self.fields["agrees_to_condition"].label = _(
+                "We agree to the condition: %(condition)s"
+            ) % {"condition": award.condition}
+        else:
+            del self.fields["agrees_to_condition"]
+
+
+class AwardWithdrawForm(forms.Form):
+    reason = _reason(
+        _("Why is your group giving the award back?"),
+        _("Say why, so the panel understands."),
+        help_text=_("For example: the hall we booked has closed."),
+    )
+
+
+class PaymentForm(forms.Form):
+    """Staff record money paid to a group."""
+
+    entry_key = _key()
+    paid_on = forms.DateField(
+        label=_("Day it was paid"),
+        # A date input reads and shows only year-month-day, whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give the day it was paid."),
+            "invalid": _("Write a real date, like 2027-03-01."),
+        },
+    )
+    amount = PoundsField(label=_("Amount paid, in pounds"), required=True)
+    reference = _text(
+        _("Payment reference"),
+        PAYMENT_REFERENCE_MAX,
+        required=True,
+        help_text=_("As it shows on the bank statement, so finance can find it."),
+        missing=_("Give the payment's reference, like the one on the bank statement."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].error_messages["required"] = _("Say how much was paid, like 500.")
+
+
+class PaymentCancelForm(forms.Form):
+    reason = _reason(
+        _("Why is this payment being cancelled?"),
+        _("Say why, like “typed the wrong amount”."),
+        help_text=_("It stays in the list, crossed out, and stops counting."),
+    )
+
+
+class PotTransferForm(forms.Form):
+    """Staff move money left in one area's pot to another area's pot of the same round."""
+
+    entry_key = _key()
+    from_pot = forms.TypedChoiceField(
+        label=_("Move money from"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the pot to move money from."),
+            "invalid_choice": _("Choose a pot from the list."),
+        },
+    )
+    to_pot = forms.TypedChoiceField(
+        label=_("Move it to"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the pot to move money to."),
+            "invalid_choice": _("Choose a pot from the list."),
+        },
+    )
+    amount = PoundsField(label=_("How much, in pounds"), required=True)
+    reason = _reason(
+        _("Why is the money moving?"),
+        _("Say why the money is moving."),
+        help_text=_("For example: North East had money left and North West a waiting list."),
+    )
+
+    def __init__(self, *args, pots, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(pot.pk, pot.area.name) for pot in pots]
+        self.fields["from_pot"].choices = choices
+        self.fields["to_pot"].choices = choices
+        self.fields["amount"].error_messages["required"] = _("Say how much to move, like 500.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_pot") is not None and data.get("from_pot") == data.get("to_pot"):
+            self.add_error("to_pot", _("Choose another area's pot in this round."))
+        return data
+
+
+class ReOfferForm(forms.Form):
+    """The awards the person saw funded in the re-offer proposal, sent back to confirm it."""
+
+    funded = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Nobody on the waiting list can be funded with the money left."),
+            "invalid_choice": _("Something changed since you looked. Look again, then confirm."),
+        },
+    )
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funded"].choices = [(award.pk, str(award.pk)) for award in waiting]

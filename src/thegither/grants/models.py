@@ -26,6 +26,9 @@ QUESTIONS_MAX = 10
 CRITERIA_MAX = 10
 # No pot, grant or application is bigger than this (one million pounds): it keeps sums in range.
 MONEY_MAX_PENCE = 100_000_000
+# How long a group has to accept its award after the decision, unless the round says otherwise.
+ACCEPT_WITHIN_DAYS_DEFAULT = 28
+ACCEPT_WITHIN_DAYS_MAX = 365
 
 
 class RoundPhase(models.TextChoices):
@@ -117,6 +120,10 @@ class Round(models.Model):
     report_due_days = models.PositiveSmallIntegerField(
         _("reports are due this many days after the decision"), default=90
     )
+    # Money: each award must be accepted within this many days of the decision.
+    accept_within_days = models.PositiveSmallIntegerField(
+        _("days a group has to accept its award"), default=ACCEPT_WITHIN_DAYS_DEFAULT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,6 +163,11 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(report_due_days__gte=1) & Q(report_due_days__lte=730),
                 name="grants_round_report_due_1_to_730_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(accept_within_days__gte=1)
+                & Q(accept_within_days__lte=ACCEPT_WITHIN_DAYS_MAX),
+                name="grants_round_accept_within_1_to_365",
             ),
         ]
         verbose_name = _("round")
@@ -779,10 +791,15 @@ class AwardStatus(models.TextChoices):
     PARTIAL = "partial", _("Part of the money, with a condition")
     AWARDED = "awarded", _("Awarded")
     DECLINED = "declined", _("Not funded")
+    # After the decision: the money goes back to the pot (decision 0058).
+    WITHDRAWN = "withdrawn", _("Withdrawn by the group")
+    LAPSED = "lapsed", _("Not accepted in time")
 
 
 # The statuses whose money comes out of the pot.
 AWARD_STATUSES_WITH_MONEY = (AwardStatus.PROPOSED, AwardStatus.PARTIAL, AwardStatus.AWARDED)
+# The statuses a final award has when its money went back to the pot.
+AWARD_STATUSES_ENDED = (AwardStatus.WITHDRAWN, AwardStatus.LAPSED)
 AWARD_REASON_MAX = 500
 
 
@@ -815,6 +832,25 @@ class Award(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now=True)
+    # Money after the decision (decision 0058): accepting, withdrawing, lapsing, re-offering.
+    # Not funded by the engine (not said no to by the panel): money coming back may go to it.
+    on_waiting_list = models.BooleanField(_("on the waiting list"), default=False)
+    accept_by = models.DateField(_("accept by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(_("withdrawn or lapsed on"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField(
+        _("why it was withdrawn or lapsed"), max_length=AWARD_REASON_MAX, blank=True
+    )
+    reoffer = models.ForeignKey(
+        "ReOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -837,6 +873,20 @@ class Award(models.Model):
                 condition=~Q(status="not-funded") | Q(amount_pence=0),
                 name="grants_award_not_funded_has_no_money",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["withdrawn", "lapsed"])
+                | (Q(is_final=True) & Q(ended_at__isnull=False) & ~Q(end_reason="")),
+                name="grants_award_ended_is_final_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="lapsed") | Q(accepted_at__isnull=True),
+                name="grants_award_lapsed_was_not_accepted",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True)
+                | (Q(is_final=True) & Q(status__in=["awarded", "partial", "withdrawn"])),
+                name="grants_award_accepted_is_final_with_money",
+            ),
         ]
         verbose_name = _("award")
         verbose_name_plural = _("awards")
@@ -847,6 +897,14 @@ class Award(models.Model):
     @property
     def has_money(self) -> bool:
         return self.status in AWARD_STATUSES_WITH_MONEY
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in AWARD_STATUSES_ENDED
 
 
 # Reports after the grant: each funded group says what happened, and the panel reads it.
@@ -1125,3 +1183,122 @@ class Letter(models.Model):
     @property
     def is_made(self) -> bool:
         return bool(self.file) and self.made_at is not None
+
+
+# Money after the decision (decision 0058): payments, money moved between pots, re-offers.
+
+PAYMENT_REFERENCE_MAX = 100
+MONEY_REASON_MAX = AWARD_REASON_MAX
+
+
+class Payment(models.Model):
+    """Money staff paid to a group for its award. Cancelled ones stay, and don't count."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    # Made when the form is shown, so a double click on "Record" records one payment.
+    entry_key = models.UUIDField(unique=True)
+    paid_on = models.DateField(_("paid on"))
+    amount_pence = models.PositiveBigIntegerField(_("amount"))
+    reference = models.CharField(_("reference"), max_length=PAYMENT_REFERENCE_MAX)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=MONEY_REASON_MAX, blank=True
+    )
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_pence__gt=0), name="grants_payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(cancelled_at__isnull=True)
+                    & Q(cancelled_by__isnull=True)
+                    & Q(cancel_reason="")
+                )
+                | (
+                    Q(cancelled_at__isnull=False)
+                    & Q(cancelled_by__isnull=False)
+                    & ~Q(cancel_reason="")
+                ),
+                name="grants_payment_cancelled_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(reference=""), name="grants_payment_has_reference"),
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.award.application} – {self.paid_on}: {self.amount_pence}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class PotTransfer(models.Model):
+    """Money left in one area's pot after the decision, moved by staff to another area's pot."""
+
+    from_pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="transfers_out")
+    to_pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="transfers_in")
+    # Made when the form is shown, so a double click on "Move" moves the money once.
+    entry_key = models.UUIDField(unique=True)
+    amount_pence = models.PositiveBigIntegerField(_("amount"))
+    reason = models.CharField(_("reason"), max_length=MONEY_REASON_MAX)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_pence__gt=0), name="grants_pottransfer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_pot=F("to_pot")), name="grants_pottransfer_two_pots"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="grants_pottransfer_has_reason"),
+        ]
+        verbose_name = _("money moved between pots")
+        verbose_name_plural = _("money moved between pots")
+
+    def __str__(self) -> str:
+        return f"{self.from_pot} → {self.to_pot}: {self.amount_pence}"
+
+
+class ReOffer(models.Model):
+    """The panel offering money that came back to a pot to its waiting list, engine re-run."""
+
+    pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="reoffers")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    left_before_pence = models.PositiveBigIntegerField(_("money left before"))
+    given_pence = models.PositiveBigIntegerField(_("money given"))
+    # The engine's answer for every application on the waiting list, as it was shown.
+    results = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_pence__gt=0) & Q(given_pence__lte=F("left_before_pence")),
+                name="grants_reoffer_gives_within_what_was_left",
+            )
+        ]
+        verbose_name = _("re-offer")
+        verbose_name_plural = _("re-offers")
+
+    def __str__(self) -> str:
+        return f"{self.pot}: {self.given_pence}"

@@ -8,6 +8,8 @@ decisions, so every page follows one rule.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import STAFF_ROLES, Organisation, Role, User
@@ -18,11 +20,14 @@ from thegither.grants.models import (
     ApplicationStatus,
     Assessment,
     Award,
+    AwardStatus,
     ConflictDeclaration,
     DecisionMeeting,
     DecisionMethod,
     MeetingStatus,
     PanelMember,
+    Payment,
+    Pot,
     Report,
     ReportStatus,
     Round,
@@ -725,3 +730,176 @@ def can_see_where_money_went(user: User, round: Round) -> Decision:
     Everyone may, once the round is no longer being set up (it lists final awards only).
     """
     return can_see_round(user, round)
+
+
+# Money after the decision (decision 0058): accepting, paying, withdrawing, lapsing,
+# re-offering and moving what is left. Staff only ever act on their own organisation's.
+
+MONEY_STATUSES = frozenset({AwardStatus.AWARDED, AwardStatus.PARTIAL})
+
+
+def _money_open(round: Round) -> Decision:
+    """Money moves once the chair has confirmed the decision, and stops when the round closes."""
+    meeting = meeting_of(round)
+    if meeting is None or not meeting.is_final:
+        return deny(_("This happens once the chair has confirmed the panel's decision."))
+    if round.phase == RoundPhase.CLOSED:
+        return deny(_("This round is closed, so its money can't change now."))
+    return allow()
+
+
+def can_see_money(user: User, round: Round) -> Decision:
+    """Decide whether the person may see the round's money page and its finance exports.
+
+    Staff of the round's organisation, once the decision is final.
+    """
+    decision = can_manage_round(user, round)
+    if not decision:
+        return decision
+    meeting = meeting_of(round)
+    if meeting is None or not meeting.is_final:
+        return deny(_("This happens once the chair has confirmed the panel's decision."))
+    return allow()
+
+
+def can_handle_money(user: User, round: Round) -> Decision:
+    """Decide whether the person may record payments and look after the round's money now."""
+    decision = can_see_money(user, round)
+    if not decision:
+        return decision
+    return _money_open(round)
+
+
+def _group_award(user: User, award: Award, not_yours: str) -> Decision:
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    if award.application.contact_id != user.pk:
+        return deny(not_yours)
+    if not award.is_final:
+        return deny(_("The panel hasn't made its decision final yet."))
+    return _money_open(award.application.round)
+
+
+def can_accept_award(user: User, award: Award) -> Decision:
+    """Decide whether the person may accept this award for their group.
+
+    The group's contact, once the decision is final, by the award's accept-by date.
+    """
+    decision = _group_award(user, award, _("Only your group's contact can accept this award."))
+    if not decision:
+        return decision
+    if award.status not in MONEY_STATUSES:
+        return deny(_("There is no money to accept on this award."))
+    if award.is_accepted:
+        return deny(_("You have already accepted this award."))
+    if award.accept_by is not None and timezone.localdate() > award.accept_by:
+        return deny(
+            _("The last day to accept was %(date)s. Talk to the staff if you still want it.")
+            % {"date": date_format(award.accept_by, "j F Y")}
+        )
+    return allow()
+
+
+def award_has_payments(award: Award) -> bool:
+    return Payment.objects.filter(award=award, cancelled_at__isnull=True).exists()
+
+
+def can_withdraw_award(user: User, award: Award) -> Decision:
+    """Decide whether the person may give the award back: the group's contact, before payment."""
+    decision = _group_award(user, award, _("Only your group's contact can give this award back."))
+    if not decision:
+        return decision
+    if award.status not in MONEY_STATUSES:
+        return deny(_("There is no money on this award to give back."))
+    if award_has_payments(award):
+        return deny(
+            _("Some of the money has been paid already, so please talk to the staff instead.")
+        )
+    return allow()
+
+
+def can_see_award_money(user: User, award: Award) -> Decision:
+    """Decide whether the person may see the award's payments page: staff of its organisation."""
+    decision = can_see_money(user, award.application.round)
+    if decision and not award.is_final:
+        return deny(_("The panel hasn't made its decision final yet."))
+    return decision
+
+
+def can_record_payment(user: User, award: Award) -> Decision:
+    """Decide whether the person may record a payment: staff, once the group has accepted.
+
+    Whether the amount fits is the service's check, made under a lock.
+    """
+    decision = can_see_award_money(user, award)
+    if not decision:
+        return decision
+    decision = _money_open(award.application.round)
+    if not decision:
+        return decision
+    if award.status not in MONEY_STATUSES:
+        return deny(_("This award has no money to pay now."))
+    if not award.is_accepted:
+        return deny(_("The group hasn't accepted the award yet, so it can't be paid."))
+    return allow()
+
+
+def can_cancel_payment(user: User, payment: Payment) -> Decision:
+    """Decide whether the person may cancel a payment recorded by mistake (with a reason)."""
+    decision = can_see_award_money(user, payment.award)
+    if not decision:
+        return decision
+    decision = _money_open(payment.award.application.round)
+    if not decision:
+        return decision
+    if payment.is_cancelled:
+        return deny(_("This payment has already been cancelled."))
+    return allow()
+
+
+def can_lapse_award(user: User, award: Award) -> Decision:
+    """Decide whether the person may mark the award as not accepted in time.
+
+    Staff, once its accept-by date has passed without the group accepting.
+    """
+    decision = can_see_award_money(user, award)
+    if not decision:
+        return decision
+    decision = _money_open(award.application.round)
+    if not decision:
+        return decision
+    if award.status not in MONEY_STATUSES or award.is_accepted:
+        return deny(_("Only an award nobody has accepted can lapse."))
+    if award.accept_by is None or timezone.localdate() <= award.accept_by:
+        return deny(_("The group still has time to accept it."))
+    return allow()
+
+
+def can_move_money(user: User, round: Round) -> Decision:
+    """Decide whether the person may move money left in one area's pot to another's: staff."""
+    decision = can_handle_money(user, round)
+    if decision and Pot.objects.filter(round=round).count() < 2:
+        return deny(_("This round has only one pot, so there is nowhere to move money to."))
+    return decision
+
+
+def can_reoffer(user: User, pot: Pot) -> Decision:
+    """Decide whether the person may offer money back in the pot to its waiting list.
+
+    The panel's chair or staff, once the decision is final.
+    """
+    round = pot.round
+    if not user.is_authenticated:
+        return deny(_("Please log in first."))
+    member = panel_membership(user, round)
+    if member is not None:
+        if not member.is_chair:
+            return deny(_("Only the panel's chair or staff can offer the money again."))
+        decision = can_take_part(user)
+    else:
+        decision = can_manage_round(user, round)
+        if not decision:
+            return deny(_("Only the panel's chair or staff can offer the money again."))
+    if not decision:
+        return decision
+    return _money_open(round)

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 
 from thegither.grants.models import (
     Application,
+    Award,
+    AwardStatus,
     Letter,
     PanelMember,
     Report,
@@ -178,3 +180,55 @@ def award_letter_send(award_id: int) -> None:
     except CannotMakeLetters as error:
         logger.error("Letter for award %s not made: %s", award_id, error)
         raise
+
+
+def _award_waiting(award_id: int) -> Award | None:
+    """The award, if it still has money the group hasn't accepted (else nothing to send)."""
+    award = (
+        Award.objects.select_related(
+            "application__contact", "application__round__fund__organisation", "pot__area"
+        )
+        .filter(
+            pk=award_id,
+            is_final=True,
+            status__in=(AwardStatus.AWARDED, AwardStatus.PARTIAL),
+            accepted_at__isnull=True,
+        )
+        .first()
+    )
+    if award is None or not award.application.contact.email:
+        return None
+    return award
+
+
+def _send_award(award: Award, template: str) -> None:
+    application = award.application
+    context = {
+        "award": award,
+        "application": application,
+        "round": application.round,
+        "organisation": application.round.organisation,
+    }
+    subject = render_to_string(f"grants/email/{template}_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string(f"grants/email/{template}.txt", context),
+        from_email=None,
+        recipient_list=[application.contact.email],
+    )
+
+
+@task
+def award_offered_email(award_id: int) -> None:
+    """Tell the group they have been awarded money, and the day to accept it by."""
+    award = _award_waiting(award_id)
+    if award is not None:
+        _send_award(award, "award_offered")
+
+
+@task
+def award_reminder_email(award_id: int) -> None:
+    """Remind the group to accept their award, if they still haven't when this runs."""
+    award = _award_waiting(award_id)
+    if award is not None:
+        _send_award(award, "award_reminder")

@@ -4,6 +4,7 @@ from thegither.grants.views import (
     applying,
     deciding,
     letters,
+    money,
     panel,
     public,
     public_money,
@@ -122,4 +123,16 @@ urlpatterns = [
         public_money.organisation_360giving_csv,
         name="organisation-360giving-csv",
     ),
+    # Money after the decision: groups accept or give back; staff pay, lapse and move money;
+    # the panel re-offers what came back; finance exports (decision 0058).
+    path("awards/<int:pk>/accept/", money.award_accept, name="award-accept"),
+    path("awards/<int:pk>/give-back/", money.award_withdraw, name="award-withdraw"),
+    path("awards/<int:pk>/payments/", money.award_payments, name="award-payments"),
+    path("awards/<int:pk>/lapse/", money.award_lapse, name="award-lapse"),
+    path("payments/<int:pk>/cancel/", money.payment_cancel, name="payment-cancel"),
+    path("rounds/<int:pk>/finance/", money.money, name="money"),
+    path("rounds/<int:pk>/finance/move/", money.pot_transfer, name="pot-transfer"),
+    path("rounds/<int:pk>/finance/<slug:table>.csv", money.finance_csv, name="finance-csv"),
+    path("rounds/<int:pk>/finance/finance.xlsx", money.finance_xlsx, name="finance-xlsx"),
+    path("pots/<int:pk>/offer-again/", money.reoffer, name="reoffer"),
 ]

@@ -46,7 +46,10 @@ from thegither.grants.models import (
     DecisionMeeting,
     Letter,
     PanelMember,
+    Payment,
     PotAllocation,
+    PotTransfer,
+    ReOffer,
     Report,
     ReportFile,
     ReportReminder,
@@ -161,6 +164,18 @@ class GrantsWorld:
     decided_round: Round | None = None
     letter_award: Award | None = None
     other_group_letter_award: Award | None = None
+    # --- money (branch yb-money): a round whose decision is final, chaired by the member;
+    # the group's awards: offered (to accept), accepted, accepted with a payment, past its
+    # date; a waiting list; money moved and re-offered; the same in the other organisation.
+    money_round: Round | None = None
+    money_offered: Award | None = None
+    money_accepted: Award | None = None
+    money_paid: Award | None = None
+    money_overdue: Award | None = None
+    payment: Payment | None = None
+    other_money_round: Round | None = None
+    other_money_award: Award | None = None
+    other_payment: Payment | None = None
 
 
 def upload_make(application: Application) -> Upload:
@@ -293,6 +308,97 @@ def _meeting_world(grants: GrantsWorld, users: dict, child_in_both: User) -> Non
         round=other_round, method="approval", rule="mes", quorum=1, opened_by=child_in_both
     )
     grants.other_meeting_round = other_round
+    _money_world(grants, users)
+
+
+def _money_awards(round: Round, contact: User, decided_by: User) -> dict[str, Award]:
+    """A final decision in `round` and one award in each state the money pages handle."""
+    import datetime
+    import uuid
+
+    today = timezone.localdate()
+    meeting = DecisionMeeting.objects.create(
+        round=round,
+        method="approval",
+        rule="mes",
+        quorum=1,
+        opened_by=decided_by,
+        status="final",
+        confirmed_by=decided_by,
+        confirmed_at=timezone.now(),
+    )
+    pot = round.pots.order_by("pk").first()
+    awards = {}
+    for position, (key, status, accepted, accept_by) in enumerate(
+        [
+            ("offered", AwardStatus.AWARDED, False, today + datetime.timedelta(days=20)),
+            ("accepted", AwardStatus.AWARDED, True, today + datetime.timedelta(days=20)),
+            ("paid", AwardStatus.AWARDED, True, today + datetime.timedelta(days=20)),
+            ("overdue", AwardStatus.AWARDED, False, today - datetime.timedelta(days=1)),
+            ("waiting", AwardStatus.DECLINED, False, None),
+        ],
+        start=1,
+    ):
+        application = grant_factories.application_make(round, contact, status="eligible")
+        awards[key] = Award.objects.create(
+            application=application,
+            pot=pot,
+            meeting=meeting,
+            status=status,
+            amount_pence=0 if status == AwardStatus.DECLINED else application.amount_pence,
+            proposed_pence=0 if status == AwardStatus.DECLINED else application.amount_pence,
+            reason="Not funded." if status == AwardStatus.DECLINED else "",
+            engine_reason="no-votes" if status == AwardStatus.DECLINED else "funded",
+            position=position,
+            is_final=True,
+            on_waiting_list=status == AwardStatus.DECLINED,
+            accept_by=accept_by,
+            accepted_at=timezone.now() if accepted else None,
+            accepted_by=contact if accepted else None,
+        )
+    awards["payment"] = Payment.objects.create(
+        award=awards["paid"],
+        entry_key=uuid.uuid4(),
+        paid_on=today,
+        amount_pence=10_000,
+        reference="BACS 1",
+        recorded_by=decided_by,
+    )
+    other_pot = round.pots.exclude(pk=pot.pk).first()
+    PotTransfer.objects.create(
+        from_pot=other_pot,
+        to_pot=pot,
+        entry_key=uuid.uuid4(),
+        amount_pence=10_000,
+        reason="Left over.",
+        made_by=decided_by,
+    )
+    ReOffer.objects.create(
+        pot=pot, made_by=decided_by, left_before_pence=100_000, given_pence=50_000
+    )
+    return awards
+
+
+def _money_world(grants: GrantsWorld, users: dict) -> None:
+    """Add the money rows (branch yb-money) to the grants world."""
+    organisation = grants.open_round.organisation
+    round = grant_factories.round_make(organisation, phase=RoundPhase.AWARDS)
+    PanelMember.objects.create(round=round, user=users["panel_member"], number=1, is_chair=True)
+    PanelMember.objects.create(round=round, user=users["under_13_waiting"], number=2)
+    awards = _money_awards(round, users["applicant_contact"], users["staff"])
+    grants.money_round = round
+    grants.money_offered = awards["offered"]
+    grants.money_accepted = awards["accepted"]
+    grants.money_paid = awards["paid"]
+    grants.money_overdue = awards["overdue"]
+    grants.payment = awards["payment"]
+    other = grants.other_round.organisation
+    other_round = grant_factories.round_make(other, phase=RoundPhase.AWARDS)
+    other_contact = factories.member_make(other, Role.APPLICANT_CONTACT)
+    other_awards = _money_awards(other_round, other_contact, users["staff_elsewhere"])
+    grants.other_money_round = other_round
+    grants.other_money_award = other_awards["paid"]
+    grants.other_payment = other_awards["payment"]
 
 
 def _final_meeting(round: Round, by: User) -> DecisionMeeting:
@@ -836,6 +942,24 @@ EXPECTED: dict[str, Entry] = {
     "grants:organisation-360giving-json": Entry(EVERYONE_200, kwargs=org),
     "grants:organisation-360giving-csv": Entry(EVERYONE_200, kwargs=org),
     # --- end letters ---
+    # --- money (branch yb-money): the group accepts or gives back; staff pay and move money;
+    # the chair or staff re-offer; finance exports for staff ---
+    "grants:award-accept": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.money_offered)),
+    "grants:award-withdraw": Entry(GROUP_ONLY, kwargs=pk_of(lambda g: g.money_offered)),
+    "grants:award-payments": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_accepted)),
+    "grants:award-lapse": Entry(STAFF_POST, kwargs=pk_of(lambda g: g.money_overdue), method="post"),
+    "grants:payment-cancel": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.payment)),
+    "grants:money": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_round)),
+    "grants:pot-transfer": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_round)),
+    "grants:finance-csv": Entry(
+        STAFF_ONLY, kwargs=lambda world: {"pk": world.grants.money_round.pk, "table": "awards"}
+    ),
+    "grants:finance-xlsx": Entry(STAFF_ONLY, kwargs=pk_of(lambda g: g.money_round)),
+    # The chair (not the under-13 still waiting, not another member) or staff.
+    "grants:reoffer": Entry(
+        PANEL_AND_STAFF, kwargs=pk_of(lambda g: g.money_round.pots.order_by("pk").first())
+    ),
+    # --- end money ---
     # --- live workshops (branch live): facilitator's pages, presenter, joining, phones ---
     "live:sessions": Entry(STAFF_ONLY, kwargs=org),
     "live:session-create": Entry(STAFF_POST, kwargs=org, method="post", data={"title": "New"}),
@@ -1129,6 +1253,84 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round)),
     ),
     # --- end reports ---
+    # --- money (branch yb-money) ---
+    # Pressing "Accept" again on an accepted award goes back to the application.
+    "accepting an award already accepted": (
+        "grants:award-accept",
+        Entry(
+            (302, 403, 403, 302, 403, 403, 403, 403, 403, 403),
+            kwargs=pk_of(lambda g: g.money_accepted),
+        ),
+    ),
+    "accepting an award after its last day": (
+        "grants:award-accept",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.money_overdue)),
+    ),
+    "giving back an award with money paid": (
+        "grants:award-withdraw",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.money_paid)),
+    ),
+    "accepting an award of another group": (
+        "grants:award-accept",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_money_award)),
+    ),
+    "lapsing an award with time left to accept": (
+        "grants:award-lapse",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.money_offered)),
+    ),
+    "payments of the other organisation's award": (
+        "grants:award-payments",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_money_award)),
+    ),
+    "cancelling the other organisation's payment": (
+        "grants:payment-cancel",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_payment)),
+    ),
+    "lapsing the other organisation's award": (
+        "grants:award-lapse",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.other_money_award)),
+    ),
+    "the other organisation's money": (
+        "grants:money",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_money_round)),
+    ),
+    "moving the other organisation's money": (
+        "grants:pot-transfer",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_money_round)),
+    ),
+    "finance CSV of the other organisation": (
+        "grants:finance-csv",
+        Entry(
+            STAFF_OF_OTHER,
+            kwargs=lambda world: {"pk": world.grants.other_money_round.pk, "table": "payments"},
+        ),
+    ),
+    "finance XLSX of the other organisation": (
+        "grants:finance-xlsx",
+        Entry(STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_money_round)),
+    ),
+    "re-offering the other organisation's pot": (
+        "grants:reoffer",
+        Entry(
+            STAFF_OF_OTHER, kwargs=pk_of(lambda g: g.other_money_round.pots.order_by("pk").first())
+        ),
+    ),
+    "a finance table that doesn't exist": (
+        "grants:finance-csv",
+        Entry(
+            (302, 403, 403, 403, 404, 404, 404, 403, 403, 404),
+            kwargs=lambda world: {"pk": world.grants.money_round.pk, "table": "people"},
+        ),
+    ),
+    "the money of a round still deciding": (
+        "grants:money",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round)),
+    ),
+    "re-offering in a round still deciding": (
+        "grants:reoffer",
+        Entry(NOBODY, kwargs=pk_of(lambda g: g.meeting_round.pots.order_by("pk").first())),
+    ),
+    # --- end money ---
     # --- live workshops (branch live) ---
     "live sessions of the other organisation": (
         "live:sessions",
@@ -1218,9 +1420,10 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
             kwargs=pk_of(lambda g: g.draft_round),
         ),
     ),
-    "the other organisation's money, which has none yet": (
+    # The money world gives the other organisation final awards too: its open data is public.
+    "the other organisation's open data, public like ours": (
         "grants:organisation-360giving-csv",
-        Entry((404,) * len(ROLES), kwargs=other_org),
+        Entry(EVERYONE_200, kwargs=other_org),
     ),
     # --- end letters ---
 }

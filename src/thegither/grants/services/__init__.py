@@ -1,4 +1,4 @@
-"""Writes for grants: funds, rounds, pots, criteria, questions and applications.
+"""Writes for grants: funds, rounds, pots, criteria, questions, applications, awards and money.
 
 Every change goes through these functions and is written to the audit log.
 Callers write `from thegither.grants.services import round_phase_move`.
@@ -23,6 +23,17 @@ from thegither.grants.services.deciding import (
     pot_given_pence,
     tie_choices,
     vote_set,
+)
+from thegither.grants.services.money import (
+    award_accept,
+    award_lapse,
+    award_reminders_send,
+    award_withdraw,
+    awards_lapse_overdue,
+    payment_cancel,
+    payment_record,
+    pot_transfer,
+    reoffer_confirm,
 )
 from thegither.grants.services.panel import (
     conflict_declare,
@@ -75,8 +86,13 @@ __all__ = [
     "application_upload_remove",
     "application_withdraw",
     "attendance_set",
+    "award_accept",
     "award_change",
     "award_decline",
+    "award_lapse",
+    "award_reminders_send",
+    "award_withdraw",
+    "awards_lapse_overdue",
     "casting_vote_cast",
     "conflict_declare",
     "criterion_add",
@@ -88,11 +104,15 @@ __all__ = [
     "panel_chair_set",
     "panel_member_add",
     "panel_member_remove",
+    "payment_cancel",
+    "payment_record",
     "pot_given_pence",
     "pot_remove",
     "pot_set",
+    "pot_transfer",
     "question_add",
     "question_remove",
+    "reoffer_confirm",
     "report_acknowledge",
     "report_due_days_set",
     "report_file_add",

@@ -6,6 +6,8 @@ holds (`select_for_update` on PostgreSQL; SQLite's IMMEDIATE transactions take t
 write lock at the start). Each change is in the audit log.
 """
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -18,6 +20,7 @@ from thegither.core.services import audit_record
 from thegither.grants import allocating
 from thegither.grants.explaining import engine_words
 from thegither.grants.models import (
+    ACCEPT_WITHIN_DAYS_MAX,
     AWARD_REASON_MAX,
     AWARD_STATUSES_WITH_MONEY,
     AllocationRule,
@@ -68,9 +71,19 @@ def _locked_pot(pot_id: int) -> Pot:
 
 @transaction.atomic
 def decision_rules_set(
-    *, round: Round, method: str, rule: str, quorum_percent: int, by: User
+    *,
+    round: Round,
+    method: str,
+    rule: str,
+    quorum_percent: int,
+    accept_within_days: int | None = None,
+    by: User,
 ) -> Round:
-    """Choose how the round's votes become money; refused once the meeting has opened."""
+    """Choose how the round's votes become money; refused once the meeting has opened.
+
+    `accept_within_days` is how long each group has to accept its award after the
+    decision (None leaves it as it is).
+    """
     require(can_set_decision_rules(by, round))
     round = _locked_round(round)
     # Checked again under the lock: the chair may have opened the meeting a moment ago.
@@ -86,14 +99,30 @@ def decision_rules_set(
         or not 1 <= quorum_percent <= 100
     ):
         errors["quorum_percent"] = [_("Give a number from 1 to 100.")]
+    if accept_within_days is None:
+        accept_within_days = round.accept_within_days
+    if (
+        isinstance(accept_within_days, bool)
+        or not isinstance(accept_within_days, int)
+        or not 1 <= accept_within_days <= ACCEPT_WITHIN_DAYS_MAX
+    ):
+        errors["accept_within_days"] = [
+            _("Give a number of days from 1 to %(most)s.") % {"most": ACCEPT_WITHIN_DAYS_MAX}
+        ]
     if errors:
         raise Refused(errors, kind=Refusal.INVALID)
     old = {
         "method": round.decision_method,
         "rule": round.allocation_rule,
         "quorum_percent": round.quorum_percent,
+        "accept_within_days": round.accept_within_days,
     }
-    new = {"method": method, "rule": rule, "quorum_percent": quorum_percent}
+    new = {
+        "method": method,
+        "rule": rule,
+        "quorum_percent": quorum_percent,
+        "accept_within_days": accept_within_days,
+    }
     if old == new:
         return round
     round.decision_method, round.allocation_rule, round.quorum_percent = (
@@ -101,7 +130,15 @@ def decision_rules_set(
         rule,
         quorum_percent,
     )
-    round.save(update_fields=["decision_method", "allocation_rule", "quorum_percent"])
+    round.accept_within_days = accept_within_days
+    round.save(
+        update_fields=[
+            "decision_method",
+            "allocation_rule",
+            "quorum_percent",
+            "accept_within_days",
+        ]
+    )
     audit_record(
         action="grants.decision_rules_set", actor=by, target=round, details={"old": old, "new": new}
     )
@@ -472,6 +509,10 @@ def meeting_confirm(*, meeting: DecisionMeeting, by: User) -> DecisionMeeting:
             kind=Refusal.WRONG_STATE,
         )
     totals = {}
+    now = timezone.now()
+    # Money (decision 0058): each group with money accepts by this day; the engine's
+    # not-funded ones wait in line for any money that comes back.
+    accept_by = timezone.localdate(now) + datetime.timedelta(days=meeting.round.accept_within_days)
     for pot_id in pots:
         pot = _locked_pot(pot_id)
         given = pot_given_pence(pot)
@@ -486,18 +527,34 @@ def meeting_confirm(*, meeting: DecisionMeeting, by: User) -> DecisionMeeting:
                 award.reason = engine_words(award, method=meeting.method, rule=meeting.rule)[
                     :AWARD_REASON_MAX
                 ]
+                award.on_waiting_list = True
             award.is_final = True
-            award.save(update_fields=["status", "reason", "is_final", "changed_at"])
+            if award.has_money:
+                award.accept_by = accept_by
+            award.save(
+                update_fields=[
+                    "status",
+                    "reason",
+                    "is_final",
+                    "on_waiting_list",
+                    "accept_by",
+                    "changed_at",
+                ]
+            )
     meeting.status = MeetingStatus.FINAL
     meeting.confirmed_by = by
-    meeting.confirmed_at = timezone.now()
+    meeting.confirmed_at = now
     meeting.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit_record(
         action="grants.decision_confirmed",
         actor=by,
         target=meeting,
-        details={"given_pence_by_pot": {str(k): v for k, v in totals.items()}},
+        details={
+            "given_pence_by_pot": {str(k): v for k, v in totals.items()},
+            "accept_by": accept_by.isoformat(),
+        },
     )
-    # Each group's letter is drawn and emailed by a task after the commit (decision 0059).
+    # Each group's letter is drawn and emailed by a task after the commit (decision 0059);
+    # for a group given money, that email also says the day to accept it by (decision 0058).
     letters_prepare(meeting=meeting)
     return meeting

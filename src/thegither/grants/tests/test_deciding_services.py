@@ -49,7 +49,12 @@ def test_staff_set_the_rules_before_the_meeting_and_it_is_audited(deciding):
         75,
     )
     event = AuditEvent.objects.get(action="grants.decision_rules_set")
-    assert event.details["new"] == {"method": "scores", "rule": "greedy", "quorum_percent": 75}
+    assert event.details["new"] == {
+        "method": "scores",
+        "rule": "greedy",
+        "quorum_percent": 75,
+        "accept_within_days": 28,
+    }
 
 
 def test_setting_the_same_rules_again_writes_nothing(deciding):

@@ -21,6 +21,7 @@ from thegither.grants.permissions import (
     can_withdraw,
 )
 from thegither.grants.views.common import add_refusal, application_or_404, round_or_404
+from thegither.grants.views.money import application_award
 
 CHECK = "check"
 
@@ -153,7 +154,8 @@ def application_detail(request, pk):
             "can_withdraw": can_withdraw(request.user, application),
             "report_link": reporting.report_link(request.user, application),
             "letter": letter_for(request.user, application),
-        },
+        }
+        | application_award(request.user, application),
     )
 
 

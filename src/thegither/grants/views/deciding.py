@@ -24,6 +24,7 @@ from thegither.grants.models import (
 )
 from thegither.grants.permissions import (
     can_open_meeting,
+    can_reoffer,
     can_run_meeting,
     can_see_meeting,
     can_set_decision_rules,
@@ -51,6 +52,7 @@ def decision_rules(request, pk):
             "decision_method": round.decision_method,
             "allocation_rule": round.allocation_rule,
             "quorum_percent": round.quorum_percent,
+            "accept_within_days": round.accept_within_days,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -60,6 +62,7 @@ def decision_rules(request, pk):
                 method=form.cleaned_data["decision_method"],
                 rule=form.cleaned_data["allocation_rule"],
                 quorum_percent=form.cleaned_data["quorum_percent"],
+                accept_within_days=form.cleaned_data["accept_within_days"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -99,6 +102,7 @@ def meeting(request, pk):
             "member": member,
             "can_open": can_open_meeting(request.user, round),
             "can_run": running,
+            "can_reoffer": can_reoffer(request.user, summary.pots[0].pot) if summary.pots else None,
             "attendance": attendance,
         },
     )

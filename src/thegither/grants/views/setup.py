@@ -27,6 +27,7 @@ from thegither.grants.permissions import (
     can_manage_grants,
     can_manage_round,
     can_see_meeting,
+    can_see_money,
     can_see_review,
     can_set_decision_rules,
 )
@@ -100,6 +101,7 @@ def round_setup(request, pk):
             "can_see_review": can_see_review(request.user, round),
             "can_set_decision_rules": can_set_decision_rules(request.user, round),
             "can_see_meeting": can_see_meeting(request.user, round),
+            "can_see_money": can_see_money(request.user, round),
         },
     )
 
