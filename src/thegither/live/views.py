@@ -527,15 +527,22 @@ def _ranking_moved(request, session, participant, activity: Activity, move: str)
 
 
 def _phone_json(request, code) -> tuple[LiveSession, Participant] | JsonResponse:
-    """Return the session and this phone, or the JSON refusal saying why not."""
-    session = selectors.session_by_code(code)
-    if session is None or session.join_code != code:
-        return JsonResponse(
-            {"ok": False, "error": _("There is no session with that code.")}, status=404
-        )
-    participant = services.participant_for(session, request.COOKIES.get(COOKIE, ""))
-    if participant is None or participant.removed:
+    """Return the session and this phone, or the JSON refusal saying why not.
+
+    Only their ids are read (services.phone_of): the answer and the snapshot read the
+    rest fresh, under the answer's lock.
+    """
+    phone = services.phone_of(code, request.COOKIES.get(COOKIE, ""))
+    if phone is None:
+        session = selectors.session_by_code(code)
+        if session is None or session.join_code != code:
+            return JsonResponse(
+                {"ok": False, "error": _("There is no session with that code.")}, status=404
+            )
+    if phone is None or phone.removed:
         return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
+    session = LiveSession(pk=phone.session_id, join_code=code)
+    participant = Participant(pk=phone.participant_id, session_id=phone.session_id)
     return session, participant
 
 
@@ -559,9 +566,8 @@ def answer_json(request, code) -> JsonResponse:
         return JsonResponse(
             {"ok": False, "error": _("That answer doesn't fit this question.")}, status=400
         )
-    activity = Activity.objects.filter(session=session, pk=body["activity"]).first()
-    if activity is None:
-        return JsonResponse({"ok": False, "error": _("That question has gone.")}, status=404)
+    # Only its id: answer_submit reads the activity itself, under the phone's lock.
+    activity = Activity(pk=body["activity"], session_id=session.pk)
     try:
         answered = services.answer_submit(
             participant=participant,
@@ -570,6 +576,8 @@ def answer_json(request, code) -> JsonResponse:
             value=body.get("value"),
         )
     except Refused as error:
+        if error.kind == Refusal.MISMATCH:  # no such activity in this session
+            return JsonResponse({"ok": False, "error": _("That question has gone.")}, status=404)
         return JsonResponse(
             {"ok": False, "kind": error.kind.value, "error": _refusal_text(error)},
             status=429 if error.kind == Refusal.TOO_MANY else 400,

@@ -191,18 +191,20 @@ def closes(monkeypatch):
 
 
 def test_live_threads_keep_their_connection_between_jobs_and_close_it_when_stopped(world, closes):
+    pool = threads.Threads("one", lambda: 1)
+
     def raw_connection():
         connection.ensure_connection()
         return connection.connection
 
     async def twice():
-        return await threads.writers.run(raw_connection), await threads.writers.run(raw_connection)
+        return await pool.run(raw_connection), await pool.run(raw_connection)
 
     first, second = async_to_sync(twice)()
-    assert first is second  # one writer thread on SQLite, its connection kept
-    assert not [name for name in closes if name.startswith("live-writers")]
-    threads.writers.close()
-    assert [name for name in closes if name.startswith("live-writers")]
+    assert first is second  # the thread's connection is kept between jobs
+    assert not [name for name in closes if name.startswith("live-one")]
+    pool.close()
+    assert [name for name in closes if name.startswith("live-one")]
 
 
 def test_a_broken_connection_is_closed_after_the_job_and_a_good_one_kept(
