@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from playwright.sync_api import expect
 
+from thegither.live import threads
 from thegither.tests.browser.checks import LOCAL_HOSTS, PageWatcher
 
 SOCKET_WAIT_MS = 10_000
@@ -52,6 +53,7 @@ def asgi_site() -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         listener.close()
+        threads.close_all()  # live's own threads keep connections: close them with the site
         connection_created.disconnect(dispatch_uid="asgi-readers")
 
 
