@@ -892,6 +892,7 @@ class QueueAction:
     CLEAR = "clear"  # every hand down, the speaker finished
     ALL = (CALL, DONE, UP, DOWN, ARRANGE, SORT, PAUSE, RESUME, CLEAR)
     NEEDS_CARD = (UP, DOWN)
+    FOR_ONE_CARD = (CALL, UP, DOWN)
 
 
 @transaction.atomic
@@ -920,6 +921,8 @@ def queue_control(
         raise Refused(_("That card is from another session."), kind=Refusal.MISMATCH)
     if action in QueueAction.NEEDS_CARD and card is None:
         raise Refused(_("Choose whose hand to move."), kind=Refusal.INVALID)
+    if card is not None and action not in QueueAction.FOR_ONE_CARD:
+        raise Refused(_("That isn't something one hand can do."), kind=Refusal.BAD_CHOICE)
     queue, cards = selectors.queue_of(session)
     person = card.participant_id if card is not None else None
     before = {"order": queue.order(), "speaker": queue.speaker, "by_hand": queue.by_hand}

@@ -25,6 +25,7 @@ urlpatterns = [
     path("s/<int:pk>/answers/<int:answer_pk>/review/", views.answer_review, name="answer-review"),
     path("s/<int:pk>/delete-answers/", views.answers_delete, name="answers-delete"),
     path("s/<int:pk>/queue/", views.queue, name="queue"),
+    path("s/<int:pk>/queue/<int:card_pk>/", views.queue_card, name="queue-card"),
     path("s/<int:pk>/cards-down/", views.cards_put_down, name="cards-down"),
     path("s/<int:pk>/present/", views.present, name="present"),
     path("s/<int:pk>/results.csv", views.results_csv, name="results-csv"),

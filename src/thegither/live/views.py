@@ -830,18 +830,8 @@ def _staff_reply(request, session, error: str = "", note: str = ""):
     return redirect(reverse("live:console", args=[session.pk]) + "#queue")
 
 
-@require_POST
-@login_required
-def queue(request, pk):
-    """Run the speaking queue: call, done, move someone up or down, sort, pause, clear."""
-    session = _session_for_staff(request, pk)
+def _queue_action(request, session: LiveSession, held: Card | None):
     action = (request.POST.get("action") or "")[:20]
-    card_id = (request.POST.get("card") or "")[:12]
-    held = None
-    if card_id:
-        if not card_id.isdigit():
-            raise Http404
-        held = get_object_or_404(Card, pk=int(card_id), session=session, kind=Card.Kind.SPEAK)
     try:
         changed = services.queue_control(
             session=session,
@@ -858,6 +848,22 @@ def queue(request, pk):
             _("Nobody is waiting to speak.") if held is None else _("They aren't waiting any more.")
         )
     return _staff_reply(request, session, note=note)
+
+
+@require_POST
+@login_required
+def queue(request, pk):
+    """Run the speaking queue: call the next, done, sort again, pause, clear, a dragged order."""
+    return _queue_action(request, _session_for_staff(request, pk), None)
+
+
+@require_POST
+@login_required
+def queue_card(request, pk, card_pk):
+    """One hand in the queue: it speaks now, or moves up or down."""
+    session = _session_for_staff(request, pk)
+    held = get_object_or_404(Card, pk=card_pk, session=session, kind=Card.Kind.SPEAK)
+    return _queue_action(request, session, held)
 
 
 @require_POST

@@ -229,7 +229,9 @@ def test_the_queue_buttons_call_and_move_people(client, staff, meeting):
     sam_card = Card.objects.get(participant=sam)
     client.force_login(staff)
     url = reverse("live:queue", args=[meeting.pk])
-    moved = client.post(url, {"action": "up", "card": sam_card.pk})
+    moved = client.post(
+        reverse("live:queue-card", args=[meeting.pk, sam_card.pk]), {"action": "up"}
+    )
     assert moved.url == reverse("live:console", args=[meeting.pk]) + "#queue"
     called = client.post(url, {"action": "call"}, **STAFF_PART)
     assert called.json() == {"ok": True, "error": "", "note": ""}
@@ -260,10 +262,12 @@ def test_a_card_from_another_session_is_not_found(client, staff, meeting, organi
     _press(phone_client, other)
     card = Card.objects.get(session=other)
     client.force_login(staff)
-    response = client.post(
-        reverse("live:queue", args=[meeting.pk]), {"action": "call", "card": card.pk}
-    )
+    response = client.post(reverse("live:queue-card", args=[meeting.pk, card.pk]), {"action": "call"})
     assert response.status_code == 404
+    one_card = client.post(
+        reverse("live:queue-card", args=[other.pk, card.pk]), {"action": "clear"}, **STAFF_PART
+    )
+    assert one_card.status_code == 400 and "one hand" in one_card.json()["error"]
     assert Card.objects.get(pk=card.pk).state == "up"
 
 

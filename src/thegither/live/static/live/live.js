@@ -16,6 +16,7 @@
   var pollTimer = null;
   var retryDelay = 1000;
   var refreshQueued = false;
+  var refreshAgain = false;
   var lastAnnounced = 0;
   // Once the person sends a form or follows a link, the page is on its way out: a reload
   // now would cancel what they just asked for (the server may already have done it).
@@ -53,12 +54,15 @@
   function refreshPart() {
     // Fetch the server-drawn part of the page (results as SVG) and swap it in.
     if (drag.item) { drag.waiting = true; return; }  // after the drop
-    if (refreshQueued) { return; }
+    // One fetch at a time; a change seen meanwhile fetches once more after it, so the
+    // part shown is never older than the last snapshot.
+    if (refreshQueued) { refreshAgain = true; return; }
     refreshQueued = true;
     fetch(root.getAttribute("data-part-url"), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         refreshQueued = false;
+        if (refreshAgain) { refreshAgain = false; window.setTimeout(refreshPart, 0); }
         if (html === null) { return; }
         var region = root.querySelector("[data-live-region]");
         var holder = document.createElement("div");
@@ -218,6 +222,9 @@
   }
 
   var cardsWaiting = false;
+  var cardsQueued = false;
+  var cardsAgain = false;
+  var cardsPressed = 0;
 
   function refreshCards() {
     var url = root.getAttribute("data-cards-url");
@@ -228,14 +235,22 @@
       cardsWaiting = true;  // someone is typing their words: after they leave the box
       return;
     }
+    if (cardsQueued) { cardsAgain = true; return; }
+    cardsQueued = true;
+    var started = cardsPressed;
     fetch(url, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
+        cardsQueued = false;
+        // A press answered meanwhile drew newer cards than these: fetch again instead.
+        if (started !== cardsPressed) { html = null; cardsAgain = true; }
+        if (cardsAgain) { cardsAgain = false; window.setTimeout(refreshCards, 0); }
+        var here = root.querySelector("[data-cards-region]");
         var now = document.activeElement;
-        var key = now && now !== region && region.contains(now) ? focusKey(now) : null;
+        var key = now && here && now !== here && here.contains(now) ? focusKey(now) : null;
         if (html !== null) { swapCards(html, key, false); }
       })
-      .catch(function () {});
+      .catch(function () { cardsQueued = false; });
   }
 
   function swapCards(html, key, pressed) {
@@ -245,6 +260,7 @@
     var fresh = holder.querySelector("[data-cards-region]");
     if (!region || !fresh) { return; }
     region.replaceWith(fresh);
+    if (pressed) { cardsPressed += 1; }
     if (key !== null) { refocus(fresh, key); }
     var alert = fresh.querySelector("[role=alert]");
     if (alert) { alert.focus(); return; }
