@@ -48,7 +48,9 @@ class LiveSession(models.Model):
     )
     results_shown = models.BooleanField(_("results shown"), default=False)
     # ---- meeting cards and the speaking queue (decision 0063) ----
-    kind = models.CharField(_("kind of session"), max_length=10, choices=Kind.choices, default=Kind.WORKSHOP)
+    kind = models.CharField(
+        _("kind of session"), max_length=10, choices=Kind.choices, default=Kind.WORKSHOP
+    )
     cards_on = models.BooleanField(_("meeting cards on phones"), default=False)
     stop_words = models.CharField(
         _("words on the red card"), max_length=4, choices=StopWords.choices, default=StopWords.STOP

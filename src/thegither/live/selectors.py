@@ -328,9 +328,7 @@ def queue_now(session: LiveSession, *, stop_names: bool = False) -> QueueNow:
     queue, cards = queue_of(session)
     spoken = {
         row["participant"]: row
-        for row in Card.objects.filter(
-            session=session, kind=Card.Kind.SPEAK, state=Card.State.DONE
-        )
+        for row in Card.objects.filter(session=session, kind=Card.Kind.SPEAK, state=Card.State.DONE)
         .values("participant")
         .annotate(turns=Count("pk"), seconds=Sum("seconds"))
     }

@@ -158,7 +158,9 @@ class SessionSettings:
             out[name] = bool(out[name])
         # A meeting is run with cards: they are always on.
         out["cards_on"] = out["cards_on"] or self.kind == LiveSession.Kind.MEETING
-        return {name: str(value) if isinstance(value, str) else value for name, value in out.items()}
+        return {
+            name: str(value) if isinstance(value, str) else value for name, value in out.items()
+        }
 
 
 @transaction.atomic
@@ -737,9 +739,8 @@ def _queue_store(session: LiveSession, queue: SpeakingQueue, cards: dict[int, Ca
     now = timezone.now()
     # Cards come down first, so there is never a moment with two speakers.
     for person, card in cards.items():
-        if card.state == Card.State.SPEAKING and queue.speaker != person:
-            _card_close(card, now)
-        elif card.state == Card.State.UP and person not in queue.hands and queue.speaker != person:
+        stays = queue.speaker == person or (card.state == Card.State.UP and person in queue.hands)
+        if not stays:
             _card_close(card, now)
     for person, card in cards.items():
         if card.state == Card.State.UP and queue.speaker == person:

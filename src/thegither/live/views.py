@@ -527,9 +527,9 @@ def phone(request, code):
     if participant is None or participant.removed:
         return redirect("join:code", code=session.join_code)
     template = (
-        "live/phone.html#cards" if request.GET.get("part") == "cards" else _template(
-            "live/phone.html", request
-        )
+        "live/phone.html#cards"
+        if request.GET.get("part") == "cards"
+        else _template("live/phone.html", request)
     )
     return render(request, template, _phone_context(session, participant))
 
@@ -822,7 +822,9 @@ def card(request, code):
 def _staff_reply(request, session, error: str = "", note: str = ""):
     """Back to the console's queue, or a short JSON reply when live.js sent the button."""
     if request.headers.get(PART_HEADER) == "staff":
-        return JsonResponse({"ok": not error, "error": error, "note": note}, status=400 if error else 200)
+        return JsonResponse(
+            {"ok": not error, "error": error, "note": note}, status=400 if error else 200
+        )
     if error:
         messages.error(request, error)
     elif note:
@@ -877,9 +879,9 @@ def cards_put_down(request, pk):
         )
     except Refused as error:
         return _staff_reply(request, session, error=_refusal_text(error))
-    note = ngettext(
-        "Put %(count)d card down.", "Put %(count)d cards down.", count
-    ) % {"count": count}
+    note = ngettext("Put %(count)d card down.", "Put %(count)d cards down.", count) % {
+        "count": count
+    }
     return _staff_reply(request, session, note=note)
 
 

@@ -48,7 +48,11 @@ def test_a_meeting_phone_shows_four_cards_none_up(meeting):
     page = client.get(reverse("live:phone", args=[meeting.join_code]))
     assert page.status_code == 200
     assert "<h1>Planning meeting</h1>" in page.text
-    for words in ("I want to speak", "Stop - I don&#x27;t understand", "I don&#x27;t want to speak"):
+    for words in (
+        "I want to speak",
+        "Stop - I don&#x27;t understand",
+        "I don&#x27;t want to speak",
+    ):
         assert words in page.text
     assert "Can we take a break?" in page.text
     assert page.text.count('aria-pressed="false"') == 4
@@ -105,7 +109,8 @@ def test_live_js_gets_the_cards_part_back(meeting):
         response.text
     )
     part = client.get(reverse("live:phone", args=[meeting.join_code]), {"part": "cards"})
-    assert "<html" not in part.text and 'aria-pressed="true"' in part.text
+    assert "<html" not in part.text
+    assert 'aria-pressed="true"' in part.text
 
 
 def test_a_stop_with_words_that_are_too_long_keeps_them_to_change(meeting):
@@ -178,15 +183,18 @@ def test_the_console_shows_the_queue_with_names_and_who_has_not_spoken(client, s
     page = client.get(reverse("live:console", args=[meeting.pk]))
     assert page.status_code == 200
     assert "Cards and the speaking queue" in page.text
-    assert "Ali" in page.text and "Hasn't spoken yet" in page.text
+    assert "Ali" in page.text
+    assert "Hasn't spoken yet" in page.text
     assert "quorum" in page.text
     # Who pressed Stop stays private unless the session allows it.
     assert "quorum</strong> · Sam" not in page.text
     assert "keeps who pressed Stop private" in page.text
     # No question buttons in a meeting without questions.
-    assert "Open answers" not in page.text and "Show results" not in page.text
+    assert "Open answers" not in page.text
+    assert "Show results" not in page.text
     part = client.get(reverse("live:console", args=[meeting.pk]), {"part": "live"})
-    assert "<html" not in part.text and "data-queue-list" in part.text
+    assert "<html" not in part.text
+    assert "data-queue-list" in part.text
 
 
 def test_names_on_stop_cards_when_the_session_allows_it(client, staff, meeting):
@@ -202,7 +210,8 @@ def test_names_on_stop_cards_when_the_session_allows_it(client, staff, meeting):
     assert "quorum</strong> · Sam" in client.get(reverse("live:console", args=[meeting.pk])).text
     # Never on the big screen.
     present = client.get(reverse("live:present", args=[meeting.pk])).text
-    assert "Sam" not in present and "quorum" not in present
+    assert "Sam" not in present
+    assert "quorum" not in present
 
 
 def test_the_big_screen_shows_nicknames_only_if_allowed(client, staff, meeting):
@@ -211,7 +220,8 @@ def test_the_big_screen_shows_nicknames_only_if_allowed(client, staff, meeting):
     client.force_login(staff)
     url = reverse("live:present", args=[meeting.pk])
     page = client.get(url).text
-    assert "1 waiting to speak" in page and "Ali" not in page
+    assert "1 waiting to speak" in page
+    assert "Ali" not in page
     services.session_change(
         session=meeting,
         title=meeting.title,
@@ -222,7 +232,7 @@ def test_the_big_screen_shows_nicknames_only_if_allowed(client, staff, meeting):
 
 
 def test_the_queue_buttons_call_and_move_people(client, staff, meeting):
-    ali_client, ali = _phone_client(meeting, 1, "Ali")
+    ali_client, _ali = _phone_client(meeting, 1, "Ali")
     sam_client, sam = _phone_client(meeting, 2, "Sam")
     _press(ali_client, meeting)
     _press(sam_client, meeting)
@@ -250,7 +260,8 @@ def test_calling_with_nobody_waiting_says_so(client, staff, meeting):
     refused = client.post(
         reverse("live:queue", args=[meeting.pk]), {"action": "dance"}, **STAFF_PART
     )
-    assert refused.status_code == 400 and refused.json()["ok"] is False
+    assert refused.status_code == 400
+    assert refused.json()["ok"] is False
 
 
 def test_a_card_from_another_session_is_not_found(client, staff, meeting, organisation):
@@ -262,12 +273,15 @@ def test_a_card_from_another_session_is_not_found(client, staff, meeting, organi
     _press(phone_client, other)
     card = Card.objects.get(session=other)
     client.force_login(staff)
-    response = client.post(reverse("live:queue-card", args=[meeting.pk, card.pk]), {"action": "call"})
+    response = client.post(
+        reverse("live:queue-card", args=[meeting.pk, card.pk]), {"action": "call"}
+    )
     assert response.status_code == 404
     one_card = client.post(
         reverse("live:queue-card", args=[other.pk, card.pk]), {"action": "clear"}, **STAFF_PART
     )
-    assert one_card.status_code == 400 and "one hand" in one_card.json()["error"]
+    assert one_card.status_code == 400
+    assert "one hand" in one_card.json()["error"]
     assert Card.objects.get(pk=card.pk).state == "up"
 
 
@@ -306,7 +320,9 @@ def test_making_a_meeting_from_the_list(client, staff, organisation):
         {"title": "Tuesday", "kind": "meeting", "queue_policy": "first"},
     )
     session = LiveSession.objects.get(title="Tuesday")
-    assert session.is_meeting and session.cards_on and session.queue_policy == "first"
+    assert session.is_meeting
+    assert session.cards_on
+    assert session.queue_policy == "first"
 
 
 def test_changing_the_settings_on_the_session_page(client, staff, session):
@@ -327,7 +343,9 @@ def test_changing_the_settings_on_the_session_page(client, staff, session):
     )
     assert saved.url == reverse("live:session-edit", args=[session.pk])
     session.refresh_from_db()
-    assert session.cards_on and session.queue_on_screen and session.stop_words == "what"
+    assert session.cards_on
+    assert session.queue_on_screen
+    assert session.stop_words == "what"
     bad = client.post(url, {"settings-title": " ", "settings-stop_words": "what"})
     assert bad.status_code == 400
     assert "There is a problem" in bad.text

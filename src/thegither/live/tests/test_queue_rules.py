@@ -216,5 +216,5 @@ def test_by_hand_new_hands_join_the_end_and_an_empty_queue_goes_back_to_the_poli
 def test_an_unknown_policy_is_a_programming_error():
     import pytest
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown queue policy"):
         SpeakingQueue(policy="loudest")

@@ -148,7 +148,9 @@ def test_a_meeting_with_cards_three_phones_and_both_queue_policies(
     follow(lambda: page.get_by_role("button", name="Start the session").click())
     socket_open(page)
     session = LiveSession.objects.get(title="Tuesday planning meeting")
-    assert session.is_meeting and session.queue_policy == "fair" and session.queue_on_screen
+    assert session.is_meeting
+    assert session.queue_policy == "fair"
+    assert session.queue_on_screen
 
     presenter = PageWatcher(context.new_page())
     presenter.page.goto(f"/live/s/{session.pk}/present/")
@@ -214,7 +216,9 @@ def test_a_meeting_with_cards_three_phones_and_both_queue_policies(
     expect(page.get_by_text("Saved.")).to_be_visible()
     follow(lambda: page.get_by_role("link", name="Run it").click())
     socket_open(page)
-    expect(page.get_by_text("First come, first served: in the order hands went up.")).to_be_visible()
+    expect(
+        page.get_by_text("First come, first served: in the order hands went up.")
+    ).to_be_visible()
     press(ali, SPEAK)
     room.queue_is(["Kim", "Ali"])
     room.call_next("Kim")
@@ -251,7 +255,8 @@ def test_a_meeting_with_cards_three_phones_and_both_queue_policies(
     expect(page.locator(".live-signal--quiet")).to_contain_text("Jo")
     room.queue_is([])
     presenter_text = presenter.page.locator("main").inner_text()
-    assert "co-production" not in presenter_text and "Stop" not in presenter_text
+    assert "co-production" not in presenter_text
+    assert "Stop" not in presenter_text
     expect(presenter.page.get_by_text("Nobody is speaking.")).to_be_visible()
     room.check()
 
