@@ -210,7 +210,7 @@ def test_a_meeting_with_cards_three_phones_and_both_queue_policies(
     room.check()
 
     # ---- first come, first served ----
-    follow(lambda: page.get_by_role("link", name="Change the activities").click())
+    follow(lambda: page.get_by_role("link", name="Change the activities or the settings").click())
     page.get_by_label(re.compile("First come, first served")).check()
     follow(lambda: page.get_by_role("button", name="Save the settings").click())
     expect(page.get_by_text("Saved.")).to_be_visible()
