@@ -7,16 +7,88 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from thegither.live import kinds
-from thegither.live.models import Activity
-from thegither.live.services import NICKNAME_MAX_LENGTH, PROMPT_MAX_LENGTH, TITLE_MAX_LENGTH
+from thegither.live.models import Activity, LiveSession
+from thegither.live.services import (
+    NICKNAME_MAX_LENGTH,
+    PROMPT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    SessionSettings,
+)
 
 
 class SessionForm(forms.Form):
+    """A session's title and how it runs (making one, or changing it later)."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         help_text=_("For example: In it together: what do we know about co-production?"),
     )
+    kind = forms.ChoiceField(
+        label=_("What kind of session?"),
+        choices=LiveSession.Kind.choices,
+        initial=LiveSession.Kind.WORKSHOP,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    cards_on = forms.BooleanField(
+        label=_("Cards on phones in a workshop too"),
+        required=False,
+        help_text=_(
+            "I want to speak, Stop, I don't want to speak and Can we take a break? "
+            "A meeting always has them."
+        ),
+    )
+    stop_words = forms.ChoiceField(
+        label=_("What should the red card say?"),
+        choices=LiveSession.StopWords.choices,
+        initial=LiveSession.StopWords.STOP,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    queue_policy = forms.ChoiceField(
+        label=_("Who speaks next?"),
+        choices=LiveSession.QueuePolicy.choices,
+        initial=LiveSession.QueuePolicy.FAIR,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("You can always move people up or down the queue yourself."),
+    )
+    stop_names_shown = forms.BooleanField(
+        label=_("Show me who pressed Stop"),
+        required=False,
+        help_text=_(
+            "Only on your own screen. If this is off you see how many pressed it, and their "
+            "words, but not who. The big screen never shows who."
+        ),
+    )
+    queue_on_screen = forms.BooleanField(
+        label=_("Show the speaking queue with nicknames on the big screen"),
+        required=False,
+        help_text=_("If this is off, the big screen only says how many are waiting."),
+    )
+
+    @classmethod
+    def for_session(cls, session: LiveSession, data=None) -> "SessionForm":
+        """Return the form filled in with the session's title and settings."""
+        initial = {"title": session.title}
+        initial.update(
+            {name: getattr(session, name) for name in cls.base_fields if name != "title"}
+        )
+        # A prefix of its own: the page that shows it has the activity form too.
+        return cls(data, initial=initial, prefix="settings")
+
+    def settings(self) -> SessionSettings:
+        """Return the settings chosen; a choice left out is the usual one."""
+        data = self.cleaned_data
+        return SessionSettings(
+            kind=data["kind"] or LiveSession.Kind.WORKSHOP,
+            cards_on=data["cards_on"],
+            stop_words=data["stop_words"] or LiveSession.StopWords.STOP,
+            stop_names_shown=data["stop_names_shown"],
+            queue_on_screen=data["queue_on_screen"],
+            queue_policy=data["queue_policy"] or LiveSession.QueuePolicy.FAIR,
+        )
 
 
 class ActivityForm(forms.Form):
@@ -161,3 +233,16 @@ def ranking_move(order: list[int], move: str, labels: list[str]) -> Moved:
         "count": len(order),
     }
     return Moved(order=order, focus=f"{direction}-{option}", note=str(note))
+
+
+def card_ids(text: str, *, limit: int = 500) -> list[int]:
+    """Read a queue order sent by a drag ("12,9,15": card ids, the top first).
+
+    Never fails: anything that isn't a number is left out (the service skips unknown ids).
+    """
+    out = []
+    for part in (text or "")[: limit * 12].split(",")[:limit]:
+        number = _number(part)
+        if number is not None and number > 0:
+            out.append(number)
+    return out

@@ -25,6 +25,18 @@ class LiveSession(models.Model):
         LOCKED = "locked", _("Locked: nobody new can join")
         ENDED = "ended", _("Ended")
 
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop: questions to answer on phones")
+        MEETING = "meeting", _("Meeting: cards and a speaking queue, no questions needed")
+
+    class StopWords(models.TextChoices):
+        STOP = "stop", _("Stop - I don't understand")
+        WHAT = "what", _("What do you mean?")
+
+    class QueuePolicy(models.TextChoices):
+        FAIR = "fair", _("Fair turns: whoever has spoken least goes first")
+        FIRST = "first", _("First come, first served: in the order hands went up")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="live_sessions"
     )
@@ -35,6 +47,24 @@ class LiveSession(models.Model):
         "Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     results_shown = models.BooleanField(_("results shown"), default=False)
+    # ---- meeting cards and the speaking queue (decision 0063) ----
+    kind = models.CharField(
+        _("kind of session"), max_length=10, choices=Kind.choices, default=Kind.WORKSHOP
+    )
+    cards_on = models.BooleanField(_("meeting cards on phones"), default=False)
+    stop_words = models.CharField(
+        _("words on the red card"), max_length=4, choices=StopWords.choices, default=StopWords.STOP
+    )
+    stop_names_shown = models.BooleanField(_("show me who pressed Stop"), default=False)
+    queue_on_screen = models.BooleanField(_("show the queue on the big screen"), default=False)
+    queue_policy = models.CharField(
+        _("who speaks next"), max_length=5, choices=QueuePolicy.choices, default=QueuePolicy.FAIR
+    )
+    queue_paused = models.BooleanField(_("speaking queue paused"), default=False)
+    # The facilitator moved someone: the queue keeps their order (live/queue.py).
+    queue_by_hand = models.BooleanField(default=False)
+    # Goes up each time the facilitator puts cards down, so phones know to redraw theirs.
+    cards_round = models.PositiveIntegerField(default=0)
     # Goes up by one (an UPDATE with F(), never read-modify-write) with every change
     # a screen shows; snapshots carry it so screens can tell old from new.
     seq = models.PositiveBigIntegerField(default=0)
@@ -47,7 +77,24 @@ class LiveSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(state__in=["draft", "open", "locked", "ended"]),
                 name="live_session_state_known",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["workshop", "meeting"]),
+                name="live_session_kind_known",
+            ),
+            # A meeting is run with cards, so they can't be off.
+            models.CheckConstraint(
+                condition=~models.Q(kind="meeting") | models.Q(cards_on=True),
+                name="live_session_meeting_has_cards",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(queue_policy__in=["fair", "first"]),
+                name="live_session_queue_policy_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stop_words__in=["stop", "what"]),
+                name="live_session_stop_words_known",
+            ),
         ]
         verbose_name = _("live session")
         verbose_name_plural = _("live sessions")
@@ -58,6 +105,14 @@ class LiveSession(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in {self.State.OPEN, self.State.LOCKED}
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == self.Kind.MEETING
+
+    @property
+    def has_cards(self) -> bool:
+        return self.cards_on or self.is_meeting
 
 
 class Activity(models.Model):
@@ -207,3 +262,74 @@ class AnswerItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.amount}"
+
+
+class Card(models.Model):
+    """A card a phone holds up: to speak, Stop, not to speak, or for a break (decision 0063).
+
+    One row per press. A card is up until the phone puts it down or the facilitator
+    does; an "I want to speak" card that is called is the speaker's, and when they
+    finish it is a turn, with how long they spoke.
+    """
+
+    class Kind(models.TextChoices):
+        SPEAK = "speak", _("I want to speak")
+        STOP = "stop", _("Stop")
+        QUIET = "quiet", _("I don't want to speak")
+        BREAK = "break", _("Can we take a break?")
+
+    class State(models.TextChoices):
+        UP = "up", _("Up")
+        SPEAKING = "speaking", _("Speaking now")
+        DONE = "done", _("Had a turn")
+        DOWN = "down", _("Put down")
+
+    OPEN_STATES = ("up", "speaking")
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="cards")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="cards")
+    kind = models.CharField(_("card"), max_length=5, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.UP)
+    # Made by the phone for each press, so a press sent twice is counted once.
+    client_id = models.UUIDField(unique=True)
+    # For Stop: the word or phrase that lost them, if they gave one (after the word filter).
+    phrase = models.CharField(_("word or phrase"), max_length=60, blank=True)
+    # Where the facilitator put the hand in the queue, while the queue is in their order.
+    place = models.PositiveIntegerField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # How long a turn lasted, in whole seconds (from called to finished).
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["speak", "stop", "quiet", "break"]),
+                name="live_card_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["up", "down"])
+                | models.Q(kind="speak", state__in=["speaking", "done"]),
+                name="live_card_state_fits_kind",
+            ),
+            # A phone holds up at most one card of each kind: no hand is in the queue twice.
+            models.UniqueConstraint(
+                fields=["participant", "kind"],
+                condition=models.Q(state__in=["up", "speaking"]),
+                name="live_card_one_up_per_phone",
+            ),
+            # One speaker at a time.
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=models.Q(state="speaking"),
+                name="live_card_one_speaker",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "kind", "state"], name="live_card_session_kind")]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.pk}"

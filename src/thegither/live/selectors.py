@@ -4,7 +4,11 @@ Counts come from aggregate queries over answer parts, never from a stored
 counter, so two answers at once can never lose one (Claper's bug).
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from thegither.accounts.models import Organisation
 from thegither.live import kinds
@@ -12,10 +16,12 @@ from thegither.live.models import (
     Activity,
     Answer,
     AnswerItem,
+    Card,
     LiveSession,
     Participant,
     Upvote,
 )
+from thegither.live.queue import Hand, SpeakingQueue
 
 PHONE = "phone"
 STAFF = "staff"
@@ -142,7 +148,7 @@ def snapshot(session: LiveSession, audience: str) -> dict:
     """
     fresh = (
         LiveSession.objects.filter(pk=session.pk)
-        .values("seq", "state", "results_shown", "current_activity_id")
+        .values("seq", "state", "results_shown", "current_activity_id", *CARD_FIELDS)
         .get()
     )
     activity = (
@@ -163,4 +169,221 @@ def snapshot(session: LiveSession, audience: str) -> dict:
         out["activity_count"] = session.activities.count()
     if activity is not None and (audience == STAFF or fresh["results_shown"]):
         out["results"] = results(activity)
+    if fresh["kind"] == LiveSession.Kind.MEETING or fresh["cards_on"]:
+        out["cards"] = _cards_public(session.pk, fresh, audience)
     return out
+
+
+# ---- meeting cards and the speaking queue (decision 0063) ----
+
+CARD_FIELDS = (
+    "kind",
+    "cards_on",
+    "stop_words",
+    "queue_policy",
+    "queue_paused",
+    "queue_by_hand",
+    "cards_round",
+)
+
+
+def _queue_from(policy: str, by_hand: bool, cards, turns: dict[int, int]) -> SpeakingQueue:
+    queue = SpeakingQueue(policy=policy, turns=turns)
+    for card in cards:
+        if card.state == Card.State.SPEAKING:
+            queue.speaker = card.participant_id
+        else:
+            queue.hands[card.participant_id] = Hand(
+                person=card.participant_id, raised=card.pk, place=card.place
+            )
+    queue.by_hand = by_hand and bool(queue.hands)
+    return queue
+
+
+def turns_of(session_id: int) -> dict[int, int]:
+    """Return each phone's turns so far (finished "speak" cards), by participant id."""
+    return dict(
+        Card.objects.filter(session_id=session_id, kind=Card.Kind.SPEAK, state=Card.State.DONE)
+        .values("participant")
+        .annotate(turns=Count("pk"))
+        .values_list("participant", "turns")
+    )
+
+
+def queue_of(session: LiveSession) -> tuple[SpeakingQueue, dict[int, Card]]:
+    """Return the session's speaking queue (live/queue.py) and each open "speak" card by phone.
+
+    To change the queue, lock the session row first (the services do).
+    """
+    cards = list(
+        Card.objects.filter(
+            session=session, kind=Card.Kind.SPEAK, state__in=Card.OPEN_STATES
+        ).order_by("pk")
+    )
+    queue = _queue_from(session.queue_policy, session.queue_by_hand, cards, turns_of(session.pk))
+    return queue, {card.participant_id: card for card in cards}
+
+
+def _cards_public(session_id: int, fresh: dict, audience: str) -> dict:
+    """Return what a screen's snapshot says about the cards: never who holds which.
+
+    The queue is card ids, in order, so a phone can find its own place; the staff get
+    counts of the other cards too. Names are only ever drawn by the pages.
+    """
+    cards = list(
+        Card.objects.filter(session_id=session_id, state__in=Card.OPEN_STATES).only(
+            "pk", "kind", "state", "participant_id", "place"
+        )
+    )
+    speak = [card for card in cards if card.kind == Card.Kind.SPEAK]
+    turns = turns_of(session_id) if fresh["queue_policy"] == LiveSession.QueuePolicy.FAIR else {}
+    queue = _queue_from(fresh["queue_policy"], fresh["queue_by_hand"], speak, turns)
+    card_of = {card.participant_id: card.pk for card in speak}
+    out = {
+        "meeting": fresh["kind"] == LiveSession.Kind.MEETING,
+        "words": fresh["stop_words"],
+        "paused": fresh["queue_paused"],
+        "round": fresh["cards_round"],
+        "queue": [card_of[person] for person in queue.order()],
+        "speaking": card_of[queue.speaker] if queue.speaker is not None else None,
+    }
+    if audience == STAFF:
+        out["policy"] = fresh["queue_policy"]
+        out["by_hand"] = queue.by_hand
+        out["up"] = {
+            kind: sum(1 for card in cards if card.kind == kind and card.state == Card.State.UP)
+            for kind in (Card.Kind.STOP, Card.Kind.QUIET, Card.Kind.BREAK)
+        }
+    return out
+
+
+def names_of(session: LiveSession) -> dict[int, str]:
+    """Return what the facilitator's screens call each phone still in the session.
+
+    Its nickname, or "Phone 3" (its number among the phones still in, first joined
+    first, as the console's list of phones numbers them).
+    """
+    rows = (
+        Participant.objects.filter(session=session, removed=False)
+        .order_by("pk")
+        .values_list("pk", "nickname")
+    )
+    return {
+        pk: nickname or _("Phone %(number)d") % {"number": number}
+        for number, (pk, nickname) in enumerate(rows, 1)
+    }
+
+
+@dataclass(frozen=True)
+class Speaker:
+    card: int
+    person: int
+    name: str
+    turns: int  # turns finished before this one
+    seconds: int  # time spoken before this turn
+    called_at: datetime | None = None
+
+    @property
+    def first_time(self) -> bool:
+        return self.turns == 0
+
+
+@dataclass(frozen=True)
+class Person:
+    person: int
+    name: str
+    turns: int
+    seconds: int
+    quiet: bool  # holds up "I don't want to speak"
+
+
+@dataclass(frozen=True)
+class StopCard:
+    phrase: str
+    name: str  # "" unless the facilitator may see who pressed it
+
+
+@dataclass
+class QueueNow:
+    """Everything the facilitator's screens show about the cards and the queue."""
+
+    policy: str
+    paused: bool
+    by_hand: bool
+    waiting: list[Speaker] = field(default_factory=list)
+    speaker: Speaker | None = None
+    stops: list[StopCard] = field(default_factory=list)
+    breaks: int = 0
+    quiet: list[str] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+
+def queue_now(session: LiveSession, *, stop_names: bool = False) -> QueueNow:
+    """Return the queue in order, the other cards up, and everyone's turns and time spoken.
+
+    `stop_names` says whether to name who pressed Stop (`can_see_stop_names`). Removed
+    phones are left out. A fixed number of queries, however many phones there are.
+    """
+    names = names_of(session)
+    queue, cards = queue_of(session)
+    spoken = {
+        row["participant"]: row
+        for row in Card.objects.filter(session=session, kind=Card.Kind.SPEAK, state=Card.State.DONE)
+        .values("participant")
+        .annotate(turns=Count("pk"), seconds=Sum("seconds"))
+    }
+    others = list(
+        Card.objects.filter(session=session, state=Card.State.UP)
+        .exclude(kind=Card.Kind.SPEAK)
+        .order_by("pk")
+        .values("kind", "participant", "phrase")
+    )
+
+    def speaker(person: int) -> Speaker:
+        done = spoken.get(person, {})
+        return Speaker(
+            card=cards[person].pk,
+            person=person,
+            name=names.get(person, ""),
+            turns=done.get("turns", 0),
+            seconds=done.get("seconds") or 0,
+            called_at=cards[person].called_at,
+        )
+
+    quiet = {row["participant"] for row in others if row["kind"] == Card.Kind.QUIET}
+    return QueueNow(
+        policy=session.queue_policy,
+        paused=session.queue_paused,
+        by_hand=queue.by_hand,
+        waiting=[speaker(person) for person in queue.order() if person in names],
+        speaker=speaker(queue.speaker) if queue.speaker in names else None,
+        stops=[
+            StopCard(
+                phrase=row["phrase"], name=names.get(row["participant"], "") if stop_names else ""
+            )
+            for row in others
+            if row["kind"] == Card.Kind.STOP and row["participant"] in names
+        ],
+        breaks=sum(
+            1 for row in others if row["kind"] == Card.Kind.BREAK and row["participant"] in names
+        ),
+        quiet=[names[person] for person in names if person in quiet],
+        people=[
+            Person(
+                person=person,
+                name=name,
+                turns=spoken.get(person, {}).get("turns", 0),
+                seconds=spoken.get(person, {}).get("seconds") or 0,
+                quiet=person in quiet,
+            )
+            for person, name in names.items()
+        ],
+    )
+
+
+def my_cards(participant: Participant) -> dict[str, Card]:
+    """Return the phone's cards that are up (or speaking), by kind."""
+    return {
+        card.kind: card
+        for card in Card.objects.filter(participant=participant, state__in=Card.OPEN_STATES)
+    }

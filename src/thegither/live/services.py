@@ -1,4 +1,4 @@
-"""Writes for live sessions: making them, running them, joining and answering.
+"""Writes for live sessions: making them, running them, joining, answering, cards and the queue.
 
 Every change a screen shows bumps the session's `seq` with an UPDATE using F()
 and, after commit, publishes snapshots through `broadcast` (decision 0052).
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import Organisation, User
@@ -24,11 +25,13 @@ from thegither.live.models import (
     JOIN_CODE_LENGTH,
     Activity,
     Answer,
+    Card,
     LiveSession,
     Participant,
     Upvote,
 )
-from thegither.live.permissions import can_run_session, can_run_sessions
+from thegither.live.permissions import can_press_cards, can_run_session, can_run_sessions
+from thegither.live.queue import SpeakingQueue
 
 # The cookie that holds a phone's random device token (nothing else).
 DEVICE_COOKIE = "thegither_phone"
@@ -125,12 +128,85 @@ def _create_with_code(**fields) -> LiveSession:
     raise Refused(_("Please try again."), kind=Refusal.TAKEN)  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class SessionSettings:
+    """How a session runs: a workshop or a meeting, and its cards (decision 0063)."""
+
+    kind: str = LiveSession.Kind.WORKSHOP
+    cards_on: bool = False
+    stop_words: str = LiveSession.StopWords.STOP
+    stop_names_shown: bool = False
+    queue_on_screen: bool = False
+    queue_policy: str = LiveSession.QueuePolicy.FAIR
+
+    @classmethod
+    def of(cls, session: LiveSession) -> "SessionSettings":
+        return cls(**{name: getattr(session, name) for name in cls.__dataclass_fields__})
+
+    def fields(self) -> dict:
+        """Return the settings as model fields, refusing choices that aren't on the list."""
+        for value, choices in (
+            (self.kind, LiveSession.Kind.values),
+            (self.stop_words, LiveSession.StopWords.values),
+            (self.queue_policy, LiveSession.QueuePolicy.values),
+        ):
+            if value not in choices:
+                raise Refused(_("That isn't one of the choices."), kind=Refusal.BAD_CHOICE)
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("cards_on", "stop_names_shown", "queue_on_screen"):
+            out[name] = bool(out[name])
+        # A meeting is run with cards: they are always on.
+        out["cards_on"] = out["cards_on"] or self.kind == LiveSession.Kind.MEETING
+        return {
+            name: str(value) if isinstance(value, str) else value for name, value in out.items()
+        }
+
+
 @transaction.atomic
-def session_create(*, organisation: Organisation, title: str, by: User) -> LiveSession:
+def session_create(
+    *,
+    organisation: Organisation,
+    title: str,
+    by: User,
+    settings: SessionSettings | None = None,
+) -> LiveSession:
     """Make a new draft session for the organisation, with its own join code."""
     _check(can_run_sessions(by, organisation))
-    session = _create_with_code(organisation=organisation, title=_title(title), created_by=by)
-    audit_record(action="live.session_create", actor=by, target=session)
+    fields = (settings or SessionSettings()).fields()
+    session = _create_with_code(
+        organisation=organisation, title=_title(title), created_by=by, **fields
+    )
+    audit_record(action="live.session_create", actor=by, target=session, details=fields)
+    return session
+
+
+@transaction.atomic
+def session_change(
+    *, session: LiveSession, title: str, settings: SessionSettings, by: User
+) -> LiveSession:
+    """Change a session's title and how it runs; every screen follows. Safe to call twice."""
+    _check(can_run_session(by, session))
+    session = _lock(session)
+    if session.state == LiveSession.State.ENDED:
+        raise Refused(_("This session has ended."), kind=Refusal.WRONG_STATE)
+    new = {"title": _title(title), **settings.fields()}
+    old = {name: getattr(session, name) for name in new}
+    if new == old:
+        return session
+    for name, value in new.items():
+        setattr(session, name, value)
+    session.save(update_fields=list(new))
+    _changed(session)
+    changed = [name for name in new if new[name] != old[name]]
+    audit_record(
+        action="live.session_change",
+        actor=by,
+        target=session,
+        details={
+            "old": {name: old[name] for name in changed},
+            "new": {name: new[name] for name in changed},
+        },
+    )
     return session
 
 
@@ -142,6 +218,7 @@ def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSess
         organisation=session.organisation,
         title=_title(title or _("%(title)s (copy)") % {"title": session.title})[:TITLE_MAX_LENGTH],
         created_by=by,
+        **SessionSettings.of(session).fields(),
     )
     Activity.objects.bulk_create(
         Activity(
@@ -611,6 +688,10 @@ def participant_remove(*, participant: Participant, by: User) -> Participant:
         return participant
     participant.removed = True
     participant.save(update_fields=["removed"])
+    # Their cards come down; if they were speaking, that was a turn.
+    now = timezone.now()
+    for card in Card.objects.filter(participant=participant, state__in=Card.OPEN_STATES):
+        _card_close(card, now)
     _changed(session)
     group = one_phone_group(participant.pk)
     transaction.on_commit(lambda: broadcast.send_now(group, {"type": "live.removed"}))
@@ -645,4 +726,296 @@ def session_answers_delete(*, session: LiveSession, by: User) -> int:
             target=session,
             details={"answers": count},
         )
+    return count
+
+
+# ---- meeting cards and the speaking queue (decision 0063) ----
+
+PHRASE_MAX_LENGTH = 60
+# A card is a tap, not a flood: more than one a second for a minute is a stuck finger.
+CARDS_PER_PHONE = RateLimit("live-card-phone", limit=60, seconds=60)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    card: Card
+    replayed: bool = False  # this press (its client_id) was counted before: nothing changed
+    already: bool = False  # the card was up already: nothing changed
+    phrase_dropped: bool = False  # the word filter left the Stop card's words out
+
+
+def _card_close(card: Card, now) -> None:
+    """Put an open card down; a speaker's card becomes a turn, with how long it lasted."""
+    if card.state == Card.State.SPEAKING:
+        card.state = Card.State.DONE
+        card.seconds = max(0, round((now - (card.called_at or now)).total_seconds()))
+        fields = ["state", "seconds", "ended_at", "place"]
+    else:
+        card.state = Card.State.DOWN
+        fields = ["state", "ended_at", "place"]
+    card.ended_at = now
+    card.place = None
+    card.save(update_fields=fields)
+
+
+def _queue_store(session: LiveSession, queue: SpeakingQueue, cards: dict[int, Card]) -> None:
+    """Write what changed in the queue back to the cards and the session."""
+    now = timezone.now()
+    # Cards come down first, so there is never a moment with two speakers.
+    for person, card in cards.items():
+        stays = queue.speaker == person or (card.state == Card.State.UP and person in queue.hands)
+        if not stays:
+            _card_close(card, now)
+    for person, card in cards.items():
+        if card.state == Card.State.UP and queue.speaker == person:
+            card.state = Card.State.SPEAKING
+            card.called_at = now
+            card.place = None
+            card.save(update_fields=["state", "called_at", "place"])
+        elif card.state == Card.State.UP and card.place != queue.hands[person].place:
+            card.place = queue.hands[person].place
+            card.save(update_fields=["place"])
+    if session.queue_by_hand != queue.by_hand:
+        session.queue_by_hand = queue.by_hand
+        LiveSession.objects.filter(pk=session.pk).update(queue_by_hand=queue.by_hand)
+
+
+def _check_phone(participant: Participant) -> None:
+    decision = can_press_cards(participant)
+    if not decision:
+        kind = Refusal.NOT_ALLOWED if participant.removed else Refusal.WRONG_STATE
+        raise Refused(decision.reason, kind=kind)
+
+
+def _phone_locked(participant: Participant) -> Participant:
+    # The phone first, then the session, in the same order as answers take them.
+    return (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=participant.pk)
+    )
+
+
+@transaction.atomic
+def card_raise(
+    *, participant: Participant, kind: str, client_id: uuid.UUID | str, phrase: str = ""
+) -> Pressed:
+    """Hold up one of the phone's cards; the same press sent again is counted once.
+
+    "I want to speak" joins the queue (unless it is paused) and takes "I don't want to
+    speak" down; "I don't want to speak" takes a waiting hand down. A Stop card may
+    carry the word or phrase that lost them: a phrase the word filter stops is left
+    out, and the card still goes (it is urgent).
+    """
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError as error:
+        raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
+    participant = _phone_locked(participant)
+    replay = Card.objects.filter(client_id=client_id).first()
+    if replay is not None:
+        if replay.participant_id != participant.pk or replay.kind != kind:
+            raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
+        return Pressed(replay, replayed=True)
+    _check_phone(participant)
+    if kind not in Card.Kind.values:
+        raise Refused(_("That isn't one of the cards."), kind=Refusal.BAD_CHOICE)
+    phrase = " ".join((phrase or "").split()) if kind == Card.Kind.STOP else ""
+    if len(phrase) > PHRASE_MAX_LENGTH:
+        raise Refused(
+            _("Please keep it to %(count)d letters: just the word or phrase.")
+            % {"count": PHRASE_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    verdict = hit_each((CARDS_PER_PHONE, str(participant.pk)))
+    if not verdict:
+        raise Refused(
+            _("That's a lot of taps. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    session = _lock(participant.session)
+    existing = Card.objects.filter(
+        participant=participant, kind=kind, state__in=Card.OPEN_STATES
+    ).first()
+    if existing is not None:
+        return Pressed(existing, already=True)
+    if kind == Card.Kind.SPEAK and session.queue_paused:
+        raise Refused(
+            _("The speaking queue is paused just now. Try again when it starts again."),
+            kind=Refusal.WRONG_STATE,
+        )
+    dropped = bool(phrase) and wordfilter.is_blocked(phrase)
+    if dropped:
+        phrase = ""
+    now = timezone.now()
+    if kind == Card.Kind.SPEAK:
+        for quiet in Card.objects.filter(
+            participant=participant, kind=Card.Kind.QUIET, state=Card.State.UP
+        ):
+            _card_close(quiet, now)
+        queue, _cards = selectors.queue_of(session)
+        card = Card.objects.create(
+            session=session, participant=participant, kind=kind, client_id=client_id
+        )
+        queue.raise_hand(participant.pk, raised=card.pk)
+        place = queue.hands[participant.pk].place
+        if place is not None:
+            card.place = place
+            card.save(update_fields=["place"])
+    else:
+        if kind == Card.Kind.QUIET:
+            # Not wanting to speak takes a waiting hand down; a speaker carries on.
+            queue, cards = selectors.queue_of(session)
+            if queue.lower(participant.pk):
+                _queue_store(session, queue, cards)
+        card = Card.objects.create(
+            session=session, participant=participant, kind=kind, client_id=client_id, phrase=phrase
+        )
+    _changed(session)
+    # Cards are anonymous taps, like answers: the audit log is for what the staff do.
+    return Pressed(card, phrase_dropped=dropped)
+
+
+@transaction.atomic
+def card_lower(*, participant: Participant, card: Card) -> bool:
+    """Put one of the phone's own cards down; return whether it was up.
+
+    A speaker putting their hand down has finished: that is their turn.
+    """
+    participant = _phone_locked(participant)
+    card = Card.objects.get(pk=card.pk)
+    if card.participant_id != participant.pk:
+        raise Refused(_("That card isn't yours."), kind=Refusal.MISMATCH)
+    _check_phone(participant)
+    session = _lock(participant.session)
+    card.refresh_from_db()
+    if card.state not in Card.OPEN_STATES:
+        return False
+    if card.kind == Card.Kind.SPEAK:
+        queue, cards = selectors.queue_of(session)
+        if card.state == Card.State.SPEAKING:
+            queue.done()
+        else:
+            queue.lower(participant.pk)
+        _queue_store(session, queue, cards)
+    else:
+        _card_close(card, timezone.now())
+    _changed(session)
+    return True
+
+
+class QueueAction:
+    CALL = "call"  # the next person, or the one given, speaks now
+    DONE = "done"  # the speaker has finished
+    UP = "up"
+    DOWN = "down"
+    ARRANGE = "arrange"  # the facilitator's order (a drag)
+    SORT = "sort"  # back to the session's policy
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLEAR = "clear"  # every hand down, the speaker finished
+    ALL = (CALL, DONE, UP, DOWN, ARRANGE, SORT, PAUSE, RESUME, CLEAR)
+    NEEDS_CARD = (UP, DOWN)
+    FOR_ONE_CARD = (CALL, UP, DOWN)
+
+
+@transaction.atomic
+def queue_control(
+    *,
+    session: LiveSession,
+    action: str,
+    by: User,
+    card: Card | None = None,
+    order: list[int] | None = None,
+) -> bool:
+    """Run the speaking queue: call, done, move someone, sort, pause, clear.
+
+    Return whether anything changed. Safe to call twice: doing what is already done
+    (or calling when nobody is waiting) changes nothing and publishes nothing.
+    """
+    _check(can_run_session(by, session))
+    if action not in QueueAction.ALL:
+        raise Refused(_("That isn't something the queue can do."), kind=Refusal.BAD_CHOICE)
+    session = _lock(session)
+    if not session.has_cards:
+        raise Refused(_("Turn the cards on for this session first."), kind=Refusal.WRONG_STATE)
+    if session.state == LiveSession.State.ENDED:
+        raise Refused(_("This session has ended."), kind=Refusal.WRONG_STATE)
+    if card is not None and card.session_id != session.pk:
+        raise Refused(_("That card is from another session."), kind=Refusal.MISMATCH)
+    if action in QueueAction.NEEDS_CARD and card is None:
+        raise Refused(_("Choose whose hand to move."), kind=Refusal.INVALID)
+    if card is not None and action not in QueueAction.FOR_ONE_CARD:
+        raise Refused(_("That isn't something one hand can do."), kind=Refusal.BAD_CHOICE)
+    queue, cards = selectors.queue_of(session)
+    person = card.participant_id if card is not None else None
+    before = {"order": queue.order(), "speaker": queue.speaker, "by_hand": queue.by_hand}
+    if action == QueueAction.CALL:
+        changed = queue.call(person) is not None
+    elif action == QueueAction.DONE:
+        changed = queue.done() is not None
+    elif action in (QueueAction.UP, QueueAction.DOWN):
+        changed = queue.move(person, up=action == QueueAction.UP)
+    elif action == QueueAction.ARRANGE:
+        by_card = {c.pk: c.participant_id for c in cards.values()}
+        changed = queue.arrange([by_card[pk] for pk in order or [] if pk in by_card])
+    elif action == QueueAction.SORT:
+        changed = queue.sort_again()
+    elif action == QueueAction.CLEAR:
+        speaker = queue.speaker
+        changed = bool(queue.clear()) or speaker is not None
+    else:  # pause or resume
+        wanted = action == QueueAction.PAUSE
+        changed = session.queue_paused != wanted
+        if changed:
+            session.queue_paused = wanted
+            session.save(update_fields=["queue_paused"])
+    if not changed:
+        return False
+    _queue_store(session, queue, cards)
+    if action == QueueAction.CLEAR:
+        LiveSession.objects.filter(pk=session.pk).update(cards_round=F("cards_round") + 1)
+    _changed(session)
+    # Which phones (their numbers in this session), never their nicknames.
+    audit_record(
+        action=f"live.queue_{action}",
+        actor=by,
+        target=session,
+        details={
+            "card": card.pk if card is not None else None,
+            "old": before,
+            "new": {"order": queue.order(), "speaker": queue.speaker, "by_hand": queue.by_hand},
+        },
+    )
+    return True
+
+
+PUT_DOWN_KINDS = (Card.Kind.STOP, Card.Kind.BREAK)
+
+
+@transaction.atomic
+def cards_put_down(*, session: LiveSession, kind: str, by: User) -> int:
+    """Put every Stop card (or every break card) down, once dealt with; return how many.
+
+    Safe to call twice: the second time there are none up.
+    """
+    _check(can_run_session(by, session))
+    if kind not in PUT_DOWN_KINDS:
+        raise Refused(_("That isn't one of the cards."), kind=Refusal.BAD_CHOICE)
+    session = _lock(session)
+    now = timezone.now()
+    count = Card.objects.filter(session=session, kind=kind, state=Card.State.UP).update(
+        state=Card.State.DOWN, ended_at=now
+    )
+    if not count:
+        return 0
+    LiveSession.objects.filter(pk=session.pk).update(cards_round=F("cards_round") + 1)
+    _changed(session)
+    audit_record(
+        action="live.cards_put_down",
+        actor=by,
+        target=session,
+        details={"kind": kind, "count": count},
+    )
     return count

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:slug>/", views.sessions, name="sessions"),
     path("<slug:slug>/new/", views.session_create, name="session-create"),
     path("s/<int:pk>/", views.session_edit, name="session-edit"),
+    path("s/<int:pk>/settings/", views.session_settings, name="session-settings"),
     path("s/<int:pk>/activities/", views.activity_add, name="activity-add"),
     path(
         "s/<int:pk>/activities/<int:activity_pk>/move/",
@@ -23,6 +24,9 @@ urlpatterns = [
     ),
     path("s/<int:pk>/answers/<int:answer_pk>/review/", views.answer_review, name="answer-review"),
     path("s/<int:pk>/delete-answers/", views.answers_delete, name="answers-delete"),
+    path("s/<int:pk>/queue/", views.queue, name="queue"),
+    path("s/<int:pk>/queue/<int:card_pk>/", views.queue_card, name="queue-card"),
+    path("s/<int:pk>/cards-down/", views.cards_put_down, name="cards-down"),
     path("s/<int:pk>/present/", views.present, name="present"),
     path("s/<int:pk>/results.csv", views.results_csv, name="results-csv"),
     path("s/<int:pk>/results.xlsx", views.results_xlsx, name="results-xlsx"),
@@ -30,6 +34,7 @@ urlpatterns = [
     path("p/<str:code>/", views.phone, name="phone"),
     path("p/<str:code>/answer/", views.answer, name="answer"),
     path("p/<str:code>/upvote/", views.upvote, name="upvote"),
+    path("p/<str:code>/cards/", views.card, name="card"),
     path("p/<str:code>/snapshot/", views.phone_snapshot, name="phone-snapshot"),
 ]
 

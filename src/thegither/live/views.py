@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thegither.accounts.models import Organisation
-from thegither.core.permissions import require
+from thegither.core.permissions import Decision, require
 from thegither.core.refusals import Refusal, Refused
 from thegither.live import charts, exports, kinds, selectors, services
 from thegither.live.forms import (
@@ -29,11 +29,17 @@ from thegither.live.forms import (
     JoinForm,
     SessionForm,
     answer_from_post,
+    card_ids,
     ranking_move,
     ranking_order,
 )
-from thegither.live.models import Activity, Answer, LiveSession, Participant
-from thegither.live.permissions import can_run_session, can_run_sessions
+from thegither.live.models import Activity, Answer, Card, LiveSession, Participant
+from thegither.live.permissions import (
+    can_press_cards,
+    can_run_session,
+    can_run_sessions,
+    can_see_stop_names,
+)
 
 COOKIE = services.DEVICE_COOKIE
 COOKIE_AGE = 60 * 60 * 24  # a day: long enough for any workshop, then the phone is forgotten
@@ -84,7 +90,10 @@ def session_create(request, slug):
     if form.is_valid():
         try:
             session = services.session_create(
-                organisation=organisation, title=form.cleaned_data["title"], by=request.user
+                organisation=organisation,
+                title=form.cleaned_data["title"],
+                settings=form.settings(),
+                by=request.user,
             )
         except Refused as error:
             form.add_error("title", error)
@@ -102,7 +111,7 @@ def session_create(request, slug):
     )
 
 
-def _edit_page(request, session, form, status=200):
+def _edit_page(request, session, form, status=200, settings_form=None):
     return render(
         request,
         "live/session_edit.html",
@@ -111,6 +120,7 @@ def _edit_page(request, session, form, status=200):
             "session": session,
             "activities": selectors.activities_of(session),
             "form": form,
+            "settings_form": settings_form or SessionForm.for_session(session),
         },
         status=status,
     )
@@ -122,6 +132,28 @@ def session_edit(request, pk):
     """Show a session's activities, with buttons to reorder and a form to add one."""
     session = _session_for_staff(request, pk)
     return _edit_page(request, session, ActivityForm())
+
+
+@require_POST
+@login_required
+def session_settings(request, pk):
+    """Change the session's title and how it runs: workshop or meeting, and its cards."""
+    session = _session_for_staff(request, pk)
+    form = SessionForm.for_session(session, request.POST)
+    if form.is_valid():
+        try:
+            services.session_change(
+                session=session,
+                title=form.cleaned_data["title"],
+                settings=form.settings(),
+                by=request.user,
+            )
+        except Refused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved. Every screen uses the new settings now."))
+            return redirect("live:session-edit", pk=session.pk)
+    return _edit_page(request, session, ActivityForm(), status=400, settings_form=form)
 
 
 @require_POST
@@ -197,6 +229,20 @@ def _staff_context(request, session):
     return context
 
 
+def _queue_context(request, session, *, shared_screen: bool) -> dict:
+    """Return the cards and the queue for the console, or for the big screen (no Stop names)."""
+    if not session.has_cards:
+        return {}
+    names = can_see_stop_names(request.user, session)
+    if shared_screen:
+        names = Decision(allowed=False)
+    return {
+        "queue": selectors.queue_now(session, stop_names=bool(names)),
+        "can_see_stop_names": names,
+        "stop_words": session.get_stop_words_display(),
+    }
+
+
 @require_GET
 @login_required
 @never_cache
@@ -206,6 +252,7 @@ def console(request, pk):
     context = _staff_context(request, session)
     context["controls"] = _controls(session)
     context["participants"] = selectors.participants_of(session)
+    context.update(_queue_context(request, session, shared_screen=False))
     template = (
         "live/console.html#live" if request.GET.get("part") == "live" else "live/console.html"
     )
@@ -220,16 +267,19 @@ def _controls(session: LiveSession) -> list[tuple[str, str]]:
         return []
     if session.state == State.DRAFT:
         return [(C.START, _("Start the session"))]
-    out = [(C.BACK, _("Back")), (C.NEXT, _("Next"))]
+    out = []
     activity = session.current_activity
-    if activity is not None:
-        if activity.state == Activity.State.OPEN:
-            out.append((C.CLOSE, _("Close answers")))
-        else:
-            out.append((C.OPEN, _("Open answers")))
-    out.append(
-        (C.HIDE, _("Hide results")) if session.results_shown else (C.SHOW, _("Show results"))
-    )
+    # A meeting with no questions needs none of the question buttons.
+    if activity is not None or not session.is_meeting:
+        out += [(C.BACK, _("Back")), (C.NEXT, _("Next"))]
+        if activity is not None:
+            if activity.state == Activity.State.OPEN:
+                out.append((C.CLOSE, _("Close answers")))
+            else:
+                out.append((C.OPEN, _("Open answers")))
+        out.append(
+            (C.HIDE, _("Hide results")) if session.results_shown else (C.SHOW, _("Show results"))
+        )
     out.append(
         (C.UNLOCK, _("Let new people join"))
         if session.state == State.LOCKED
@@ -310,6 +360,7 @@ def present(request, pk):
     context["qr"] = charts.qr_svg(
         context["join_url"], label=_("QR code to join: %(code)s") % {"code": session.join_code}
     )
+    context.update(_queue_context(request, session, shared_screen=True))
     template = (
         "live/present.html#live" if request.GET.get("part") == "live" else "live/present.html"
     )
@@ -396,7 +447,7 @@ def _phone_session(request, code):
     return session, participant
 
 
-def _phone_context(session, participant, *, typed=None, error=""):
+def _phone_context(session, participant, *, typed=None, error="", card_error="", phrase=""):
     snapshot = selectors.snapshot(session, selectors.PHONE)
     activity = session.current_activity
     mine = None
@@ -423,6 +474,10 @@ def _phone_context(session, participant, *, typed=None, error=""):
     }
     if activity is not None and activity.kind == Activity.Kind.RANKING:
         context["ranking_order"] = ",".join(key for key, _label, _place in context["rows"])
+    if session.has_cards:
+        context.update(_cards_context(session, participant, snapshot, card_error, phrase))
+    elif card_error:
+        context["error"] = card_error  # no cards on the page to show it beside
     if activity is not None and "results" in snapshot:
         context.update(_results_context(activity, snapshot["results"]))
         if activity.kind == Activity.Kind.OPEN_TEXT:
@@ -467,13 +522,16 @@ def _answer_rows(activity: Activity, answer: dict) -> list[tuple[str, str, objec
 @require_GET
 @never_cache
 def phone(request, code):
-    """The phone view: the question now, your answer, and the results when shown."""
+    """The phone view: the question now, your answer, the results when shown, your cards."""
     session, participant = _phone_session(request, code)
     if participant is None or participant.removed:
         return redirect("join:code", code=session.join_code)
-    return render(
-        request, _template("live/phone.html", request), _phone_context(session, participant)
+    template = (
+        "live/phone.html#cards"
+        if request.GET.get("part") == "cards"
+        else _template("live/phone.html", request)
     )
+    return render(request, template, _phone_context(session, participant))
 
 
 @require_POST
@@ -625,6 +683,214 @@ def snapshot_json(request, code) -> JsonResponse:
         return found
     session, _participant = found
     return JsonResponse(selectors.snapshot(session, selectors.PHONE))
+
+
+# ---- meeting cards and the speaking queue (decision 0063) ----
+
+PHRASE_FIELD_MAX = 400
+# live.js sends this header when it posts a card or a queue button itself (no reload).
+PART_HEADER = "X-Live-Part"
+
+
+def _card_words(session: LiveSession) -> dict[str, str]:
+    return {
+        Card.Kind.SPEAK: _("I want to speak"),
+        Card.Kind.STOP: session.get_stop_words_display(),
+        Card.Kind.QUIET: _("I don't want to speak"),
+        Card.Kind.BREAK: _("Can we take a break?"),
+    }
+
+
+def _cards_context(session, participant, snapshot, card_error: str, phrase: str) -> dict:
+    """Return the phone's four cards: each one's words, whether it is up, and what that means."""
+    mine = selectors.my_cards(participant)
+    public = snapshot.get("cards") or {}
+    words = _card_words(session)
+    decision = can_press_cards(participant)
+    cards = []
+    for kind in (Card.Kind.SPEAK, Card.Kind.STOP, Card.Kind.QUIET, Card.Kind.BREAK):
+        card = mine.get(kind)
+        state = ""
+        if card is not None and card.state == Card.State.SPEAKING:
+            state = _("It's your turn to speak now. Press again when you have finished.")
+        elif card is not None and kind == Card.Kind.SPEAK:
+            queue = public.get("queue") or []
+            place = queue.index(card.pk) + 1 if card.pk in queue else 0
+            state = (
+                _("Your hand is up: you are number %(place)d in the queue.") % {"place": place}
+                if place
+                else _("Your hand is up.")
+            )
+        elif card is not None and kind == Card.Kind.STOP:
+            state = (
+                _("The facilitator has your card. They can see it's from you.")
+                if session.stop_names_shown
+                else _("The facilitator has your card. They can't see who sent it.")
+            )
+        elif card is not None and kind == Card.Kind.QUIET:
+            state = _("The facilitator knows. They won't ask you to speak.")
+        elif card is not None:
+            state = _("You asked for a break. The facilitator sees how many asked, not who.")
+        cards.append(
+            {
+                "kind": kind,
+                "words": words[kind],
+                "card": card,
+                "up": card is not None,
+                "state": state,
+                "client_id": uuid.uuid4(),
+                # The queue is paused: no new hands (one already up can still come down).
+                "off": kind == Card.Kind.SPEAK and card is None and public.get("paused", False),
+            }
+        )
+    return {
+        "cards": cards,
+        "can_press_cards": decision,
+        "card_error": card_error,
+        "phrase": phrase,
+        "queue_paused": public.get("paused", False),
+        "phrase_max": services.PHRASE_MAX_LENGTH,
+    }
+
+
+def _raised_note(session: LiveSession, pressed: services.Pressed) -> str:
+    if pressed.already:
+        return _("That card is up already.")
+    kind = pressed.card.kind
+    if kind == Card.Kind.SPEAK:
+        return _("Your hand is up. You're in the queue to speak.")
+    if kind == Card.Kind.STOP:
+        note = _("The facilitator has your %(card)s card.") % {
+            "card": session.get_stop_words_display()
+        }
+        if pressed.phrase_dropped:
+            note += " " + _("We left your words out, because some words aren't allowed here.")
+        return note
+    if kind == Card.Kind.QUIET:
+        return _("The facilitator knows. They won't ask you to speak.")
+    return _("You asked for a break.")
+
+
+def _lowered_note(card: Card, changed: bool) -> str:
+    if not changed:
+        return _("That card is down already.")
+    card.refresh_from_db(fields=["state"])
+    if card.state == Card.State.DONE:
+        return _("Thanks for speaking.")
+    if card.kind == Card.Kind.SPEAK:
+        return _("Your hand is down.")
+    return _("Your card is down.")
+
+
+@require_POST
+def card(request, code):
+    """Hold up a card, or put one down (docs/live-protocol.md); a plain form works too."""
+    session, participant = _phone_session(request, code)
+    by_script = request.headers.get(PART_HEADER) == "cards"
+    if participant is None or participant.removed:
+        if by_script:
+            return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
+        return redirect("join:code", code=session.join_code)
+    card_id = (request.POST.get("card") or "")[:12]
+    phrase = (request.POST.get("phrase") or "")[:PHRASE_FIELD_MAX]
+    note, error, status = "", "", 200
+    try:
+        if card_id:
+            held = (
+                Card.objects.filter(participant=participant, pk=int(card_id)).first()
+                if card_id.isdigit()
+                else None
+            )
+            if held is None:
+                error, status = _("That card has gone. Here are your cards now."), 404
+            else:
+                changed = services.card_lower(participant=participant, card=held)
+                note = _lowered_note(held, changed)
+        else:
+            pressed = services.card_raise(
+                participant=participant,
+                kind=(request.POST.get("kind") or "")[:10],
+                client_id=(request.POST.get("client_id") or "")[:40],
+                phrase=phrase,
+            )
+            note = _raised_note(session, pressed)
+            phrase = ""
+    except Refused as refused:
+        error = _refusal_text(refused)
+        status = 429 if refused.kind == Refusal.TOO_MANY else 400
+    if by_script or error:
+        context = _phone_context(session, participant, card_error=error, phrase=phrase)
+        context["card_note"] = note
+        template = "live/phone.html#cards" if by_script else "live/phone.html"
+        return render(request, template, context, status=status)
+    messages.success(request, note)
+    return redirect(reverse("live:phone", args=[session.join_code]) + "#cards")
+
+
+def _staff_reply(request, session, error: str = "", note: str = ""):
+    """Back to the console's queue, or a short JSON reply when live.js sent the button."""
+    if request.headers.get(PART_HEADER) == "staff":
+        return JsonResponse(
+            {"ok": not error, "error": error, "note": note}, status=400 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    elif note:
+        messages.success(request, note)
+    return redirect(reverse("live:console", args=[session.pk]) + "#queue")
+
+
+def _queue_action(request, session: LiveSession, held: Card | None):
+    action = (request.POST.get("action") or "")[:20]
+    try:
+        changed = services.queue_control(
+            session=session,
+            action=action,
+            card=held,
+            order=card_ids(request.POST.get("order", "")),
+            by=request.user,
+        )
+    except Refused as error:
+        return _staff_reply(request, session, error=_refusal_text(error))
+    note = ""
+    if action == services.QueueAction.CALL and not changed:
+        note = (
+            _("Nobody is waiting to speak.") if held is None else _("They aren't waiting any more.")
+        )
+    return _staff_reply(request, session, note=note)
+
+
+@require_POST
+@login_required
+def queue(request, pk):
+    """Run the speaking queue: call the next, done, sort again, pause, clear, a dragged order."""
+    return _queue_action(request, _session_for_staff(request, pk), None)
+
+
+@require_POST
+@login_required
+def queue_card(request, pk, card_pk):
+    """One hand in the queue: it speaks now, or moves up or down."""
+    session = _session_for_staff(request, pk)
+    held = get_object_or_404(Card, pk=card_pk, session=session, kind=Card.Kind.SPEAK)
+    return _queue_action(request, session, held)
+
+
+@require_POST
+@login_required
+def cards_put_down(request, pk):
+    """Put every Stop card (or every break card) down, once you have dealt with them."""
+    session = _session_for_staff(request, pk)
+    try:
+        count = services.cards_put_down(
+            session=session, kind=(request.POST.get("kind") or "")[:10], by=request.user
+        )
+    except Refused as error:
+        return _staff_reply(request, session, error=_refusal_text(error))
+    note = ngettext("Put %(count)d card down.", "Put %(count)d cards down.", count) % {
+        "count": count
+    }
+    return _staff_reply(request, session, note=note)
 
 
 # ---- exports of a session's results (decision 0056) ----

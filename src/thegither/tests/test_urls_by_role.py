@@ -593,6 +593,17 @@ def _live_world(users, organisation, other) -> tuple[LiveSession, LiveSession]:
         client_id=uuid.uuid4(),
         value={"choice": "yes"},
     )
+    # --- live cards (branch live-cards): cards on, the phone's hand up and a Stop card
+    live_services.session_change(
+        session=session,
+        title="Live",
+        settings=live_services.SessionSettings(cards_on=True),
+        by=staff,
+    )
+    live_services.card_raise(participant=phone, kind="speak", client_id=uuid.uuid4())
+    live_services.card_raise(
+        participant=phone, kind="stop", client_id=uuid.uuid4(), phrase="jargon"
+    )
     elsewhere = live_services.session_create(
         organisation=other, title="Elsewhere", by=users["staff_elsewhere"]
     )
@@ -702,6 +713,17 @@ def live_answer_swapped(world: World) -> dict:
 
 def live_code(world: World) -> dict:
     return {"code": world.live_session.join_code}
+
+
+def live_card(world: World) -> dict:
+    card = world.live_session.cards.get(kind="speak")
+    return {"pk": world.live_session.pk, "card_pk": card.pk}
+
+
+def live_card_swapped(world: World) -> dict:
+    """The other organisation's session with this session's hand: never found there."""
+    card = world.live_session.cards.get(kind="speak")
+    return {"pk": world.live_other_session.pk, "card_pk": card.pk}
 
 
 EVERYONE_200 = (200,) * len(ROLES)
@@ -990,6 +1012,19 @@ EXPECTED: dict[str, Entry] = {
     "live:results-csv": Entry(STAFF_ONLY, kwargs=live_session),
     "live:results-xlsx": Entry(STAFF_ONLY, kwargs=live_session),
     # --- end live exports ---
+    # --- live cards (branch live-cards): settings, cards on phones, the speaking queue ---
+    "live:session-settings": Entry(
+        STAFF_POST,
+        kwargs=live_session,
+        method="post",
+        data={"settings-title": "Live", "settings-cards_on": "on"},
+    ),
+    "live:queue": Entry(STAFF_POST, kwargs=live_session, method="post", data={"action": "call"}),
+    "live:queue-card": Entry(STAFF_POST, kwargs=live_card, method="post", data={"action": "up"}),
+    "live:cards-down": Entry(STAFF_POST, kwargs=live_session, method="post", data={"kind": "stop"}),
+    # Phones have no roles: without the phone's cookie everyone is sent to join.
+    "live:card": Entry((302,) * len(ROLES), kwargs=live_code, method="post", data={"kind": "stop"}),
+    # --- end live cards ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -1426,6 +1461,24 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(EVERYONE_200, kwargs=other_org),
     ),
     # --- end letters ---
+    # --- live cards (branch live-cards) ---
+    "settings of the other organisation's session": (
+        "live:session-settings",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_session),
+    ),
+    "the speaking queue of the other organisation's session": (
+        "live:queue",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_session),
+    ),
+    "putting down cards in the other organisation's session": (
+        "live:cards-down",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_session),
+    ),
+    "moving a hand through another organisation's session": (
+        "live:queue-card",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_card_swapped),
+    ),
+    # --- end live cards ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff
