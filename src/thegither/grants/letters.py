@@ -108,7 +108,9 @@ def letter_context(award: Award) -> dict:
         "is_award": kind == LetterKind.AWARD,
         "is_partial": award.status == AwardStatus.PARTIAL,
         "logo_url": LOGO_URL if _logo_of(organisation) else "",
-        "decided_on": award.meeting.confirmed_at,
+        # Money offered again after the meeting was decided on the day of the re-offer.
+        "is_reoffer": award.reoffer_id is not None and kind == LetterKind.AWARD,
+        "decided_on": award.reoffer.made_at if award.reoffer_id else award.meeting.confirmed_at,
     }
 
 
