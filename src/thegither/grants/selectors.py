@@ -72,10 +72,10 @@ def open_rounds() -> QuerySet[Round]:
 
 
 def applications_for_contact(user: User) -> QuerySet[Application]:
-    """Return a group contact's applications, newest first, with their round and area."""
+    """Return a group contact's applications, newest first, with their round, area and award."""
     return (
         Application.objects.filter(contact=user)
-        .select_related("round__fund__organisation", "pot__area")
+        .select_related("round__fund__organisation", "pot__area", "award__meeting", "award__report")
         .order_by("-created_at", "-pk")
     )
 
