@@ -90,10 +90,21 @@ def _before_the_decision(application: Application) -> str:
 
 
 def _with_money(award: Award, today: datetime.date, closed: bool) -> str:
-    if not award.is_accepted:
-        if closed:
+    report = _report_of(award)
+    if report is not None and report.status == ReportStatus.ACKNOWLEDGED:
+        return _("The panel has read your end-of-grant report. Thank you!")
+    if report is not None and report.status == ReportStatus.SENT:
+        return _("What happens next: the panel reads your end-of-grant report.")
+    if closed:
+        if not award.is_accepted:
             return _("This round is closed. Talk to the staff about this award.")
-        if award.accept_by is not None and today > award.accept_by:
+        return _("This round is closed, so reports can't be sent now.")
+    if not award.is_accepted:
+        if award.accept_by is None:
+            return _(
+                "What happens next: accept the award. Then the staff pay the money to your group."
+            )
+        if today > award.accept_by:
             return _(
                 "The last day to accept the award was %(date)s. Talk to the staff if you "
                 "still want it."
@@ -107,14 +118,12 @@ def _with_money(award: Award, today: datetime.date, closed: bool) -> str:
             "What happens next: accept the award by %(date)s. Then the staff pay the money "
             "to your group."
         ) % {"date": _day(award.accept_by)}
-    report = _report_of(award)
-    if report is not None and report.status == ReportStatus.ACKNOWLEDGED:
-        return _("The panel has read your end-of-grant report. Thank you!")
-    if report is not None and report.status == ReportStatus.SENT:
-        return _("What happens next: the panel reads your end-of-grant report.")
-    if closed:
-        return _("This round is closed, so reports can't be sent now.")
     due = report_due_on(award)
+    if due is None:
+        return _(
+            "What happens next: do your activity, keep the receipts, and send the panel your "
+            "end-of-grant report."
+        )
     return _(
         "What happens next: do your activity, keep the receipts, and send the panel your "
         "end-of-grant report by %(date)s."

@@ -147,3 +147,15 @@ def test_the_application_page_says_the_no_and_what_next(client, decided):
     assert "Not funded" in html
     assert "apply again in the next round" in html
     assert "reads it and scores it" not in html
+
+
+def test_an_award_without_a_day_to_accept_by_still_says_what_next(organisation):
+    from thegither.grants.tests.report_helpers import funded_make
+
+    funded = funded_make(organisation)  # made before accept-by dates existed
+    assert funded.award.accept_by is None
+    assert _words(funded.award) == (
+        "What happens next: accept the award. Then the staff pay the money to your group."
+    )
+    sent_report(funded.award)
+    assert _words(funded.award) == "What happens next: the panel reads your end-of-grant report."
