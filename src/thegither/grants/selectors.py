@@ -134,15 +134,17 @@ def round_missing_for(round: Round, phase: str) -> list[str]:
             )
         if not round.applications.filter(status=ApplicationStatus.ELIGIBLE).exists():
             missing.append(_("At least one application must be able to go to the panel."))
-    elif phase == RoundPhase.AWARDS:
-        # Grants are given out from a final decision: awards, letters and money follow it.
-        if not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists():
-            missing.append(
-                _(
-                    "The panel hasn't made its decision yet. The chair confirms it at the "
-                    "decision meeting; then the round can give out grants."
-                )
+    # Grants are given out from a final decision: awards, letters and money follow it.
+    elif (
+        phase == RoundPhase.AWARDS
+        and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists()
+    ):
+        missing.append(
+            _(
+                "The panel hasn't made its decision yet. The chair confirms it at the "
+                "decision meeting; then the round can give out grants."
             )
+        )
     return missing
 
 

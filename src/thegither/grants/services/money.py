@@ -34,7 +34,6 @@ from thegither.grants.models import (
     RoundPhase,
 )
 from thegither.grants.money import pence_to_pounds
-from thegither.grants.services.letters import letters_reoffer_prepare
 from thegither.grants.permissions import (
     MONEY_STATUSES,
     can_accept_award,
@@ -46,6 +45,7 @@ from thegither.grants.permissions import (
     can_see_award_money,
     can_withdraw_award,
 )
+from thegither.grants.services.letters import letters_reoffer_prepare
 
 
 def _locked_pot(pot_id: int) -> Pot:

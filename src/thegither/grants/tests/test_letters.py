@@ -390,4 +390,3 @@ def test_a_re_offer_whose_no_was_never_made_gets_only_the_award_letter(
     letter = Letter.objects.get(award=decided.awards[2])
     assert (letter.kind, letter.is_made) == (LetterKind.AWARD, True)
     assert AuditEvent.objects.get(action="grants.letter_replaced").details["old"]["sent_at"] is None
-

@@ -186,7 +186,11 @@ def my_applications(request):
         "grants/my_applications.html",
         {
             "rows": [
-                (application, can_edit_application(request.user, application), next_step(application))
+                (
+                    application,
+                    can_edit_application(request.user, application),
+                    next_step(application),
+                )
                 for application in applications
             ],
         },
