@@ -238,3 +238,45 @@ def test_a_whole_round_from_the_meeting_to_where_the_money_went(demo, visit, fol
         csv.DictReader(io.StringIO(page.request.get(csv_link.get_attribute("href")).text()))
     )
     assert sorted(row["Amount Awarded"] for row in rows) == ["1200", "1500", "1500", "800"]
+
+
+def test_the_demos_closed_round_shows_its_money_letters_and_open_data(demo, visit, follow):
+    # Anyone: the organisation's page leads to the Summer 2026 round's page (README says so).
+    page = visit("/grants/organisations/riverside-youth-trust/money/")
+    follow(lambda: page.get_by_role("link", name="Youth Bank: Summer 2026").click())
+    main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Where the money went: Youth Bank, Summer 2026"
+    )
+    expect(main).to_contain_text("£5,000 went to 4 groups")
+    expect(main).to_contain_text("59 young people took part, from 4 of the 4 groups")
+    expect(main).to_contain_text("lock keeper's cat")
+    json_link = page.get_by_role("link", name="The grants as 360Giving JSON")
+    package = json.loads(page.request.get(json_link.get_attribute("href")).text())
+    assert sorted(grant["amountAwarded"] for grant in package["grants"]) == [800, 1200, 1500, 1500]
+
+    # Staff: every group's letter, emailed; the cooks' no became an award letter.
+    page = log_in_as(visit, follow, "sam.worker")
+    follow(lambda: page.get_by_role("link", name="Youth Bank: rounds and applications").click())
+    follow(lambda: page.get_by_role("link", name="Summer 2026").click())
+    expect(page.locator("main")).to_contain_text("Closed")
+    follow(lambda: page.get_by_role("link", name="Decision meeting").click())
+    follow(lambda: page.get_by_role("link", name="The letters to the groups").click())
+    table = page.get_by_role("table", name="Each group's letter")
+    expect(table.get_by_role("row", name="Eastgate Young Cooks")).to_contain_text(
+        "Award letter (£1,500)"
+    )
+    expect(table.get_by_role("row", name="Eastgate Community Choir")).to_contain_text(
+        "Letter saying no"
+    )
+    expect(table).not_to_contain_text("Not yet")
+    log_out(page, follow)
+
+    # The group: each application says what the panel decided and what happened next.
+    page = log_in_as(visit, follow, "dunmore.gardeners")
+    follow(lambda: page.get_by_role("link", name="Your applications").click())
+    cooks = page.locator("li.card", has=page.get_by_role("heading", name="Eastgate Young Cooks"))
+    expect(cooks).to_contain_text("The panel's decision: Awarded: £1,500")
+    expect(cooks).to_contain_text("the panel reads your end-of-grant report")
+    skate = page.locator("li.card", has=page.get_by_role("heading", name="Eastgate Skate Jam"))
+    expect(skate.filter(has_text="Summer 2026")).to_contain_text("You gave the award back")
