@@ -14,28 +14,22 @@ panel read and thanked Canal Side. Then staff closed the round, so its public pa
 Everything goes through the services the pages call. Loading it again changes nothing.
 """
 
-import logging
 import uuid
 
 from thegither.accounts.models import User
 from thegither.demo.youth_bank import _NAMESPACE, CLOSED_ROUND_NAME
 from thegither.demo.youth_bank_panel import _panel_round_load
 from thegither.grants import ledger, services
-from thegither.grants.letters import CannotMakeLetters
 from thegither.grants.models import (
     AllocationRule,
     Application,
     Award,
     DecisionMethod,
     Fund,
-    Letter,
     Round,
     RoundPhase,
 )
 from thegither.grants.services import ReportDraft
-from thegither.grants.services.letters import letter_make
-
-logger = logging.getLogger(__name__)
 
 CLOSED_POT_PENCE = 300_000  # £3,000 in each area
 
@@ -244,8 +238,8 @@ def closed_round_load(fund: Fund, staff: User, groups: dict[str, User]) -> Round
     services.award_change(award=_award(key), amount_pence=amount, condition=condition, by=jay)
     key, reason = DECLINE
     services.award_decline(award=_award(key), reason=reason, by=jay)
+    # Each group's letter is drawn and emailed by a task once the demo is saved.
     services.meeting_confirm(meeting=meeting, by=jay)
-    _letters_draw(round)
     round = services.round_phase_move(round=round, to=RoundPhase.AWARDS, by=staff)
 
     # Money: groups accept or give back, the panel re-offers, staff pay.
@@ -299,19 +293,3 @@ def _accept(key: str, applications: dict[str, Application]) -> Award:
         agrees_to_condition=bool(award.condition),
         by=applications[key].contact,
     )
-
-
-def _letters_draw(round: Round) -> None:
-    """Draw each letter now, as the worker does a moment after the decision.
-
-    The whole demo is one transaction, so its tasks run only at the end; by then the
-    skate jam has given its award back. Drawn here, each PDF says what the panel decided
-    that day. The tasks still email them after the commit. Without WeasyPrint's system
-    libraries the letters stay waiting (the letters page says why) and the demo goes on.
-    """
-    for letter in Letter.objects.filter(award__application__round=round).order_by("pk"):
-        try:
-            letter_make(letter=letter)
-        except CannotMakeLetters as error:
-            logger.warning("The demo's letters weren't drawn: %s", error)
-            return

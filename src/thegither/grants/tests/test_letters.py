@@ -390,3 +390,25 @@ def test_a_re_offer_whose_no_was_never_made_gets_only_the_award_letter(
     letter = Letter.objects.get(award=decided.awards[2])
     assert (letter.kind, letter.is_made) == (LetterKind.AWARD, True)
     assert AuditEvent.objects.get(action="grants.letter_replaced").details["old"]["sent_at"] is None
+
+
+def test_a_letter_drawn_after_the_group_gave_its_award_back_is_still_the_award_letter(
+    undecided_letters,
+):
+    # The worker was down: the group gave back its part award before its letter was drawn.
+    award = services.award_withdraw(
+        award=undecided_letters.partial,
+        reason="Our hall closed.",
+        by=undecided_letters.contact,
+    )
+    assert award.status == "withdrawn"
+    award_letter_send.call(award.pk)
+    letter = Letter.objects.get(award=award)
+    assert letter.kind == LetterKind.AWARD
+    words = pdf_reading.text(letter.file.read())
+    assert "Your grant: £500" in words
+    assert CONDITION in words
+    assert "could not give your group a grant" not in words
+    [message] = mail.outbox
+    assert "has since given this award back" in message.body
+    assert "Please accept the award by" not in message.body
