@@ -1,6 +1,7 @@
 """Demo Youth Bank: a round open for applications (drafts and sent ones in both areas),
-a round whose panel is scoring (some scores in, one member stepped out), and a round
-ready for its decision meeting (scoring finished, the chair can open the meeting).
+a round whose panel is scoring (some scores in, one member stepped out), a round
+ready for its decision meeting (scoring finished, the chair can open the meeting), and
+a closed round with awards, letters, payments, reports and a public page.
 
 Made through the same services a youth worker's clicks call, so the demo holds
 only what the real pages could make. Loading it again changes nothing.
@@ -23,6 +24,7 @@ _NAMESPACE = uuid.UUID("6f1d2b1e-9a4b-4c43-9a8e-3d2f0c6b7a10")
 ROUND_NAME = "Spring 2027"
 SCORING_ROUND_NAME = "Winter 2026"
 DECIDING_ROUND_NAME = "Autumn 2026"
+CLOSED_ROUND_NAME = "Summer 2026"  # played to the end: see youth_bank_closed.py
 POT_PENCE = 1_500_000  # £15,000 in each area
 
 CRITERIA = (
@@ -35,7 +37,8 @@ CRITERIA = (
 
 def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -> Round:
     """Make the Riverside Youth Bank's Spring 2027 round, open, with applications in it,
-    its Winter 2026 round, at the scoring step, and its Autumn 2026 round, ready to decide."""
+    its Winter 2026 round, at the scoring step, its Autumn 2026 round, ready to decide,
+    and its Summer 2026 round, decided, paid, reported on and closed."""
     fund = Fund.objects.filter(organisation=trust, name="Youth Bank").first()
     if fund is None:
         fund = services.fund_create(
@@ -56,6 +59,10 @@ def youth_bank_load(trust: Organisation, staff: User, groups: dict[str, User]) -
         from thegither.demo.youth_bank_panel import deciding_round_load
 
         deciding_round_load(fund, staff, groups)
+    if not Round.objects.filter(fund=fund, name=CLOSED_ROUND_NAME).exists():
+        from thegither.demo.youth_bank_closed import closed_round_load
+
+        closed_round_load(fund, staff, groups)
     return round
 
 

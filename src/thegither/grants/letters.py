@@ -64,8 +64,12 @@ def letters_problem() -> str:
 
 
 def letter_kind_of(award: Award) -> str:
-    """Return which letter a final award gets: an award letter if it has money, else a no."""
-    return LetterKind.AWARD if award.has_money else LetterKind.DECLINE
+    """Return which letter a final award gets: an award letter if the panel gave it money.
+
+    An award the group has since given back (or didn't accept in time) still had its
+    grant: its letter, if drawn late, is the award letter the panel decided on.
+    """
+    return LetterKind.AWARD if award.has_money or award.has_ended else LetterKind.DECLINE
 
 
 @dataclass(frozen=True)
@@ -106,9 +110,13 @@ def letter_context(award: Award) -> dict:
         "colour": colour or FALLBACK_COLOUR,
         "kind": kind,
         "is_award": kind == LetterKind.AWARD,
-        "is_partial": award.status == AwardStatus.PARTIAL,
+        # Part of the money: the status says so, and an award given back keeps its condition.
+        "is_partial": award.status == AwardStatus.PARTIAL
+        or (award.has_ended and bool(award.condition)),
         "logo_url": LOGO_URL if _logo_of(organisation) else "",
-        "decided_on": award.meeting.confirmed_at,
+        # Money offered again after the meeting was decided on the day of the re-offer.
+        "is_reoffer": award.reoffer_id is not None and kind == LetterKind.AWARD,
+        "decided_on": award.reoffer.made_at if award.reoffer_id else award.meeting.confirmed_at,
     }
 
 

@@ -16,7 +16,9 @@ from thegither.grants.models import (
     ApplicationStatus,
     BudgetLine,
     ConflictDeclaration,
+    DecisionMeeting,
     Fund,
+    MeetingStatus,
     PanelMember,
     Pot,
     Question,
@@ -70,10 +72,10 @@ def open_rounds() -> QuerySet[Round]:
 
 
 def applications_for_contact(user: User) -> QuerySet[Application]:
-    """Return a group contact's applications, newest first, with their round and area."""
+    """Return a group contact's applications, newest first, with their round, area and award."""
     return (
         Application.objects.filter(contact=user)
-        .select_related("round__fund__organisation", "pot__area")
+        .select_related("round__fund__organisation", "pot__area", "award__meeting", "award__report")
         .order_by("-created_at", "-pk")
     )
 
@@ -132,6 +134,17 @@ def round_missing_for(round: Round, phase: str) -> list[str]:
             )
         if not round.applications.filter(status=ApplicationStatus.ELIGIBLE).exists():
             missing.append(_("At least one application must be able to go to the panel."))
+    # Grants are given out from a final decision: awards, letters and money follow it.
+    elif (
+        phase == RoundPhase.AWARDS
+        and not DecisionMeeting.objects.filter(round=round, status=MeetingStatus.FINAL).exists()
+    ):
+        missing.append(
+            _(
+                "The panel hasn't made its decision yet. The chair confirms it at the "
+                "decision meeting; then the round can give out grants."
+            )
+        )
     return missing
 
 

@@ -219,14 +219,6 @@ def _send_award(award: Award, template: str) -> None:
 
 
 @task
-def award_offered_email(award_id: int) -> None:
-    """Tell the group they have been awarded money, and the day to accept it by."""
-    award = _award_waiting(award_id)
-    if award is not None:
-        _send_award(award, "award_offered")
-
-
-@task
 def award_reminder_email(award_id: int) -> None:
     """Remind the group to accept their award, if they still haven't when this runs."""
     award = _award_waiting(award_id)

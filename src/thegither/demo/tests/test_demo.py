@@ -142,23 +142,166 @@ def test_demo_has_a_round_ready_for_the_chair_to_open_its_decision_meeting():
     assert can_see_meeting(User.objects.get(username="sam.worker"), round)
 
 
+def test_demo_has_a_closed_round_decided_paid_reported_and_shown_to_the_public(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    from thegither.core.models import AuditEvent
+    from thegither.grants import ledger, open_data
+    from thegither.grants.models import (
+        Award,
+        DecisionMeeting,
+        Letter,
+        Payment,
+        ReOffer,
+        Report,
+        Round,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()
+
+    round = Round.objects.get(fund__name="Youth Bank", name="Summer 2026")
+    assert round.phase == "closed"
+    assert DecisionMeeting.objects.get(round=round).status == "final"
+    awards = {
+        award.application.group_name: award
+        for award in Award.objects.filter(pot__round=round).select_related("application")
+    }
+    assert {name: (a.status, a.amount_pence) for name, a in awards.items()} == {
+        "Canal Side Youth Club": ("awarded", 120_000),
+        "Northfield Young Carers": ("partial", 150_000),
+        "Lockside Girls' Football": ("declined", 0),
+        "Dunmore Street Gardeners": ("awarded", 80_000),
+        "Eastgate Skate Jam": ("withdrawn", 120_000),
+        "Eastgate Young Cooks": ("awarded", 150_000),
+        "Eastgate Community Choir": ("declined", 0),
+    }
+    assert awards["Northfield Young Carers"].condition.startswith("Spend it on the coach")
+    assert awards["Eastgate Community Choir"].reason.startswith("We liked the concert")
+    assert not awards["Eastgate Community Choir"].on_waiting_list, "the panel's own no"
+    assert awards["Lockside Girls' Football"].on_waiting_list, "no money left for it"
+    # The skate jam gave its money back, and the panel offered it to the cooks.
+    (reoffer,) = ReOffer.objects.filter(pot__round=round)
+    assert awards["Eastgate Young Cooks"].reoffer == reoffer
+    assert reoffer.pot.area.name == "North East"
+    accepted = {name for name, award in awards.items() if award.is_accepted}
+    assert accepted == {
+        "Canal Side Youth Club",
+        "Northfield Young Carers",
+        "Dunmore Street Gardeners",
+        "Eastgate Young Cooks",
+    }
+    paid = {
+        name: (ledger.award_paid_pence(award), award.amount_pence)
+        for name, award in awards.items()
+        if name in accepted
+    }
+    assert paid["Canal Side Youth Club"] == (120_000, 120_000), "paid in full"
+    assert paid["Northfield Young Carers"] == (100_000, 150_000), "paid in part"
+    assert Payment.objects.filter(award__pot__round=round).count() == 4
+
+    # Every group has its letter, drawn and emailed; the cooks' no became a yes.
+    letters = {
+        letter.award.application.group_name: letter
+        for letter in Letter.objects.filter(award__pot__round=round).select_related(
+            "award__application"
+        )
+    }
+    assert set(letters) == set(awards)
+    assert all(letter.is_made and letter.sent_at for letter in letters.values())
+    assert letters["Eastgate Young Cooks"].kind == "award"
+    assert letters["Eastgate Community Choir"].kind == "decline"
+    assert letters["Eastgate Skate Jam"].kind == "award", "drawn after it gave it back"
+    assert AuditEvent.objects.filter(action="grants.letter_replaced").count() == 1
+    assert any("Eastgate Young Cooks" in m.subject and m.attachments for m in mail.outbox)
+
+    # Reports: every funded group sent one, the panel read Canal Side's.
+    reports = {
+        report.award.application.group_name: report
+        for report in Report.objects.filter(award__pot__round=round).select_related(
+            "award__application"
+        )
+    }
+    assert set(reports) == accepted
+    assert {name: r.status for name, r in reports.items()}["Canal Side Youth Club"] == (
+        "acknowledged"
+    )
+    assert sum(r.young_people_count for r in reports.values()) == 59
+    assert reports["Canal Side Youth Club"].story_is_public
+
+    # The public page and the 360Giving files show the money.
+    page = client.get(reverse("grants:round-money", args=[round.pk])).content.decode()
+    assert "£5,000 went to 4 groups" in page
+    assert "59 young people took part, from 4 of the 4 groups" in page
+    assert "lock keeper&#x27;s cat" in page, "Canal Side's public story"
+    assert "Eastgate Skate Jam" not in page
+    grants = open_data.package_of(
+        open_data.awards_of_organisation(round.organisation),
+        organisation=round.organisation,
+        title="Demo",
+    )["grants"]
+    assert sorted(g["amountAwarded"] for g in grants) == [800, 1200, 1500, 1500]
+    open_data.validate(
+        open_data.package_of(
+            open_data.awards_of_round(round), organisation=round.organisation, title="Demo"
+        )
+    )
+    response = client.get(
+        reverse("grants:organisation-360giving-csv", args=[round.organisation.slug])
+    )
+    assert response.status_code == 200
+    assert "Eastgate Young Cooks" in response.content.decode("utf-8-sig")
+
+
+def test_the_demos_letters_wait_when_this_server_cannot_draw_them(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    import sys
+
+    from thegither.grants.models import Letter, Round
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()  # the letters' tasks fail, and nothing else does
+
+    round = Round.objects.get(fund__name="Youth Bank", name="Summer 2026")
+    assert round.phase == "closed", "the rest of the demo is there"
+    letters = Letter.objects.filter(award__pot__round=round)
+    assert letters.count() == 7
+    assert not letters.filter(made_at__isnull=False).exists()
+    assert all("libpango" in letter.problem for letter in letters)
+
+
 def test_loading_the_demo_twice_makes_one_youth_bank():
     from thegither.core.models import AuditEvent
     from thegither.grants.models import (
         Application,
         Assessment,
+        Award,
         ConflictDeclaration,
         Criterion,
         DecisionMeeting,
         Fund,
+        Letter,
         PanelMember,
+        Payment,
         Pot,
+        ReOffer,
+        Report,
         Round,
         Score,
     )
 
     demo_load()
     models = (
+        Award,
+        Letter,
+        Payment,
+        ReOffer,
+        Report,
         Fund,
         Round,
         Pot,

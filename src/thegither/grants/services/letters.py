@@ -4,6 +4,10 @@
 and, after the commit, queues one task per award. The task calls `letter_send`, which
 claims the letter before emailing it and records when it was sent, so a task that
 runs twice (or two workers at once) emails the group once (decision 0059).
+
+Money offered again after the meeting (`reoffer_confirm`) goes to awards that already
+have a letter saying no: `letters_reoffer_prepare` turns that letter into an award
+letter, to be drawn and emailed the same way (decision 0064).
 """
 
 import functools
@@ -62,6 +66,48 @@ def letters_prepare(*, meeting: DecisionMeeting) -> list[Letter]:
     return letters
 
 
+def letters_reoffer_prepare(*, awards: list[Award]) -> list[Letter]:
+    """Give each re-offered award an award letter; queue each one's email after commit.
+
+    Called by `reoffer_confirm` inside its transaction, with the awards it just gave
+    money to. Each was on the waiting list, so its one letter says no: that row becomes
+    the award letter (not made, not sent), and its old PDF is deleted once the change is
+    committed. The audit log keeps which letter it was and when it was emailed. An award
+    whose letter is already an award letter keeps it (safe to call twice).
+    """
+    letters = []
+    for award in sorted(awards, key=lambda award: award.pk):
+        letter = Letter.objects.select_for_update().filter(award=award).first()
+        if letter is None:
+            letter = Letter.objects.create(award=award, kind=letter_kind_of(award))
+        elif letter.kind != letter_kind_of(award):
+            old_file = letter.file.name if letter.file else ""
+            replaced = {
+                "kind": letter.kind,
+                "made_at": letter.made_at.isoformat() if letter.made_at else None,
+                "sent_at": letter.sent_at.isoformat() if letter.sent_at else None,
+            }
+            letter.kind = letter_kind_of(award)
+            letter.file = ""
+            # A worker still sending the old letter finds it changed and records nothing.
+            letter.made_at = letter.sent_at = letter.sending_since = None
+            letter.problem = ""
+            letter.save(
+                update_fields=["kind", "file", "made_at", "sent_at", "sending_since", "problem"]
+            )
+            audit_record(
+                action="grants.letter_replaced",
+                target=award.application,
+                details={"old": replaced, "kind": letter.kind, "reoffer": award.reoffer_id},
+            )
+            if old_file:
+                storage = letter.file.storage
+                transaction.on_commit(functools.partial(storage.delete, old_file))
+        letters.append(letter)
+        transaction.on_commit(functools.partial(_enqueue, award.pk))
+    return letters
+
+
 def _note_problem(letter: Letter, problem: str) -> None:
     Letter.objects.filter(pk=letter.pk).update(problem=problem[:PROBLEM_MAX])
     letter.problem = problem[:PROBLEM_MAX]
@@ -71,7 +117,7 @@ def letter_make(*, letter: Letter) -> Letter:
     """Draw the letter's PDF and keep it; raise `CannotMakeLetters` if this server can't."""
     award = (
         Award.objects.select_related(
-            "application__round__fund__organisation", "pot__area", "meeting"
+            "application__round__fund__organisation", "pot__area", "meeting", "reoffer"
         )
         .filter(pk=letter.award_id)
         .get()
@@ -110,7 +156,9 @@ def _claim(letter: Letter) -> bool:
 
 
 def _release(letter: Letter) -> None:
-    Letter.objects.filter(pk=letter.pk, sent_at__isnull=True).update(sending_since=None)
+    Letter.objects.filter(pk=letter.pk, kind=letter.kind, sent_at__isnull=True).update(
+        sending_since=None
+    )
 
 
 def letter_send(*, letter: Letter) -> bool:
@@ -128,6 +176,7 @@ def letter_send(*, letter: Letter) -> bool:
             "award__application__round__fund__organisation",
             "award__pot__area",
             "award__meeting",
+            "award__reoffer",
         ).get(pk=letter.pk)
         if not letter.is_made:
             letter = letter_make(letter=letter)
@@ -149,6 +198,7 @@ def letter_send(*, letter: Letter) -> bool:
             "round": award.application.round,
             "organisation": award.application.round.fund.organisation,
             "is_award": letter.kind == Letter.Kind.AWARD,
+            "is_reoffer": letter.kind == Letter.Kind.AWARD and award.reoffer_id is not None,
         }
         with letter.file.open("rb") as handle:
             pdf = handle.read()
@@ -168,7 +218,10 @@ def letter_send(*, letter: Letter) -> bool:
         raise
     sent_at = timezone.now()
     with transaction.atomic():
-        Letter.objects.filter(pk=letter.pk).update(sent_at=sent_at, sending_since=None, problem="")
+        # Only the letter this call emailed: a re-offer may have replaced it meanwhile.
+        Letter.objects.filter(pk=letter.pk, kind=letter.kind).update(
+            sent_at=sent_at, sending_since=None, problem=""
+        )
         audit_record(
             action="grants.letter_sent",
             target=award.application,

@@ -45,6 +45,7 @@ from thegither.grants.permissions import (
     can_see_award_money,
     can_withdraw_award,
 )
+from thegither.grants.services.letters import letters_reoffer_prepare
 
 
 def _locked_pot(pot_id: int) -> Pot:
@@ -85,13 +86,6 @@ def _amount(value, field: str = "amount") -> int:
 
 def _accept_by(round) -> datetime.date:
     return ledger.today() + datetime.timedelta(days=round.accept_within_days)
-
-
-def _offered_emails(award_ids: list[int]) -> None:
-    from thegither.grants.tasks import award_offered_email
-
-    for award_id in award_ids:
-        transaction.on_commit(lambda award_id=award_id: award_offered_email.enqueue(award_id))
 
 
 # The group: accepting, and giving the award back.
@@ -547,7 +541,7 @@ def reoffer_confirm(*, pot: Pot, funded: list[int], by: User) -> ReOffer:
                 "changed_at",
             ]
         )
-        made.append(award.pk)
+        made.append(award)
     left = ledger.pot_left_pence(pot)
     if left < 0:  # pragma: no cover - checked above, under the pot's lock
         raise Refused(_("That would give out more than the pot holds."), kind=Refusal.UNUSABLE)
@@ -564,5 +558,7 @@ def reoffer_confirm(*, pot: Pot, funded: list[int], by: User) -> ReOffer:
             "accept_by": accept_by.isoformat(),
         },
     )
-    _offered_emails(made)
+    # Each group's letter saying no becomes an award letter, drawn and emailed by a task
+    # after the commit; its email says the day to accept by (decision 0064).
+    letters_reoffer_prepare(awards=made)
     return reoffer

@@ -309,3 +309,106 @@ def test_without_pango_the_task_fails_clearly_and_sends_nothing(
 
 def test_with_pango_here_there_is_no_problem_to_report():
     assert letters_problem() == ""
+
+
+# Money offered again after the meeting (decision 0064).
+
+
+@pytest.fixture
+def waiting_letter(organisation):
+    """A final decision whose third group is on the waiting list and was emailed its no."""
+    from thegither.grants.tests.money_helpers import decided_make as money_decided_make
+
+    decided = money_decided_make(organisation)
+    waiting = decided.award(2)
+    waiting.application.contact.email = "waiting@example.org"
+    waiting.application.contact.save(update_fields=["email"])
+    award_letter_send.call(waiting.pk)
+    return decided
+
+
+def _reoffer(decided, django_capture_on_commit_callbacks):
+    from thegither.grants import ledger
+
+    services.award_withdraw(
+        award=decided.award(0), reason="We can't run it now.", by=decided.contact
+    )
+    funded = ledger.reoffer_proposal(decided.pot).funded
+    assert funded == [decided.awards[2].pk]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.reoffer_confirm(pot=decided.pot, funded=funded, by=decided.chair)
+
+
+def test_money_offered_again_gets_an_award_letter_in_place_of_the_no(
+    waiting_letter, django_capture_on_commit_callbacks, media
+):
+    no = Letter.objects.get(award=waiting_letter.awards[2])
+    assert (no.kind, no.is_made, no.sent_at is not None) == (LetterKind.DECLINE, True, True)
+    old_pdf = media / no.file.name
+    assert old_pdf.exists()
+
+    reoffer = _reoffer(waiting_letter, django_capture_on_commit_callbacks)
+
+    letter = Letter.objects.get(award=waiting_letter.awards[2])
+    assert letter.pk == no.pk  # still one letter per award
+    assert (letter.kind, letter.is_made, letter.sent_at is not None) == (
+        LetterKind.AWARD,
+        True,
+        True,
+    )
+    assert letter.sent_at > no.sent_at
+    assert not old_pdf.exists(), "the PDF that said no is gone from storage"
+    [message] = mail.outbox
+    assert message.to == ["waiting@example.org"]
+    assert "takes the place of the letter that said no" in message.body
+    assert "Please accept the award by" in message.body
+    name, content, _type = attachment_of(message)
+    assert name.startswith("grant-letter-")
+    words = pdf_reading.text(content)
+    assert "you have a grant" in words
+    assert "Your grant: £1,000" in words
+    assert "This letter takes the place of the letter that said no." in words
+    assert timezone.localtime(reoffer.made_at).strftime("%-d %B %Y") in words
+    event = AuditEvent.objects.get(action="grants.letter_replaced")
+    assert event.details["old"]["kind"] == LetterKind.DECLINE
+    assert event.details["old"]["sent_at"] == no.sent_at.isoformat()
+    assert event.details["reoffer"] == reoffer.pk
+    # The task run again sends nothing more.
+    award_letter_send.call(waiting_letter.awards[2].pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_re_offer_whose_no_was_never_made_gets_only_the_award_letter(
+    organisation, django_capture_on_commit_callbacks
+):
+    from thegither.grants.tests.money_helpers import decided_make as money_decided_make
+
+    decided = money_decided_make(organisation)  # no letter task ran: none is made or sent
+    assert Letter.objects.get(award=decided.awards[2]).kind == LetterKind.DECLINE
+    _reoffer(decided, django_capture_on_commit_callbacks)
+    letter = Letter.objects.get(award=decided.awards[2])
+    assert (letter.kind, letter.is_made) == (LetterKind.AWARD, True)
+    assert AuditEvent.objects.get(action="grants.letter_replaced").details["old"]["sent_at"] is None
+
+
+def test_a_letter_drawn_after_the_group_gave_its_award_back_is_still_the_award_letter(
+    undecided_letters,
+):
+    # The worker was down: the group gave back its part award before its letter was drawn.
+    award = services.award_withdraw(
+        award=undecided_letters.partial,
+        reason="Our hall closed.",
+        by=undecided_letters.contact,
+    )
+    assert award.status == "withdrawn"
+    award_letter_send.call(award.pk)
+    letter = Letter.objects.get(award=award)
+    assert letter.kind == LetterKind.AWARD
+    words = pdf_reading.text(letter.file.read())
+    assert "Your grant: £500" in words
+    assert CONDITION in words
+    assert "could not give your group a grant" not in words
+    [message] = mail.outbox
+    assert "has since given this award back" in message.body
+    assert "Please accept the award by" not in message.body

@@ -582,8 +582,9 @@ def _give_back(decided, index=0):
 
 
 def test_money_given_back_is_offered_to_the_waiting_list_and_must_be_accepted(
-    decided, django_capture_on_commit_callbacks
+    decided, django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the award letter's PDF
     _give_back(decided)
     proposal = ledger.reoffer_proposal(decided.pot)
     assert proposal.left_pence == 100_000
@@ -605,7 +606,11 @@ def test_money_given_back_is_offered_to_the_waiting_list_and_must_be_accepted(
     assert not award.on_waiting_list
     assert award.accept_by == TODAY() + datetime.timedelta(days=28)
     assert ledger.pot_left_pence(decided.pot) == 0
-    assert [m.subject for m in mail.outbox] == ["You have been awarded a grant: please accept it"]
+    # One email: the award letter, in place of the letter that said no (decision 0064).
+    [message] = mail.outbox
+    assert message.subject == f"Your grant from Youth Bank: {award.application.group_name}"
+    assert "Please accept the award by" in message.body
+    assert award.letter.kind == "award"
     assert AuditEvent.objects.get(action="grants.money_reoffered").details["funded"] == [
         award.application_id
     ]

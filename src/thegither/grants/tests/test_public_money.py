@@ -131,3 +131,23 @@ def test_young_people_come_from_the_groups_sent_reports(client, decided):
     assert (summary.young_people, summary.reports_in, summary.groups) == (23, 1, 2)
     response = client.get(reverse("grants:round-money", args=[decided.round.pk]))
     assert "23 young people took part, from 1 of the 2 groups" in response.content.decode()
+
+
+def test_the_page_shows_only_the_stories_groups_said_may_be_public(client, decided):
+    sent_report(
+        decided.full,
+        what_happened="We ran a camp for Amira and Josh.",
+        story="The youngest climber reached the top.",
+        story_is_public=True,
+    )
+    sent_report(decided.partial, story="Our secret story.", story_is_public=False)
+    text = client.get(reverse("grants:round-money", args=[decided.round.pk])).content.decode()
+    assert "In the groups' own words" in text
+    assert "The youngest climber reached the top." in text
+    assert "Our secret story." not in text
+    assert "Amira" not in text, "only the story, never the rest of the report"
+
+
+def test_without_a_public_story_there_is_no_stories_part(client, decided):
+    text = client.get(reverse("grants:round-money", args=[decided.round.pk])).content.decode()
+    assert "In the groups' own words" not in text

@@ -220,6 +220,32 @@ def test_assessment_starts_once_applications_are_checked(organisation, staff, ap
     assert round.phase == RoundPhase.ASSESSMENT
 
 
+def test_giving_out_grants_waits_for_the_chair_to_confirm_the_decision(organisation):
+    from thegither.grants.tests.deciding_helpers import deciding_make, meeting_with_everyone, vote
+
+    deciding = deciding_make(organisation)
+    # No meeting yet, then a meeting that isn't final: both refused, in plain words.
+    for step in ("no meeting", "meeting open"):
+        with pytest.raises(Refused) as caught:
+            services.round_phase_move(round=deciding.round, to=RoundPhase.AWARDS, by=deciding.staff)
+        assert caught.value.kind == Refusal.WRONG_STATE, step
+        assert caught.value.messages == [
+            "The panel hasn't made its decision yet. The chair confirms it at the decision "
+            "meeting; then the round can give out grants."
+        ]
+        if step == "no meeting":
+            meeting = meeting_with_everyone(deciding)
+            vote(deciding, {0: [0], 1: [0]})
+            services.allocation_propose(meeting=meeting, by=deciding.chair)
+    assert Round.objects.get(pk=deciding.round.pk).phase == RoundPhase.DECISION
+    assert audited("grants.round_phase_moved") == 0
+
+    services.meeting_confirm(meeting=meeting, by=deciding.chair)
+    round = services.round_phase_move(round=deciding.round, to=RoundPhase.AWARDS, by=deciding.staff)
+    assert round.phase == RoundPhase.AWARDS
+    assert audited("grants.round_phase_moved") == 1
+
+
 def test_only_staff_of_the_organisation_move_steps(draft_round, panel_member, outsider):
     for person in (panel_member, outsider):
         with pytest.raises(PermissionDenied):

@@ -305,6 +305,23 @@ def test_a_refused_step_says_what_is_missing(client, staff, draft_round):
     assert "A round moves one step at a time." in page(response)
 
 
+def test_the_set_up_page_says_the_decision_comes_before_giving_out_grants(client, organisation):
+    from thegither.grants.tests.deciding_helpers import deciding_make
+
+    deciding = deciding_make(organisation)
+    client.force_login(deciding.staff)
+    html = page(client.get(reverse("grants:round-setup", args=[deciding.round.pk])))
+    assert 'Before the round can move to "Giving out grants", it needs:' in html
+    assert "The chair confirms it at the decision meeting" in html
+    assert "Move on to: Giving out grants" not in html
+    response = client.post(
+        reverse("grants:round-phase", args=[deciding.round.pk]), {"to": "awards"}, follow=True
+    )
+    assert "The panel hasn&#x27;t made its decision yet." in page(response)
+    deciding.round.refresh_from_db()
+    assert deciding.round.phase == RoundPhase.DECISION
+
+
 def test_staff_add_and_remove_a_pot(client, organisation, staff, draft_round):
     area = Area.objects.create(organisation=organisation, name="South")
     client.force_login(staff)

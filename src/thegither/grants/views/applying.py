@@ -14,6 +14,7 @@ from thegither.core.refusals import Refusal, Refused
 from thegither.grants import reporting, selectors, services
 from thegither.grants.forms import ApplicationForm, SubmitForm
 from thegither.grants.letters import letter_for
+from thegither.grants.next_steps import next_step
 from thegither.grants.permissions import (
     can_apply,
     can_edit_application,
@@ -154,6 +155,7 @@ def application_detail(request, pk):
             "can_withdraw": can_withdraw(request.user, application),
             "report_link": reporting.report_link(request.user, application),
             "letter": letter_for(request.user, application),
+            "next_step": next_step(application),
         }
         | application_award(request.user, application),
     )
@@ -177,14 +179,18 @@ def application_withdraw(request, pk):
 
 @login_required
 def my_applications(request):
-    """List the group contact's applications, with each one's status and what happens next."""
+    """List the group contact's applications: status, the panel's decision, what happens next."""
     applications = list(selectors.applications_for_contact(request.user))
     return render(
         request,
         "grants/my_applications.html",
         {
             "rows": [
-                (application, can_edit_application(request.user, application))
+                (
+                    application,
+                    can_edit_application(request.user, application),
+                    next_step(application),
+                )
                 for application in applications
             ],
         },

@@ -19,6 +19,7 @@ from thegither.grants import open_data
 from thegither.grants.models import Round, RoundPhase
 from thegither.grants.permissions import can_manage_grants, can_see_where_money_went
 from thegither.grants.public_money import areas_csv, money_chart, summary_of
+from thegither.grants.reporting import public_stories
 from thegither.grants.views.common import round_or_404
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def _page(request, *, organisation, awards, heading, context) -> HttpResponse:
             "heading": heading,
             "summary": summary,
             "areas_chart": chart,
+            # Only stories the groups ticked as public, and only the story (decision 0061).
+            "stories": public_stories(awards),
             **context,
         },
     )

@@ -15,57 +15,11 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from thegither.accounts.models import User
-from thegither.grants import services
 from thegither.grants.models import Application, Award, AwardStatus, Payment, Round
-from thegither.tests.browser.journeys import log_in
-from thegither.tests.browser.test_youth_bank_deciding_journey import KAI_VOTES, VOTES
+from thegither.tests.browser.journeys import DESK, PHONE, log_in_as, log_out, tab_to
+from thegither.tests.browser.youth_bank_steps import decide_by_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
-DESK = {"width": 1280, "height": 800}
-
-
-def _decide(round: Round) -> None:
-    """Make the Autumn 2026 decision as the deciding journey does in the browser."""
-    people = {name: User.objects.get(username=name) for name in ("jay", "ruby", "kai")}
-    meeting = services.meeting_open(round=round, by=people["jay"])
-    services.attendance_set(
-        meeting=meeting,
-        present=set(round.panel_members.values_list("pk", flat=True)),
-        by=people["jay"],
-    )
-    for name, groups in {**VOTES, "kai": KAI_VOTES}.items():
-        for group in groups:
-            application = Application.objects.get(round=round, group_name=group)
-            services.vote_set(application=application, supports=True, by=people[name])
-    services.allocation_propose(meeting=meeting, by=people["jay"])
-    services.award_change(
-        award=Award.objects.get(
-            application__round=round, application__group_name="Northfield Young Carers"
-        ),
-        amount_pence=150_000,
-        condition="Spend it on the weekend away; ask the Youth Bank before buying anything else.",
-        by=people["jay"],
-    )
-    services.meeting_confirm(meeting=meeting, by=people["jay"])
-
-
-def _log_in_as(visit, follow, username):
-    return log_in(visit("/accounts/login/"), follow, username)
-
-
-def _log_out(page, follow):
-    follow(lambda: page.get_by_role("button", name="Log out").click())
-
-
-def _tab_to(page, locator, presses=60):
-    for _ in range(presses):
-        page.keyboard.press("Tab")
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail("Tab never reached it")
 
 
 def _application(round, group):
@@ -76,7 +30,7 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     demo, visit, follow, watcher
 ):
     round = Round.objects.get(fund__name="Youth Bank", name="Autumn 2026")
-    _decide(round)
+    decide_by_services(round)
     northfield = _application(round, "Northfield Young Carers")
     lockside = _application(round, "Lockside Girls' Football")
     canal = _application(round, "Canal Side Youth Club")
@@ -84,7 +38,7 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
 
     # Priya, Northfield's contact, accepts on her phone, by keyboard only.
     watcher.page.set_viewport_size(PHONE)
-    page = _log_in_as(visit, follow, "canal.youth")
+    page = log_in_as(visit, follow, "canal.youth")
     page = visit(f"/grants/applications/{northfield.pk}/")
     main = page.locator("main")
     expect(main).to_contain_text("Part of the money, with a condition: £1,500")
@@ -97,13 +51,13 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     follow(lambda: page.get_by_role("button", name="Accept the award").click())
     expect(main).to_contain_text("Never type them in here.")
     bank = page.get_by_label("Our bank details are with Riverside Youth Trust staff")
-    _tab_to(page, bank)
+    tab_to(page, bank)
     page.keyboard.press("Space")
     condition = page.get_by_label("We agree to the condition: Spend it on the weekend away")
-    _tab_to(page, condition)
+    tab_to(page, condition)
     page.keyboard.press("Space")
     button = page.get_by_role("button", name="Accept the award")
-    _tab_to(page, button)
+    tab_to(page, button)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     watcher.check()
@@ -119,11 +73,11 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     follow(lambda: page.get_by_role("button", name="Yes, give it back").click())
     expect(page.get_by_role("status")).to_contain_text("You have given the award back")
     expect(main).to_contain_text("Why: The sports hall is closed for repairs all winter.")
-    _log_out(page, follow)
+    log_out(page, follow)
 
     # Sam, a youth worker, finds the money from the round and records a payment.
     watcher.page.set_viewport_size(DESK)
-    page = _log_in_as(visit, follow, "sam.worker")
+    page = log_in_as(visit, follow, "sam.worker")
     page = visit(f"/grants/rounds/{round.pk}/set-up/")
     follow(lambda: page.get_by_role("link", name="Money: accepting and paying").click())
     main = page.locator("main")
@@ -156,10 +110,10 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     follow(lambda: page.get_by_role("button", name="Move the money").click())
     expect(page.get_by_role("status")).to_contain_text("Moved £500 from North East to North West")
     expect(main).to_contain_text("North West has a waiting list.")
-    _log_out(page, follow)
+    log_out(page, follow)
 
     # Jay, the chair, offers North West's £2,000 again: Canal Side is next in line.
-    page = _log_in_as(visit, follow, "jay")
+    page = log_in_as(visit, follow, "jay")
     page = visit(f"/grants/rounds/{round.pk}/meeting/")
     follow(
         lambda: page.get_by_role("link", name="Offer money that came back in North West").click()
@@ -174,10 +128,10 @@ def test_a_group_accepts_staff_pay_money_moves_and_the_panel_re_offers(
     expect(main).to_contain_text("Canal Side Youth Club: £1,500")
     award = Award.objects.get(application=canal)
     assert (award.status, award.amount_pence, award.is_final) == ("awarded", 150_000, True)
-    _log_out(page, follow)
+    log_out(page, follow)
 
     # Sam downloads the workbook for finance: the payment and the balances are in it.
-    page = _log_in_as(visit, follow, "sam.worker")
+    page = log_in_as(visit, follow, "sam.worker")
     page = visit(f"/grants/rounds/{round.pk}/finance/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Everything as an Excel workbook (XLSX)").click()

@@ -15,39 +15,16 @@ from playwright.sync_api import expect
 from thegither.accounts.tests.factories import PASSWORD, organisation_make
 from thegither.grants.models import Report, ReportStatus
 from thegither.grants.tests.report_helpers import PDF, funded_make, photo_bytes
-from thegither.tests.browser.journeys import log_in
+from thegither.tests.browser.journeys import (
+    PHONE,
+    log_in,
+    press_enter_on,
+    tab_to,
+    tick,
+    type_into,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 320, "height": 640}
-
-
-def tab_to(page, target, *, limit: int = 80) -> None:
-    """Press Tab until `target` has the focus, as someone with a keyboard would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail(f"Tab never reached {target}")
-
-
-def press_enter_on(page, watcher, target):
-    """Tab to a link or button and press Enter; check the page it opens."""
-    tab_to(page, target)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    watcher.check()
-
-
-def type_into(page, target, text: str) -> None:
-    tab_to(page, target)
-    page.keyboard.type(text)
-
-
-def tick(page, target) -> None:
-    tab_to(page, target)
-    page.keyboard.press("Space")
-    expect(target).to_be_checked()
 
 
 def test_a_group_sends_its_report_from_a_phone_by_keyboard_and_the_panel_thanks_them(
