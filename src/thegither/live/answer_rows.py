@@ -36,8 +36,8 @@ _ACTIVITY_COLUMNS = (
     "needs_approval",
 )
 _ACTIVITY_SQL = (
-    "SELECT id, session_id, position, kind, options, several, faces, points_total, state, "
-    "needs_approval FROM live_activity WHERE id = %s AND session_id = %s"
+    f"SELECT {', '.join(_ACTIVITY_COLUMNS)} FROM live_activity "  # noqa: S608 - constant names
+    "WHERE id = %s AND session_id = %s"
 )
 
 

@@ -1,6 +1,6 @@
 """Writes for live sessions: making them, running them, joining, answering, cards and the queue.
 
-Every change a screen shows bumps the session's `seq` with an UPDATE using F()
+Every change a screen shows bumps the session's `seq` in the database (`seq = seq + 1`)
 and, after commit, publishes snapshots through `broadcast` (decision 0052).
 """
 
@@ -98,7 +98,7 @@ def _publish_after_commit(session: LiveSession) -> None:
 
 def _changed(session: LiveSession) -> None:
     """Count one more change to the session and publish it after commit."""
-    LiveSession.objects.filter(pk=session.pk).update(seq=F("seq") + 1)
+    answer_rows.session_changed(session.pk)
     _publish_after_commit(session)
 
 
@@ -436,7 +436,11 @@ def device_token_new() -> str:
 
 
 def _token_hash(session: LiveSession, token: str) -> str:
-    return keyed_hash("live.device", f"{session.pk}:{token}")
+    return _token_hash_in(session.pk, token)
+
+
+def _token_hash_in(session_id: int, token: str) -> str:
+    return keyed_hash("live.device", f"{session_id}:{token}")
 
 
 def phone_of(code: str, token: str) -> answer_rows.Phone | None:
@@ -446,9 +450,7 @@ def phone_of(code: str, token: str) -> answer_rows.Phone | None:
     """
     if not token or len(token) > 100 or len(code) != JOIN_CODE_LENGTH:
         return None
-    return answer_rows.phone_find(
-        code, lambda session_id: keyed_hash("live.device", f"{session_id}:{token}")
-    )
+    return answer_rows.phone_find(code, lambda session_id: _token_hash_in(session_id, token))
 
 
 def participant_for(session: LiveSession, token: str) -> Participant | None:
@@ -600,8 +602,7 @@ def answer_submit(
             answer_id=answer_id, client_id=client_id, value=tidy, shown=shown
         )
     answer_rows.items_insert(answer_id=answer_id, activity_id=activity.pk, items=items)
-    answer_rows.session_changed(phone.session_id)
-    _publish_after_commit(LiveSession(pk=phone.session_id))
+    _changed(LiveSession(pk=phone.session_id))
     answer = Answer(
         pk=answer_id,
         participant_id=participant.pk,
