@@ -6,6 +6,8 @@ token and, if they chose one, a nickname. Answers are one per phone per activity
 kind of activity is counted by one aggregate query (decision 0051).
 """
 
+import math
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,7 @@ class LiveSession(models.Model):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("Workshop: questions to answer on phones")
         MEETING = "meeting", _("Meeting: cards and a speaking queue, no questions needed")
+        FIVER = "fiver", _("Bid for a Fiver: teams plan something within a budget, then vote")
 
     class StopWords(models.TextChoices):
         STOP = "stop", _("Stop - I don't understand")
@@ -60,6 +63,8 @@ class LiveSession(models.Model):
     queue_policy = models.CharField(
         _("who speaks next"), max_length=5, choices=QueuePolicy.choices, default=QueuePolicy.FAIR
     )
+    # The meeting's record (decision 0067) names speakers by nickname only if this is on.
+    record_names = models.BooleanField(_("nicknames in the meeting record"), default=False)
     queue_paused = models.BooleanField(_("speaking queue paused"), default=False)
     # The facilitator moved someone: the queue keeps their order (live/queue.py).
     queue_by_hand = models.BooleanField(default=False)
@@ -79,7 +84,7 @@ class LiveSession(models.Model):
                 name="live_session_state_known",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["workshop", "meeting"]),
+                condition=models.Q(kind__in=["workshop", "meeting", "fiver"]),
                 name="live_session_kind_known",
             ),
             # A meeting is run with cards, so they can't be off.
@@ -113,6 +118,15 @@ class LiveSession(models.Model):
     @property
     def has_cards(self) -> bool:
         return self.cards_on or self.is_meeting
+
+    @property
+    def is_fiver(self) -> bool:
+        return self.kind == self.Kind.FIVER
+
+    @property
+    def has_questions(self) -> bool:
+        """A workshop is its questions; a meeting or a Bid for a Fiver needs none."""
+        return self.kind == self.Kind.WORKSHOP
 
 
 class Activity(models.Model):
@@ -294,6 +308,10 @@ class Card(models.Model):
     client_id = models.UUIDField(unique=True)
     # For Stop: the word or phrase that lost them, if they gave one (after the word filter).
     phrase = models.CharField(_("word or phrase"), max_length=60, blank=True)
+    # ...and that phrase's entry in the organisation's glossary (decision 0065).
+    word = models.ForeignKey(
+        "GlossaryWord", on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
+    )
     # Where the facilitator put the hand in the queue, while the queue is in their order.
     place = models.PositiveIntegerField(null=True, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
@@ -333,3 +351,205 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.pk}"
+
+
+class GlossaryWord(models.Model):
+    """A word or phrase that lost someone in a meeting, and what it means in plain words.
+
+    One per organisation for each way of writing it (`key`: case, plurals and spacing
+    don't count, live/words.py). Stop cards that carry it are counted in `flagged`;
+    the facilitator adds the `meaning`. Only words with a meaning, and not left out, are
+    shown to participants and on the organisation's public page (decision 0065).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="glossary_words"
+    )
+    key = models.CharField(max_length=80)
+    words = models.CharField(_("word or phrase"), max_length=60)
+    meaning = models.CharField(_("what it means"), max_length=300, blank=True)
+    # How many Stop cards carried it: `F("flagged") + 1` in the press's own transaction.
+    flagged = models.PositiveIntegerField(_("times it lost someone"), default=0)
+    # The facilitator left it out: it is kept (and counted) but shown to nobody else.
+    hidden = models.BooleanField(_("left out"), default=False)
+    # Goes up whenever what people see of it changes, so phones know to redraw it.
+    version = models.PositiveIntegerField(default=0)
+    last_flagged_at = models.DateTimeField(null=True, blank=True)
+    explained_at = models.DateTimeField(null=True, blank=True)
+    explained_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "key"], name="live_glossary_one_entry_per_word"
+            )
+        ]
+        verbose_name = _("glossary word")
+        verbose_name_plural = _("glossary words")
+
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def is_explained(self) -> bool:
+        return bool(self.meaning) and not self.hidden
+
+
+class FiverRound(models.Model):
+    """Bid for a Fiver in one session: teams plan something within a budget and a time limit.
+
+    The clock is the server's (decision 0066): while it runs, `deadline` says when time
+    is up; paused, `remaining_seconds` keeps what was left. The vote is an ordinary
+    multiple-choice activity of the session (`vote`), one option per team's plan.
+    """
+
+    class Stage(models.TextChoices):
+        TEAMS = "teams", _("Making teams")
+        PLANNING = "planning", _("Planning: the clock is on")
+        GALLERY = "gallery", _("Time's up: the plans on the big screen")
+        VOTING = "voting", _("Voting")
+        WINNER = "winner", _("The winner")
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="fiver")
+    cap_pence = models.PositiveIntegerField(_("budget for each team"), default=500)
+    minutes = models.PositiveSmallIntegerField(_("minutes to plan"), default=10)
+    own_vote_barred = models.BooleanField(_("teams can't vote for their own plan"), default=False)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.TEAMS)
+    deadline = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    vote = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=["teams", "planning", "gallery", "voting", "winner"]),
+                name="live_fiver_stage_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cap_pence__gte=1, cap_pence__lte=1_000_000),
+                name="live_fiver_cap_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=120),
+                name="live_fiver_minutes_in_range",
+            ),
+            # The clock runs (a deadline) or is paused (time left), never both.
+            models.CheckConstraint(
+                condition=models.Q(deadline__isnull=True)
+                | models.Q(remaining_seconds__isnull=True),
+                name="live_fiver_clock_runs_or_waits",
+            ),
+        ]
+        verbose_name = _("Bid for a Fiver")
+        verbose_name_plural = _("Bids for a Fiver")
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.stage == self.Stage.PLANNING and self.remaining_seconds is not None
+
+    def seconds_left(self, now) -> int:
+        """Return the whole seconds left to plan at `now` (0 once time is up)."""
+        if self.stage != self.Stage.PLANNING:
+            return 0
+        if self.deadline is not None:
+            return max(0, math.ceil((self.deadline - now).total_seconds()))
+        return self.remaining_seconds or 0
+
+    def stage_at(self, now) -> str:
+        """Return the stage at `now`: planning ends by itself when the deadline passes."""
+        if self.stage == self.Stage.PLANNING and self.deadline is not None and self.deadline <= now:
+            return self.Stage.GALLERY
+        return self.stage
+
+
+class Team(models.Model):
+    """A team in a Bid for a Fiver, and its plan: a title, what they'll do, who it's for.
+
+    The plan's items are rows of their own (`PlanItem`), added and taken off one at a
+    time, so two people in a team writing at once never lose each other's items.
+    """
+
+    fiver = models.ForeignKey(FiverRound, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("team name"), max_length=40)
+    # Typed on phones to join: short, with no look-alike letters (JOIN_CODE_ALPHABET).
+    code = models.CharField(_("team code"), max_length=4)
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("name of your plan"), max_length=80, blank=True)
+    doing = models.CharField(_("what you will do"), max_length=400, blank=True)
+    for_whom = models.CharField(_("who it is for"), max_length=200, blank=True)
+    # Goes up with every change to the plan or who is in the team (phones redraw it).
+    version = models.PositiveIntegerField(default=0)
+    # The team's option in the vote (0 is the first), once the vote is made.
+    vote_option = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["fiver", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiver", "name"], name="live_team_name_unique"),
+            models.UniqueConstraint(fields=["fiver", "code"], name="live_team_code_unique"),
+            models.UniqueConstraint(fields=["fiver", "position"], name="live_team_position_unique"),
+        ]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A phone in a team: one team per phone (a database rule)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="team_member"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self) -> str:
+        return f"{self.team_id}/{self.participant_id}"
+
+
+class PlanItem(models.Model):
+    """One thing a team's plan needs, with what it costs in whole pence.
+
+    A team's items never add up to more than the budget: every change is checked
+    against the total inside a transaction that holds the session's row (decision 0066).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="items")
+    what = models.CharField(_("what it is"), max_length=60)
+    cost_pence = models.PositiveIntegerField(_("cost"))
+    # Made by the phone for each item it adds, so an add sent twice is one item.
+    client_id = models.UUIDField(unique=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_pence__lte=1_000_000), name="live_plan_item_cost_in_range"
+            )
+        ]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.cost_pence}p"
+
+    @property
+    def form_key(self) -> str:
+        """Name the item's own form on the phone (to show a problem beside it)."""
+        return f"item-{self.pk}"
