@@ -6,12 +6,19 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from thegither.core.money import pence_for_typing, pence_from_text
 from thegither.live import kinds
-from thegither.live.models import Activity, LiveSession
+from thegither.live.models import Activity, FiverRound, LiveSession
 from thegither.live.services import (
+    FIVER_CAP_MAX_PENCE,
+    FIVER_MINUTES_MAX,
+    GLOSSARY_WORDS_MAX_LENGTH,
+    MEANING_MAX_LENGTH,
     NICKNAME_MAX_LENGTH,
     PROMPT_MAX_LENGTH,
+    TEAM_NAME_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    FiverSettings,
     SessionSettings,
 )
 
@@ -67,6 +74,14 @@ class SessionForm(forms.Form):
         required=False,
         help_text=_("If this is off, the big screen only says how many are waiting."),
     )
+    record_names = forms.BooleanField(
+        label=_("Name people by their nickname in the meeting record"),
+        required=False,
+        help_text=_(
+            "The record you can download says who spoke and for how long. If this is off, "
+            "it says Person 1, Person 2 and so on. It never says who pressed Stop."
+        ),
+    )
 
     @classmethod
     def for_session(cls, session: LiveSession, data=None) -> "SessionForm":
@@ -88,7 +103,82 @@ class SessionForm(forms.Form):
             stop_names_shown=data["stop_names_shown"],
             queue_on_screen=data["queue_on_screen"],
             queue_policy=data["queue_policy"] or LiveSession.QueuePolicy.FAIR,
+            record_names=data["record_names"],
         )
+
+
+class FiverSettingsForm(forms.Form):
+    """A Bid for a Fiver's budget for each team, the time to plan, and own-plan votes."""
+
+    cap = forms.CharField(
+        label=_("Budget for each team"),
+        max_length=14,
+        initial="5.00",
+        help_text=_("In pounds, like 5.00. Each team's plan can't cost more than this."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input input--short"}),
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes to plan"),
+        min_value=1,
+        max_value=FIVER_MINUTES_MAX,
+        initial=10,
+        help_text=_("The big screen and the phones count down. You can pause the clock."),
+        widget=forms.NumberInput(attrs={"class": "input input--short"}),
+    )
+    own_vote_barred = forms.BooleanField(
+        label=_("Teams can't vote for their own plan"),
+        required=False,
+        help_text=_("When everyone votes, a phone can't choose its own team's plan."),
+    )
+
+    @classmethod
+    def for_fiver(cls, fiver: FiverRound, data=None) -> "FiverSettingsForm":
+        initial = {
+            "cap": pence_for_typing(fiver.cap_pence),
+            "minutes": fiver.minutes,
+            "own_vote_barred": fiver.own_vote_barred,
+        }
+        return cls(data, initial=initial, prefix="fiver")
+
+    def clean_cap(self) -> int:
+        try:
+            pence = pence_from_text(self.cleaned_data["cap"], most_pence=FIVER_CAP_MAX_PENCE)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Type an amount in pounds between 1p and £1,000, like 5.00.")
+            ) from error
+        if pence < 1:
+            raise forms.ValidationError(_("The budget must be at least 1p."))
+        return pence
+
+    def settings(self) -> FiverSettings:
+        data = self.cleaned_data
+        return FiverSettings(
+            cap_pence=data["cap"], minutes=data["minutes"], own_vote_barred=data["own_vote_barred"]
+        )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(
+        label=_("Team name"),
+        max_length=TEAM_NAME_MAX_LENGTH,
+        help_text=_("For example: Kestrels, or Table 1. Each team gets a code to join with."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class GlossaryAddForm(forms.Form):
+    words = forms.CharField(
+        label=_("Word or phrase"),
+        max_length=GLOSSARY_WORDS_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    meaning = forms.CharField(
+        label=_("What it means, in plain words"),
+        max_length=MEANING_MAX_LENGTH,
+        help_text=_("For example: planning and doing something together, as equals."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ActivityForm(forms.Form):
@@ -246,3 +336,11 @@ def card_ids(text: str, *, limit: int = 500) -> list[int]:
         if number is not None and number > 0:
             out.append(number)
     return out
+
+
+def pence_typed(text: str, *, most_pence: int) -> int | None:
+    """Read a cost typed on a phone ("1.50", "£2", "75p"); None if it isn't an amount."""
+    try:
+        return pence_from_text((text or "")[:FIELD_MAX_LENGTH], most_pence=most_pence)
+    except ValueError:
+        return None

@@ -7,7 +7,9 @@ counter, so two answers at once can never lose one (Claper's bug).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import Organisation
@@ -17,8 +19,13 @@ from thegither.live.models import (
     Answer,
     AnswerItem,
     Card,
+    FiverRound,
+    GlossaryWord,
     LiveSession,
     Participant,
+    PlanItem,
+    Team,
+    TeamMember,
     Upvote,
 )
 from thegither.live.queue import Hand, SpeakingQueue
@@ -171,6 +178,10 @@ def snapshot(session: LiveSession, audience: str) -> dict:
         out["results"] = results(activity)
     if fresh["kind"] == LiveSession.Kind.MEETING or fresh["cards_on"]:
         out["cards"] = _cards_public(session.pk, fresh, audience)
+    if fresh["kind"] == LiveSession.Kind.FIVER:
+        fiver = fiver_public(session.pk)
+        if fiver is not None:
+            out["fiver"] = fiver
     return out
 
 
@@ -246,6 +257,10 @@ def _cards_public(session_id: int, fresh: dict, audience: str) -> dict:
         "round": fresh["cards_round"],
         "queue": [card_of[person] for person in queue.order()],
         "speaking": card_of[queue.speaker] if queue.speaker is not None else None,
+        "glossary": [
+            {"id": word.pk, "version": word.version, "words": word.words, "meaning": word.meaning}
+            for word in explained_in(session_id)
+        ],
     }
     if audience == STAFF:
         out["policy"] = fresh["queue_policy"]
@@ -386,4 +401,192 @@ def my_cards(participant: Participant) -> dict[str, Card]:
     return {
         card.kind: card
         for card in Card.objects.filter(participant=participant, state__in=Card.OPEN_STATES)
+    }
+
+
+# ---- the jargon glossary (decision 0065) ----
+
+
+def explained_in(session_id: int) -> list[GlossaryWord]:
+    """Return the words flagged with Stop in the session that have a meaning, A to Z.
+
+    What participants may see: never a word without a meaning (nobody has checked it
+    yet) or one the facilitator left out.
+    """
+    return list(
+        GlossaryWord.objects.filter(cards__session_id=session_id, hidden=False)
+        .exclude(meaning="")
+        .distinct()
+        .order_by("words", "pk")
+    )
+
+
+def glossary_of(organisation: Organisation) -> list[GlossaryWord]:
+    """Return every word in the organisation's glossary, the most flagged first (for staff)."""
+    return list(
+        GlossaryWord.objects.filter(organisation=organisation).order_by(
+            "hidden", "-flagged", "words", "pk"
+        )
+    )
+
+
+def glossary_public(organisation: Organisation) -> list[GlossaryWord]:
+    """Return the words anyone may see: those with a meaning, not left out, A to Z."""
+    return list(
+        GlossaryWord.objects.filter(organisation=organisation, hidden=False)
+        .exclude(meaning="")
+        .order_by("words", "pk")
+    )
+
+
+def session_words(session: LiveSession) -> list[GlossaryWord]:
+    """Return the words flagged in this session, each with `here` (how often), most first."""
+    return list(
+        GlossaryWord.objects.annotate(here=Count("cards", filter=Q(cards__session=session)))
+        .filter(here__gt=0)
+        .order_by("-here", "words", "pk")
+    )
+
+
+# ---- Bid for a Fiver (decision 0066) ----
+
+
+def fiver_of(session: LiveSession) -> FiverRound | None:
+    """Return the session's Bid for a Fiver, or None when it has none."""
+    return FiverRound.objects.filter(session_id=session.pk).first()
+
+
+def _with_totals(teams: QuerySet[Team]) -> QuerySet[Team]:
+    """Add `total_pence` (what the plan costs so far) and `size` (people in it) to each team."""
+    total = (
+        PlanItem.objects.filter(team=OuterRef("pk"))
+        .values("team")
+        .annotate(total=Sum("cost_pence"))
+        .values("total")
+    )
+    size = (
+        TeamMember.objects.filter(team=OuterRef("pk"), participant__removed=False)
+        .values("team")
+        .annotate(size=Count("pk"))
+        .values("size")
+    )
+    return teams.annotate(
+        total_pence=Coalesce(Subquery(total), 0), size=Coalesce(Subquery(size), 0)
+    ).order_by("position")
+
+
+def _teams(fiver_id: int) -> QuerySet[Team]:
+    return _with_totals(Team.objects.filter(fiver_id=fiver_id))
+
+
+def plan_totals(fiver: FiverRound) -> dict[int, int]:
+    """Return what each team's plan costs so far, in pence, by team id."""
+    return {team.pk: team.total_pence for team in _teams(fiver.pk)}
+
+
+def teams_of(fiver: FiverRound) -> list[Team]:
+    """Return the teams in order, with `total_pence` and `size`, and their items (one query)."""
+    return list(_teams(fiver.pk).prefetch_related("items"))
+
+
+def teams_with_plans(fiver: FiverRound) -> list[Team]:
+    """Return the teams that wrote something (a name for the plan or an item), in order."""
+    return [team for team in teams_of(fiver) if team.title or team.items.all()]
+
+
+def team_of(participant: Participant) -> Team | None:
+    """Return the phone's team, with `total_pence`, `size` and its items; or None."""
+    member = TeamMember.objects.filter(participant=participant).values_list("team", flat=True)
+    team_id = member.first()
+    if team_id is None:
+        return None
+    return _with_totals(Team.objects.filter(pk=team_id)).prefetch_related("items").first()
+
+
+def gallery(fiver: FiverRound, *, with_plans_only: bool = False) -> list[Team]:
+    """Return the teams and their plans (items, total, size), and once voted, their votes.
+
+    Each team gets `left_pence` (what is left of the budget), `votes` (None before the
+    vote) and `won`. A fixed number of queries, however many teams there are.
+    """
+    teams = teams_with_plans(fiver) if with_plans_only else teams_of(fiver)
+    votes = vote_totals(fiver) if fiver.vote_id else {}
+    won = set(winners(fiver)) if fiver.stage == FiverRound.Stage.WINNER else set()
+    for team in teams:
+        team.left_pence = fiver.cap_pence - team.total_pence
+        team.votes = votes.get(team.pk)
+        team.won = team.pk in won
+    return teams
+
+
+def teams_by_phone(session: LiveSession) -> dict[int, int]:
+    """Return each phone's team id, by participant id (phones in no team are left out)."""
+    return dict(
+        TeamMember.objects.filter(team__fiver__session=session).values_list(
+            "participant_id", "team_id"
+        )
+    )
+
+
+def vote_totals(fiver: FiverRound) -> dict[int, int]:
+    """Return the votes for each team's plan, by team id (teams not in the vote are left out)."""
+    if fiver.vote_id is None:
+        return {}
+    totals = counts(Activity(pk=fiver.vote_id))
+    return {
+        team_id: totals.get(str(option), 0)
+        for team_id, option in Team.objects.filter(
+            fiver=fiver, vote_option__isnull=False
+        ).values_list("pk", "vote_option")
+    }
+
+
+def winners(fiver: FiverRound) -> list[int]:
+    """Return the team ids with the most votes (more than one on a tie; none without votes)."""
+    votes = vote_totals(fiver)
+    most = max(votes.values(), default=0)
+    if not most:
+        return []
+    return [team_id for team_id, total in votes.items() if total == most]
+
+
+def fiver_public(session_id: int) -> dict | None:
+    """Return what a snapshot says about the session's Bid for a Fiver (decision 0066).
+
+    The clock as the server sees it (the seconds left, the deadline while it runs),
+    and each team's name, size, plan total and `version`, never who is in which team
+    or what a plan says: the plans are shown by the pages, and to everyone when time
+    is up.
+    """
+    fiver = FiverRound.objects.filter(session_id=session_id).first()
+    if fiver is None:
+        return None
+    now = timezone.now()
+    stage = fiver.stage_at(now)
+    if stage != FiverRound.Stage.PLANNING:
+        clock = "stopped"
+    elif fiver.is_paused:
+        clock = "paused"
+    else:
+        clock = "running"
+    return {
+        "stage": stage,
+        "cap_pence": fiver.cap_pence,
+        "minutes": fiver.minutes,
+        "own_vote_barred": fiver.own_vote_barred,
+        "clock": clock,
+        "remaining": fiver.seconds_left(now),
+        "deadline": fiver.deadline.isoformat() if clock == "running" else None,
+        "vote": fiver.vote_id,
+        "teams": [
+            {
+                "id": team.pk,
+                "name": team.name,
+                "members": team.size,
+                "total_pence": team.total_pence,
+                "version": team.version,
+            }
+            for team in _teams(fiver.pk)
+        ],
+        "winners": winners(fiver) if stage == FiverRound.Stage.WINNER else [],
     }

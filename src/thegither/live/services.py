@@ -7,30 +7,43 @@ and, after commit, publishes snapshots through `broadcast` (decision 0052).
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thegither.accounts.models import Organisation, User
+from thegither.core import money
 from thegither.core.hashing import keyed_hash
 from thegither.core.permissions import Decision
 from thegither.core.ratelimit import RateLimit, hit_each
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
-from thegither.live import answer_rows, broadcast, kinds, selectors, wordfilter
+from thegither.live import answer_rows, broadcast, kinds, selectors, wordfilter, words
 from thegither.live.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     Activity,
     Answer,
     Card,
+    FiverRound,
+    GlossaryWord,
     LiveSession,
     Participant,
+    PlanItem,
+    Team,
+    TeamMember,
     Upvote,
 )
-from thegither.live.permissions import can_press_cards, can_run_session, can_run_sessions
+from thegither.live.permissions import (
+    can_change_plan,
+    can_join_team,
+    can_press_cards,
+    can_run_session,
+    can_run_sessions,
+)
 from thegither.live.queue import SpeakingQueue
 
 # The cookie that holds a phone's random device token (nothing else).
@@ -138,6 +151,7 @@ class SessionSettings:
     stop_names_shown: bool = False
     queue_on_screen: bool = False
     queue_policy: str = LiveSession.QueuePolicy.FAIR
+    record_names: bool = False
 
     @classmethod
     def of(cls, session: LiveSession) -> "SessionSettings":
@@ -153,7 +167,7 @@ class SessionSettings:
             if value not in choices:
                 raise Refused(_("That isn't one of the choices."), kind=Refusal.BAD_CHOICE)
         out = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        for name in ("cards_on", "stop_names_shown", "queue_on_screen"):
+        for name in ("cards_on", "stop_names_shown", "queue_on_screen", "record_names"):
             out[name] = bool(out[name])
         # A meeting is run with cards: they are always on.
         out["cards_on"] = out["cards_on"] or self.kind == LiveSession.Kind.MEETING
@@ -176,6 +190,8 @@ def session_create(
     session = _create_with_code(
         organisation=organisation, title=_title(title), created_by=by, **fields
     )
+    if session.is_fiver:
+        FiverRound.objects.create(session=session)
     audit_record(action="live.session_create", actor=by, target=session, details=fields)
     return session
 
@@ -196,6 +212,8 @@ def session_change(
     for name, value in new.items():
         setattr(session, name, value)
     session.save(update_fields=list(new))
+    if session.is_fiver:
+        FiverRound.objects.get_or_create(session=session)
     _changed(session)
     changed = [name for name in new if new[name] != old[name]]
     audit_record(
@@ -233,7 +251,11 @@ def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSess
             needs_approval=activity.needs_approval,
         )
         for activity in session.activities.order_by("position")
+        # A Bid for a Fiver's vote is made again from the new plans, so it isn't copied.
+        if not _is_fiver_vote(activity)
     )
+    if copy.is_fiver:
+        _fiver_copy(session, copy)
     audit_record(action="live.session_copy", actor=by, target=copy, details={"from": session.pk})
     return copy
 
@@ -580,6 +602,8 @@ def answer_submit(
             _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
         )
     tidy, items = kinds.answer_items(activity, value)
+    if activity.kind == Activity.Kind.CHOICE:
+        _own_plan_vote_check(activity.pk, participant.pk, tidy["choices"])
     typed = tidy.get("words") or [tidy.get("text", "")]
     if any(wordfilter.is_blocked(text) for text in typed if text):
         raise Refused(
@@ -719,7 +743,9 @@ def session_answers_delete(*, session: LiveSession, by: User) -> int:
     count = answers.count()
     answers.delete()
     phones = Participant.objects.filter(session=session).delete()[0]
-    if count or phones:
+    # Teams' plans were typed on phones: they go too (the teams' names stay).
+    plans = _plans_clear(session)
+    if count or phones or plans:
         _changed(session)
         audit_record(
             action="live.answers_delete",
@@ -850,6 +876,7 @@ def card_raise(
     if dropped:
         phrase = ""
     now = timezone.now()
+    word = _glossary_flag(session.organisation_id, phrase, now) if phrase else None
     if kind == Card.Kind.SPEAK:
         for quiet in Card.objects.filter(
             participant=participant, kind=Card.Kind.QUIET, state=Card.State.UP
@@ -871,7 +898,12 @@ def card_raise(
             if queue.lower(participant.pk):
                 _queue_store(session, queue, cards)
         card = Card.objects.create(
-            session=session, participant=participant, kind=kind, client_id=client_id, phrase=phrase
+            session=session,
+            participant=participant,
+            kind=kind,
+            client_id=client_id,
+            phrase=phrase,
+            word=word,
         )
     _changed(session)
     # Cards are anonymous taps, like answers: the audit log is for what the staff do.
@@ -1020,3 +1052,815 @@ def cards_put_down(*, session: LiveSession, kind: str, by: User) -> int:
         details={"kind": kind, "count": count},
     )
     return count
+
+
+# ---- the jargon glossary (decision 0065) ----
+
+MEANING_MAX_LENGTH = 300
+GLOSSARY_WORDS_MAX_LENGTH = 60
+
+
+def _glossary_flag(organisation_id: int, phrase: str, now) -> GlossaryWord | None:
+    """Count one more Stop card for the phrase in the organisation's glossary; return its entry.
+
+    Called inside the press's transaction, after the word filter: a phrase it stops
+    never reaches the glossary. The count is `F("flagged") + 1`, never read and
+    written back, and a press sent twice is one card (its client_id), so one count.
+    """
+    word_key = words.key(phrase)
+    if not word_key:
+        return None
+    word, _created = GlossaryWord.objects.get_or_create(
+        organisation_id=organisation_id,
+        key=word_key,
+        defaults={"words": words.tidy(phrase)[:GLOSSARY_WORDS_MAX_LENGTH]},
+    )
+    GlossaryWord.objects.filter(pk=word.pk).update(flagged=F("flagged") + 1, last_flagged_at=now)
+    return word
+
+
+def _glossary_published(word: GlossaryWord) -> None:
+    """Tell the running sessions where the word was flagged: their phones show the meanings."""
+    running = (LiveSession.State.OPEN, LiveSession.State.LOCKED)
+    for session_id in (
+        LiveSession.objects.filter(cards__word=word, state__in=running)
+        .values_list("pk", flat=True)
+        .distinct()
+    ):
+        _changed(LiveSession(pk=session_id))
+
+
+def _meaning(meaning: str) -> str:
+    meaning = " ".join((meaning or "").split())
+    if len(meaning) > MEANING_MAX_LENGTH:
+        raise Refused(
+            _("Please keep the meaning to %(count)d letters: a sentence or two.")
+            % {"count": MEANING_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    return meaning
+
+
+@transaction.atomic
+def glossary_explain(*, word: GlossaryWord, meaning: str, by: User) -> GlossaryWord:
+    """Give a word in the glossary its plain-language meaning (or change it). Safe to repeat.
+
+    Phones in running sessions where the word was flagged see it at once. An empty
+    meaning takes the word back off the participants' and the public lists.
+    """
+    _check(can_run_sessions(by, word.organisation))
+    meaning = _meaning(meaning)
+    word = GlossaryWord.objects.select_for_update().get(pk=word.pk)
+    if word.meaning == meaning:
+        return word
+    old = word.meaning
+    word.meaning = meaning
+    word.explained_at = timezone.now() if meaning else None
+    word.explained_by = by if meaning else None
+    word.version += 1
+    word.save(update_fields=["meaning", "explained_at", "explained_by", "version"])
+    _glossary_published(word)
+    audit_record(
+        action="live.glossary_explain",
+        actor=by,
+        target=word.organisation,
+        details={"word": word.pk, "old": old, "new": meaning},
+    )
+    return word
+
+
+@transaction.atomic
+def glossary_add(
+    *, organisation: Organisation, words_typed: str, meaning: str, by: User
+) -> GlossaryWord:
+    """Add a word or phrase to the organisation's glossary with its meaning.
+
+    A word already there (however it is written) gets the meaning if it has none yet;
+    one that has a meaning is refused, so nobody writes over it by accident.
+    """
+    _check(can_run_sessions(by, organisation))
+    typed = words.tidy(words_typed)
+    word_key = words.key(typed)
+    if not word_key:
+        raise Refused(_("Type the word or phrase."), kind=Refusal.INVALID)
+    if len(typed) > GLOSSARY_WORDS_MAX_LENGTH:
+        raise Refused(
+            _("The word or phrase can be at most %(count)d letters.")
+            % {"count": GLOSSARY_WORDS_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    meaning = _meaning(meaning)
+    if not meaning:
+        raise Refused(_("Say what it means, in plain words."), kind=Refusal.INVALID)
+    word, created = GlossaryWord.objects.get_or_create(
+        organisation=organisation, key=word_key, defaults={"words": typed}
+    )
+    if not created and word.meaning and word.meaning != meaning:
+        raise Refused(
+            _("“%(words)s” is in the glossary already. Change its meaning in the list.")
+            % {"words": word.words},
+            kind=Refusal.TAKEN,
+        )
+    if created:
+        audit_record(
+            action="live.glossary_add",
+            actor=by,
+            target=organisation,
+            details={"word": word.pk, "words": typed},
+        )
+    return glossary_explain(word=word, meaning=meaning, by=by)
+
+
+@transaction.atomic
+def glossary_hide(*, word: GlossaryWord, hidden: bool, by: User) -> GlossaryWord:
+    """Leave a word out of everything people see (or bring it back); it is still counted."""
+    _check(can_run_sessions(by, word.organisation))
+    word = GlossaryWord.objects.select_for_update().get(pk=word.pk)
+    if word.hidden == hidden:
+        return word
+    word.hidden = hidden
+    word.version += 1
+    word.save(update_fields=["hidden", "version"])
+    _glossary_published(word)
+    audit_record(
+        action="live.glossary_hide" if hidden else "live.glossary_show",
+        actor=by,
+        target=word.organisation,
+        details={"word": word.pk},
+    )
+    return word
+
+
+# ---- Bid for a Fiver (decision 0066) ----
+
+FIVER_CAP_MAX_PENCE = 100_000  # £1,000: far more than the game ever needs
+FIVER_MINUTES_MAX = 120
+TEAMS_MAX = kinds.OPTIONS_MAX  # the vote is one multiple-choice question, a team an option
+TEAM_NAME_MAX_LENGTH = 40
+TEAM_CODE_LENGTH = 4
+PLAN_ITEMS_MAX = 20
+ITEM_MAX_LENGTH = 60
+PLAN_TITLE_MAX_LENGTH = 80
+PLAN_DOING_MAX_LENGTH = 400
+PLAN_FOR_MAX_LENGTH = 200
+PLAN_CHANGES_PER_PHONE = RateLimit("live-plan-phone", limit=120, seconds=60)
+TEAM_JOINS_PER_PHONE = RateLimit("live-team-phone", limit=10, seconds=60)
+
+
+@dataclass(frozen=True)
+class FiverSettings:
+    """The budget for each team (whole pence), the minutes to plan, and own-plan votes."""
+
+    cap_pence: int = 500
+    minutes: int = 10
+    own_vote_barred: bool = False
+
+    def fields(self) -> dict:
+        if not isinstance(self.cap_pence, int) or not 1 <= self.cap_pence <= FIVER_CAP_MAX_PENCE:
+            raise Refused(_("The budget must be between 1p and £1,000."), kind=Refusal.INVALID)
+        if not isinstance(self.minutes, int) or not 1 <= self.minutes <= FIVER_MINUTES_MAX:
+            raise Refused(
+                _("The time must be between 1 and %(most)d minutes.") % {"most": FIVER_MINUTES_MAX},
+                kind=Refusal.INVALID,
+            )
+        return {
+            "cap_pence": self.cap_pence,
+            "minutes": self.minutes,
+            "own_vote_barred": bool(self.own_vote_barred),
+        }
+
+
+def _is_fiver_vote(activity: Activity) -> bool:
+    return FiverRound.objects.filter(vote=activity).exists()
+
+
+def _fiver_copy(session: LiveSession, copy: LiveSession) -> None:
+    """Give the copy the same budget, time and teams (new codes, empty plans)."""
+    fiver = selectors.fiver_of(session)
+    settings = (
+        {
+            "cap_pence": fiver.cap_pence,
+            "minutes": fiver.minutes,
+            "own_vote_barred": fiver.own_vote_barred,
+        }
+        if fiver
+        else {}
+    )
+    new = FiverRound.objects.create(session=copy, **settings)
+    if fiver is not None:
+        for team in fiver.teams.order_by("position"):
+            Team.objects.create(
+                fiver=new, name=team.name, position=team.position, code=_team_code_new(new)
+            )
+
+
+def _fiver_locked(session: LiveSession) -> tuple[LiveSession, FiverRound]:
+    """Lock the session (every change to a Bid for a Fiver holds it) and return its round."""
+    session = _lock(session)
+    fiver = FiverRound.objects.filter(session=session).first()
+    if not session.is_fiver or fiver is None:
+        raise Refused(_("This session isn't a Bid for a Fiver."), kind=Refusal.WRONG_STATE)
+    return session, fiver
+
+
+def _plans_clear(session: LiveSession) -> int:
+    """Empty every team's plan in the session (its teams stay); return how many had one."""
+    teams = Team.objects.filter(fiver__session=session)
+    items = PlanItem.objects.filter(team__fiver__session=session).delete()[0]
+    written = teams.exclude(title="", doing="", for_whom="").update(
+        title="", doing="", for_whom="", version=F("version") + 1
+    )
+    return items + written
+
+
+@transaction.atomic
+def fiver_settings_change(*, session: LiveSession, settings: FiverSettings, by: User) -> FiverRound:
+    """Set the budget, the time to plan and whether teams may vote for their own plan.
+
+    The budget can't go below what a team has planned already, so no plan is ever
+    over it; the time only changes the next start of the clock. Safe to call twice.
+    """
+    _check(can_run_session(by, session))
+    new = settings.fields()
+    session, fiver = _fiver_locked(session)
+    if session.state == LiveSession.State.ENDED:
+        raise Refused(_("This session has ended."), kind=Refusal.WRONG_STATE)
+    old = {name: getattr(fiver, name) for name in new}
+    if new == old:
+        return fiver
+    if new["cap_pence"] < old["cap_pence"]:
+        biggest = selectors.plan_totals(fiver)
+        most = max(biggest.values(), default=0)
+        if new["cap_pence"] < most:
+            raise Refused(
+                _("A team has planned %(total)s already, so the budget can't be less than that.")
+                % {"total": money.pounds(most)},
+                kind=Refusal.UNUSABLE,
+            )
+    if new["own_vote_barred"] != old["own_vote_barred"] and fiver.stage in (
+        FiverRound.Stage.VOTING,
+        FiverRound.Stage.WINNER,
+    ):
+        raise Refused(
+            _("The vote has started, so who may vote for what can't change now."),
+            kind=Refusal.WRONG_STATE,
+        )
+    for name, value in new.items():
+        setattr(fiver, name, value)
+    fiver.save(update_fields=list(new))
+    _changed(session)
+    changed = [name for name in new if new[name] != old[name]]
+    audit_record(
+        action="live.fiver_settings",
+        actor=by,
+        target=session,
+        details={
+            "old": {name: old[name] for name in changed},
+            "new": {name: new[name] for name in changed},
+        },
+    )
+    return fiver
+
+
+def _team_code_new(fiver: FiverRound) -> str:
+    taken = set(fiver.teams.values_list("code", flat=True))
+    for _try in range(50):
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _i in range(TEAM_CODE_LENGTH))
+        if code not in taken:
+            return code
+    raise Refused(_("Please try again."), kind=Refusal.TAKEN)  # pragma: no cover
+
+
+TEAMS_OPEN = (FiverRound.Stage.TEAMS, FiverRound.Stage.PLANNING)
+
+
+@transaction.atomic
+def team_add(*, session: LiveSession, name: str, by: User) -> Team:
+    """Make a team with its own code, for phones to join; before time is up."""
+    _check(can_run_session(by, session))
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused(_("Give the team a name."), kind=Refusal.INVALID)
+    if len(name) > TEAM_NAME_MAX_LENGTH:
+        raise Refused(
+            _("A team name can be at most %(count)d letters.") % {"count": TEAM_NAME_MAX_LENGTH},
+            kind=Refusal.TOO_LONG,
+        )
+    session, fiver = _fiver_locked(session)
+    now = timezone.now()
+    if session.state == LiveSession.State.ENDED or fiver.stage_at(now) not in TEAMS_OPEN:
+        raise Refused(_("Planning time is over, so no new teams."), kind=Refusal.WRONG_STATE)
+    teams = list(fiver.teams.all())
+    if len(teams) >= TEAMS_MAX:
+        raise Refused(
+            _("A Bid for a Fiver can have at most %(count)d teams.") % {"count": TEAMS_MAX},
+            kind=Refusal.TOO_LONG,
+        )
+    if any(team.name.casefold() == name.casefold() for team in teams):
+        raise Refused(_("There is a team with that name already."), kind=Refusal.TAKEN)
+    team = Team.objects.create(
+        fiver=fiver,
+        name=name,
+        code=_team_code_new(fiver),
+        position=max((team.position for team in teams), default=0) + 1,
+    )
+    _changed(session)
+    audit_record(action="live.team_add", actor=by, target=session, details={"team": team.pk})
+    return team
+
+
+def _team_move(participant: Participant, team: Team | None) -> bool:
+    """Put the phone in the team (or in none); return whether that changed anything."""
+    member = TeamMember.objects.filter(participant=participant).first()
+    old = member.team_id if member else None
+    new = team.pk if team else None
+    if old == new:
+        return False
+    if member is not None and team is None:
+        member.delete()
+    elif member is not None:
+        member.team = team
+        member.save(update_fields=["team"])
+    else:
+        TeamMember.objects.create(team=team, participant=participant)
+    # Both teams' phones redraw: who is in them changed.
+    Team.objects.filter(pk__in=[pk for pk in (old, new) if pk]).update(version=F("version") + 1)
+    return True
+
+
+@transaction.atomic
+def team_member_set(
+    *, session: LiveSession, participant: Participant, team: Team | None, by: User
+) -> bool:
+    """Put a phone in a team (or take it out of its team); return whether it moved."""
+    _check(can_run_session(by, session))
+    session, fiver = _fiver_locked(session)
+    if participant.session_id != session.pk or (team is not None and team.fiver_id != fiver.pk):
+        raise Refused(_("That is from another session."), kind=Refusal.MISMATCH)
+    participant = Participant.objects.get(pk=participant.pk)
+    if participant.removed:
+        raise Refused(_("That phone was taken out of the session."), kind=Refusal.WRONG_STATE)
+    if session.state == LiveSession.State.ENDED or fiver.stage_at(timezone.now()) not in TEAMS_OPEN:
+        raise Refused(
+            _("Planning time is over, so the teams stay as they are."), kind=Refusal.WRONG_STATE
+        )
+    if not _team_move(participant, team):
+        return False
+    _changed(session)
+    audit_record(
+        action="live.team_member_set",
+        actor=by,
+        target=session,
+        details={"participant": participant.pk, "team": team.pk if team else None},
+    )
+    return True
+
+
+@transaction.atomic
+def teams_fill(*, session: LiveSession, by: User) -> int:
+    """Share the phones that have no team out between the teams, evenly; return how many.
+
+    Each goes, first joined first, to the team with the fewest people (the first such).
+    """
+    _check(can_run_session(by, session))
+    session, fiver = _fiver_locked(session)
+    if session.state == LiveSession.State.ENDED or fiver.stage_at(timezone.now()) not in TEAMS_OPEN:
+        raise Refused(
+            _("Planning time is over, so the teams stay as they are."), kind=Refusal.WRONG_STATE
+        )
+    teams = list(fiver.teams.order_by("position"))
+    if not teams:
+        raise Refused(_("Make the teams first."), kind=Refusal.WRONG_STATE)
+    sizes = dict(
+        TeamMember.objects.filter(team__fiver=fiver)
+        .values("team")
+        .annotate(size=Count("pk"))
+        .values_list("team", "size")
+    )
+    size = {team.pk: sizes.get(team.pk, 0) for team in teams}
+    waiting = Participant.objects.filter(
+        session=session, removed=False, team_member__isnull=True
+    ).order_by("pk")
+    placed = []
+    for participant in waiting:
+        team = min(teams, key=lambda each: (size[each.pk], each.position))
+        placed.append(TeamMember(team=team, participant=participant))
+        size[team.pk] += 1
+    if not placed:
+        return 0
+    TeamMember.objects.bulk_create(placed)
+    Team.objects.filter(pk__in={member.team_id for member in placed}).update(
+        version=F("version") + 1
+    )
+    _changed(session)
+    audit_record(
+        action="live.teams_fill", actor=by, target=session, details={"placed": len(placed)}
+    )
+    return len(placed)
+
+
+def _check_team_phone(decision: Decision, participant: Participant) -> None:
+    if not decision:
+        kind = Refusal.NOT_ALLOWED if participant.removed else Refusal.WRONG_STATE
+        raise Refused(decision.reason, kind=kind)
+
+
+@transaction.atomic
+def team_join(*, participant: Participant, code: str) -> Team:
+    """Join the team with this code (a phone moves from any team it was in). Safe to repeat."""
+    participant = _phone_locked(participant)
+    _check_team_phone(can_join_team(participant), participant)
+    verdict = hit_each((TEAM_JOINS_PER_PHONE, str(participant.pk)))
+    if not verdict:
+        raise Refused(
+            _("That's a lot of tries. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    code = "".join((code or "").split()).upper()[: TEAM_CODE_LENGTH + 1]
+    session, fiver = _fiver_locked(participant.session)
+    team = fiver.teams.filter(code=code).first() if len(code) == TEAM_CODE_LENGTH else None
+    if team is None:
+        raise Refused(
+            _("No team has that code. Check it with your team or the facilitator."),
+            kind=Refusal.WRONG_CODE,
+        )
+    if fiver.stage_at(timezone.now()) not in TEAMS_OPEN:
+        raise Refused(
+            _("Planning time is over, so the teams stay as they are."), kind=Refusal.WRONG_STATE
+        )
+    if _team_move(participant, team):
+        _changed(session)
+    return team
+
+
+# What each button of the facilitator's Bid for a Fiver does (decision 0066).
+class FiverAction:
+    START = "start"  # start the clock: planning begins
+    PAUSE = "pause"
+    RESUME = "resume"
+    MINUTE = "minute"  # one more minute, even once time is up (before the vote)
+    STOP = "stop"  # time's up now
+    VOTE = "vote"  # everyone votes on the plans
+    WINNER = "winner"  # close the vote and show the winner
+    ALL = (START, PAUSE, RESUME, MINUTE, STOP, VOTE, WINNER)
+
+
+def _option_labels(teams: list[Team]) -> list[str]:
+    """Return each team's option in the vote: its name and its plan's title, if they fit."""
+    labels = [f"{team.name}: {team.title}" if team.title else team.name for team in teams]
+    labels = [
+        label
+        if len(label) <= kinds.OPTION_MAX_LENGTH
+        else label[: kinds.OPTION_MAX_LENGTH - 1] + "…"
+        for label in labels
+    ]
+    if len({label.casefold() for label in labels}) != len(labels):
+        labels = [team.name for team in teams]  # team names are different by rule
+    return labels
+
+
+def _vote_make(session: LiveSession, fiver: FiverRound) -> Activity:
+    """Add the vote: a multiple-choice question, one option per team with a plan, open now."""
+    teams = selectors.teams_with_plans(fiver)
+    if len(teams) < 2:
+        raise Refused(
+            _("At least two teams need a plan (a name or an item) to vote on."),
+            kind=Refusal.WRONG_STATE,
+        )
+    last = session.activities.aggregate(last=Max("position"))["last"] or 0
+    activity = Activity.objects.create(
+        session=session,
+        position=last + 1,
+        kind=Activity.Kind.CHOICE,
+        prompt=_("Which plan should win?"),
+        options=kinds.options_check(kind=Activity.Kind.CHOICE, options=_option_labels(teams)),
+        state=Activity.State.OPEN,
+        needs_approval=False,
+    )
+    Team.objects.filter(fiver=fiver).update(vote_option=None)
+    for option, team in enumerate(teams):
+        Team.objects.filter(pk=team.pk).update(vote_option=option)
+    session.current_activity = activity
+    session.results_shown = False
+    session.save(update_fields=["current_activity", "results_shown"])
+    return activity
+
+
+@transaction.atomic
+def fiver_control(*, session: LiveSession, action: str, by: User) -> bool:
+    """Run the Bid for a Fiver: the clock, time's up, the vote and the winner.
+
+    Return whether anything changed: doing what is already done changes nothing and
+    publishes nothing. The clock is the server's: a deadline while it runs, the
+    seconds left while it is paused.
+    """
+    _check(can_run_session(by, session))
+    if action not in FiverAction.ALL:
+        raise Refused(_("That isn't something a Bid for a Fiver can do."), kind=Refusal.BAD_CHOICE)
+    session, fiver = _fiver_locked(session)
+    if not session.is_running:
+        raise Refused(
+            _("This session has ended.")
+            if session.state == LiveSession.State.ENDED
+            else _("Start the session first."),
+            kind=Refusal.WRONG_STATE,
+        )
+    Stage = FiverRound.Stage
+    now = timezone.now()
+    stage = fiver.stage_at(now)
+    before = {
+        "stage": stage,
+        "seconds_left": fiver.seconds_left(now),
+        "paused": fiver.is_paused,
+    }
+    planning = stage == Stage.PLANNING
+    fields = ["stage", "deadline", "remaining_seconds"]
+    if action == FiverAction.START:
+        if fiver.stage != Stage.TEAMS:
+            return False
+        if not fiver.teams.exists():
+            raise Refused(_("Make the teams first."), kind=Refusal.WRONG_STATE)
+        fiver.stage = Stage.PLANNING
+        fiver.deadline = now + timedelta(minutes=fiver.minutes)
+        fiver.remaining_seconds = None
+    elif action == FiverAction.PAUSE:
+        if not planning or fiver.is_paused:
+            return False
+        fiver.remaining_seconds = fiver.seconds_left(now)
+        fiver.deadline = None
+    elif action == FiverAction.RESUME:
+        if not planning or not fiver.is_paused:
+            return False
+        fiver.deadline = now + timedelta(seconds=fiver.remaining_seconds)
+        fiver.remaining_seconds = None
+    elif action == FiverAction.MINUTE:
+        if stage not in (Stage.PLANNING, Stage.GALLERY):
+            raise Refused(
+                _("The vote has started, so planning time is over."), kind=Refusal.WRONG_STATE
+            )
+        if fiver.is_paused:
+            fiver.remaining_seconds += 60
+        else:
+            # Running, or time is up (the plans are back on phones for a minute).
+            fiver.deadline = max(fiver.deadline or now, now) + timedelta(seconds=60)
+            fiver.remaining_seconds = None
+        fiver.stage = Stage.PLANNING
+    elif action == FiverAction.STOP:
+        if fiver.stage != Stage.PLANNING:
+            return False
+        fiver.stage = Stage.GALLERY
+        fiver.deadline = None
+        fiver.remaining_seconds = None
+    elif action == FiverAction.VOTE:
+        if stage in (Stage.VOTING, Stage.WINNER):
+            return False
+        if stage != Stage.GALLERY:
+            raise Refused(
+                _("Wait until time is up (or press Time's up now), then vote."),
+                kind=Refusal.WRONG_STATE,
+            )
+        fiver.vote = _vote_make(session, fiver)
+        fiver.stage = Stage.VOTING
+        fiver.deadline = None
+        fiver.remaining_seconds = None
+        fields.append("vote")
+    else:  # the winner
+        if stage == Stage.WINNER:
+            return False
+        if stage != Stage.VOTING or fiver.vote_id is None:
+            raise Refused(_("Start the vote first."), kind=Refusal.WRONG_STATE)
+        Activity.objects.filter(pk=fiver.vote_id).update(state=Activity.State.CLOSED)
+        session.current_activity_id = fiver.vote_id
+        session.results_shown = True
+        session.save(update_fields=["current_activity", "results_shown"])
+        fiver.stage = Stage.WINNER
+    fiver.save(update_fields=fields)
+    _changed(session)
+    audit_record(
+        action=f"live.fiver_{action}",
+        actor=by,
+        target=session,
+        details={
+            "old": before,
+            "new": {
+                "stage": fiver.stage_at(now),
+                "seconds_left": fiver.seconds_left(now),
+                "paused": fiver.is_paused,
+            },
+        },
+    )
+    return True
+
+
+def _own_plan_vote_check(activity_id: int, participant_id: int, choices: list[int]) -> None:
+    """Refuse a vote for the phone's own team's plan where the facilitator said so.
+
+    One query, and only for multiple-choice answers (a Bid for a Fiver's vote is one).
+    """
+    own = (
+        Team.objects.filter(
+            fiver__vote_id=activity_id,
+            fiver__own_vote_barred=True,
+            members__participant_id=participant_id,
+        )
+        .values_list("vote_option", flat=True)
+        .first()
+    )
+    if own is not None and own in choices:
+        raise Refused(
+            _("You can't vote for your own team's plan. Choose another one."),
+            kind=Refusal.NOT_ALLOWED,
+        )
+
+
+@dataclass(frozen=True)
+class PlanChanged:
+    team: Team
+    changed: bool = True
+    replayed: bool = False  # this add (its client_id) was made before: nothing changed
+    item: PlanItem | None = None
+
+
+def _plan_phone(participant: Participant) -> tuple[LiveSession, FiverRound, Team]:
+    """Lock the phone, then the session; return its Bid for a Fiver and the phone's team."""
+    participant = _phone_locked(participant)
+    session, fiver = _fiver_locked(participant.session)
+    participant.session = session
+    member = TeamMember.objects.select_related("team").filter(participant=participant).first()
+    team = member.team if member is not None else None
+    _check_team_phone(can_change_plan(participant, fiver, team), participant)
+    verdict = hit_each((PLAN_CHANGES_PER_PHONE, str(participant.pk)))
+    if not verdict:
+        raise Refused(
+            _("That's a lot of changes. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.wait_seconds},
+            kind=Refusal.TOO_MANY,
+        )
+    return session, fiver, team
+
+
+def _plan_text(text: str, *, most: int, what: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) > most:
+        raise Refused(
+            _("%(what)s can be at most %(count)d letters.") % {"what": what, "count": most},
+            kind=Refusal.TOO_LONG,
+        )
+    if text and wordfilter.is_blocked(text):
+        raise Refused(
+            _("Please say that a different way. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
+    return text
+
+
+def _cost(cost_pence: int, cap_pence: int) -> int:
+    if isinstance(cost_pence, bool) or not isinstance(cost_pence, int) or cost_pence < 0:
+        raise Refused(_("Say what it costs, like 1.50 or 75p."), kind=Refusal.INVALID)
+    if cost_pence > cap_pence:
+        raise Refused(
+            _("That costs more than your whole budget of %(cap)s.")
+            % {"cap": money.pounds(cap_pence)},
+            kind=Refusal.UNUSABLE,
+        )
+    return cost_pence
+
+
+def _over_budget(total: int, cap: int) -> Refused:
+    return Refused(
+        _(
+            "That would make your plan cost %(total)s, which is %(over)s more than your "
+            "budget of %(cap)s. Choose something cheaper, or take something off."
+        )
+        % {
+            "total": money.pounds(total),
+            "over": money.pounds(total - cap),
+            "cap": money.pounds(cap),
+        },
+        kind=Refusal.UNUSABLE,
+    )
+
+
+def _plan_saved(session: LiveSession, team: Team) -> None:
+    Team.objects.filter(pk=team.pk).update(version=F("version") + 1)
+    _changed(session)
+
+
+@transaction.atomic
+def plan_change(
+    *,
+    participant: Participant,
+    title: str,
+    doing: str,
+    for_whom: str,
+    was: dict[str, str] | None = None,
+) -> PlanChanged:
+    """Write the team's plan: its name, what they will do and who it is for.
+
+    `was` is what the phone showed before the person typed: only the parts they
+    changed are written, so two people in a team each changing a different part
+    don't undo each other. Without it every part is written.
+    """
+    typed = {
+        "title": _plan_text(title, most=PLAN_TITLE_MAX_LENGTH, what=_("The plan's name")),
+        "doing": _plan_text(doing, most=PLAN_DOING_MAX_LENGTH, what=_("What you will do")),
+        "for_whom": _plan_text(for_whom, most=PLAN_FOR_MAX_LENGTH, what=_("Who it is for")),
+    }
+    session, _fiver, team = _plan_phone(participant)
+    team = Team.objects.get(pk=team.pk)
+    changes = {
+        name: value
+        for name, value in typed.items()
+        if (was is None or " ".join((was.get(name) or "").split()) != value)
+        and getattr(team, name) != value
+    }
+    if not changes:
+        return PlanChanged(team, changed=False)
+    for name, value in changes.items():
+        setattr(team, name, value)
+    team.save(update_fields=list(changes))
+    _plan_saved(session, team)
+    return PlanChanged(team)
+
+
+@transaction.atomic
+def plan_item_add(
+    *, participant: Participant, what: str, cost_pence: int, client_id: uuid.UUID | str
+) -> PlanChanged:
+    """Add an item to the team's plan, if the plan still fits the budget with it.
+
+    The same add sent again (its client_id) is one item. The total is read and
+    checked while the session's row is held, so two adds at once can't both fit
+    on their own and overshoot together.
+    """
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError as error:
+        raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
+    what = _plan_text(what, most=ITEM_MAX_LENGTH, what=_("What the item is"))
+    session, fiver, team = _plan_phone(participant)
+    replay = PlanItem.objects.filter(client_id=client_id).first()
+    if replay is not None:
+        if replay.team_id != team.pk:
+            raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
+        return PlanChanged(team, changed=False, replayed=True, item=replay)
+    if not what:
+        raise Refused(_("Say what the item is."), kind=Refusal.INVALID)
+    cost = _cost(cost_pence, fiver.cap_pence)
+    items = PlanItem.objects.filter(team=team)
+    summary = items.aggregate(total=Sum("cost_pence"), count=Count("pk"))
+    if summary["count"] >= PLAN_ITEMS_MAX:
+        raise Refused(
+            _("A plan can have at most %(count)d items.") % {"count": PLAN_ITEMS_MAX},
+            kind=Refusal.TOO_LONG,
+        )
+    total = (summary["total"] or 0) + cost
+    if total > fiver.cap_pence:
+        raise _over_budget(total, fiver.cap_pence)
+    item = PlanItem.objects.create(team=team, what=what, cost_pence=cost, client_id=client_id)
+    _plan_saved(session, team)
+    return PlanChanged(team, item=item)
+
+
+@transaction.atomic
+def plan_item_change(
+    *, participant: Participant, item: PlanItem, what: str, cost_pence: int
+) -> PlanChanged:
+    """Change an item of the team's plan (what it is, what it costs), if the plan still fits."""
+    what = _plan_text(what, most=ITEM_MAX_LENGTH, what=_("What the item is"))
+    session, fiver, team = _plan_phone(participant)
+    found = PlanItem.objects.filter(pk=item.pk).first()
+    if found is None or found.team_id != team.pk:
+        raise Refused(
+            _("That item has gone: someone in your team took it off."), kind=Refusal.UNKNOWN
+        )
+    if not what:
+        raise Refused(_("Say what the item is."), kind=Refusal.INVALID)
+    cost = _cost(cost_pence, fiver.cap_pence)
+    if (found.what, found.cost_pence) == (what, cost):
+        return PlanChanged(team, changed=False, item=found)
+    others = (
+        PlanItem.objects.filter(team=team).exclude(pk=found.pk).aggregate(total=Sum("cost_pence"))
+    )
+    total = (others["total"] or 0) + cost
+    if total > fiver.cap_pence:
+        raise _over_budget(total, fiver.cap_pence)
+    found.what, found.cost_pence = what, cost
+    found.save(update_fields=["what", "cost_pence"])
+    _plan_saved(session, team)
+    return PlanChanged(team, item=found)
+
+
+@transaction.atomic
+def plan_item_remove(*, participant: Participant, item: PlanItem) -> PlanChanged:
+    """Take an item off the team's plan. Taking off one already gone changes nothing."""
+    session, _fiver, team = _plan_phone(participant)
+    found = PlanItem.objects.filter(pk=item.pk).first()
+    if found is not None and found.team_id != team.pk:
+        raise Refused(_("That item is another team's."), kind=Refusal.MISMATCH)
+    if found is None:
+        return PlanChanged(team, changed=False)
+    found.delete()
+    _plan_saved(session, team)
+    return PlanChanged(team)

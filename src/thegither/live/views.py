@@ -20,21 +20,38 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thegither.accounts.models import Organisation
+from thegither.core.pdf import CannotMakePdf
 from thegither.core.permissions import Decision, require
 from thegither.core.refusals import Refusal, Refused
-from thegither.live import charts, exports, kinds, selectors, services
+from thegither.live import charts, exports, kinds, records, selectors, services
 from thegither.live.forms import (
     ActivityForm,
+    FiverSettingsForm,
+    GlossaryAddForm,
     JoinCodeForm,
     JoinForm,
     SessionForm,
+    TeamForm,
     answer_from_post,
     card_ids,
+    pence_typed,
     ranking_move,
     ranking_order,
 )
-from thegither.live.models import Activity, Answer, Card, LiveSession, Participant
+from thegither.live.models import (
+    Activity,
+    Answer,
+    Card,
+    FiverRound,
+    GlossaryWord,
+    LiveSession,
+    Participant,
+    PlanItem,
+    Team,
+)
 from thegither.live.permissions import (
+    can_change_plan,
+    can_join_team,
     can_press_cards,
     can_run_session,
     can_run_sessions,
@@ -111,7 +128,8 @@ def session_create(request, slug):
     )
 
 
-def _edit_page(request, session, form, status=200, settings_form=None):
+def _edit_page(request, session, form, status=200, settings_form=None, fiver_form=None):
+    fiver = selectors.fiver_of(session) if session.is_fiver else None
     return render(
         request,
         "live/session_edit.html",
@@ -121,6 +139,10 @@ def _edit_page(request, session, form, status=200, settings_form=None):
             "activities": selectors.activities_of(session),
             "form": form,
             "settings_form": settings_form or SessionForm.for_session(session),
+            "fiver": fiver,
+            "fiver_form": fiver_form or (FiverSettingsForm.for_fiver(fiver) if fiver else None),
+            "teams": selectors.teams_of(fiver) if fiver else [],
+            "team_form": TeamForm(),
         },
         status=status,
     )
@@ -226,6 +248,10 @@ def _staff_context(request, session):
         context.update(_results_context(activity, snapshot["results"]))
         if activity.kind == Activity.Kind.OPEN_TEXT:
             context["review"] = selectors.open_texts(activity)
+    if "fiver" in snapshot:
+        context.update(_fiver_staff_context(session, snapshot["fiver"]))
+    if "cards" in snapshot:
+        context["explained"] = snapshot["cards"]["glossary"]
     return context
 
 
@@ -240,6 +266,7 @@ def _queue_context(request, session, *, shared_screen: bool) -> dict:
         "queue": selectors.queue_now(session, stop_names=bool(names)),
         "can_see_stop_names": names,
         "stop_words": session.get_stop_words_display(),
+        "session_words": [] if shared_screen else selectors.session_words(session),
     }
 
 
@@ -252,6 +279,11 @@ def console(request, pk):
     context = _staff_context(request, session)
     context["controls"] = _controls(session)
     context["participants"] = selectors.participants_of(session)
+    if session.is_fiver:
+        context["team_form"] = TeamForm()
+        team_of = selectors.teams_by_phone(session)
+        for participant in context["participants"]:
+            participant.team_id = team_of.get(participant.pk)
     context.update(_queue_context(request, session, shared_screen=False))
     template = (
         "live/console.html#live" if request.GET.get("part") == "live" else "live/console.html"
@@ -269,8 +301,8 @@ def _controls(session: LiveSession) -> list[tuple[str, str]]:
         return [(C.START, _("Start the session"))]
     out = []
     activity = session.current_activity
-    # A meeting with no questions needs none of the question buttons.
-    if activity is not None or not session.is_meeting:
+    # A meeting or a Bid for a Fiver with no questions needs none of the question buttons.
+    if activity is not None or session.has_questions:
         out += [(C.BACK, _("Back")), (C.NEXT, _("Next"))]
         if activity is not None:
             if activity.state == Activity.State.OPEN:
@@ -447,7 +479,9 @@ def _phone_session(request, code):
     return session, participant
 
 
-def _phone_context(session, participant, *, typed=None, error="", card_error="", phrase=""):
+def _phone_context(
+    session, participant, *, typed=None, error="", card_error="", phrase="", plan=None
+):
     snapshot = selectors.snapshot(session, selectors.PHONE)
     activity = session.current_activity
     mine = None
@@ -478,6 +512,16 @@ def _phone_context(session, participant, *, typed=None, error="", card_error="",
         context.update(_cards_context(session, participant, snapshot, card_error, phrase))
     elif card_error:
         context["error"] = card_error  # no cards on the page to show it beside
+    if "fiver" in snapshot:
+        context.update(_fiver_phone_context(session, participant, snapshot["fiver"], plan))
+        own = context["team"].vote_option if context["team"] else None
+        if (
+            activity is not None
+            and activity.pk == snapshot["fiver"]["vote"]
+            and snapshot["fiver"]["own_vote_barred"]
+            and own is not None
+        ):
+            context["own_option"] = str(own)
     if activity is not None and "results" in snapshot:
         context.update(_results_context(activity, snapshot["results"]))
         if activity.kind == Activity.Kind.OPEN_TEXT:
@@ -526,12 +570,23 @@ def phone(request, code):
     session, participant = _phone_session(request, code)
     if participant is None or participant.removed:
         return redirect("join:code", code=session.join_code)
+    part = request.GET.get("part")
     template = (
-        "live/phone.html#cards"
-        if request.GET.get("part") == "cards"
+        f"live/phone.html#{part}"
+        if part in PHONE_PARTS and _has_part(session, part)
         else _template("live/phone.html", request)
     )
     return render(request, template, _phone_context(session, participant))
+
+
+# Parts of the phone page live.js redraws by themselves (?part=cards and so on).
+PHONE_PARTS = ("cards", "fiver", "words")
+
+
+def _has_part(session: LiveSession, part: str) -> bool:
+    if part == "fiver":
+        return session.is_fiver
+    return session.has_cards
 
 
 @require_POST
@@ -750,6 +805,7 @@ def _cards_context(session, participant, snapshot, card_error: str, phrase: str)
         "phrase": phrase,
         "queue_paused": public.get("paused", False),
         "phrase_max": services.PHRASE_MAX_LENGTH,
+        "explained": public.get("glossary", []),
     }
 
 
@@ -827,8 +883,8 @@ def card(request, code):
     return redirect(reverse("live:phone", args=[session.join_code]) + "#cards")
 
 
-def _staff_reply(request, session, error: str = "", note: str = ""):
-    """Back to the console's queue, or a short JSON reply when live.js sent the button."""
+def _staff_reply(request, session, error: str = "", note: str = "", anchor: str = "queue"):
+    """Back to the console (at the queue), or a short JSON reply when live.js sent the button."""
     if request.headers.get(PART_HEADER) == "staff":
         return JsonResponse(
             {"ok": not error, "error": error, "note": note}, status=400 if error else 200
@@ -837,7 +893,7 @@ def _staff_reply(request, session, error: str = "", note: str = ""):
         messages.error(request, error)
     elif note:
         messages.success(request, note)
-    return redirect(reverse("live:console", args=[session.pk]) + "#queue")
+    return redirect(reverse("live:console", args=[session.pk]) + f"#{anchor}")
 
 
 def _queue_action(request, session: LiveSession, held: Card | None):
@@ -925,3 +981,480 @@ def results_csv(request, pk):
 def results_xlsx(request, pk):
     """The session's results as an XLSX workbook, the same rows as the CSV."""
     return _export(request, pk, "xlsx")
+
+
+# ---- the jargon glossary (decision 0065) ----
+
+
+def _glossary_page(request, organisation, form=None, status=200):
+    return render(
+        request,
+        "live/glossary.html",
+        {
+            "organisation": organisation,
+            "words": selectors.glossary_of(organisation),
+            "form": form or GlossaryAddForm(),
+            "meaning_max": services.MEANING_MAX_LENGTH,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def glossary(request, slug):
+    """The organisation's glossary for its staff: every word that lost someone, and meanings."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_run_sessions(request.user, organisation))
+    return _glossary_page(request, organisation)
+
+
+@require_POST
+@login_required
+def glossary_add(request, slug):
+    """Add a word or phrase with its meaning (or give a word that has none its meaning)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_run_sessions(request.user, organisation))
+    form = GlossaryAddForm(request.POST)
+    if form.is_valid():
+        try:
+            word = services.glossary_add(
+                organisation=organisation,
+                words_typed=form.cleaned_data["words"],
+                meaning=form.cleaned_data["meaning"],
+                by=request.user,
+            )
+        except Refused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Added “%(words)s” to the glossary.") % {"words": word.words}
+            )
+            return redirect("live:glossary", slug=organisation.slug)
+    return _glossary_page(request, organisation, form=form, status=400)
+
+
+class GlossaryAction:
+    MEANING = "meaning"
+    HIDE = "hide"
+    SHOW = "show"
+
+
+@require_POST
+@login_required
+def glossary_word(request, slug, pk):
+    """Give a word its meaning, or leave it out of what people see (or bring it back)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_run_sessions(request.user, organisation))
+    word = get_object_or_404(GlossaryWord, pk=pk, organisation=organisation)
+    action = (request.POST.get("action") or GlossaryAction.MEANING)[:10]
+    try:
+        if action in (GlossaryAction.HIDE, GlossaryAction.SHOW):
+            services.glossary_hide(word=word, hidden=action == GlossaryAction.HIDE, by=request.user)
+            note = (
+                _("“%(words)s” is left out now. Nobody else sees it.")
+                if action == GlossaryAction.HIDE
+                else _("“%(words)s” is back in the glossary.")
+            )
+        else:
+            services.glossary_explain(
+                word=word,
+                meaning=(request.POST.get("meaning") or "")[: services.MEANING_MAX_LENGTH + 100],
+                by=request.user,
+            )
+            note = _("Saved the meaning of “%(words)s”.")
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(request, note % {"words": word.words})
+    return redirect(reverse("live:glossary", args=[organisation.slug]) + f"#word-{word.pk}")
+
+
+@require_GET
+def glossary_public(request, slug):
+    """The organisation's glossary for anyone: the words that lost people, in plain words."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    return render(
+        request,
+        "live/glossary_public.html",
+        {"organisation": organisation, "words": selectors.glossary_public(organisation)},
+    )
+
+
+@require_POST
+@login_required
+def session_glossary(request, pk):
+    """From the console: give a word flagged in this session its meaning."""
+    session = _session_for_staff(request, pk)
+    word_id = (request.POST.get("word") or "")[:12]
+    word = (
+        GlossaryWord.objects.filter(organisation=session.organisation, pk=int(word_id)).first()
+        if word_id.isdigit()
+        else None
+    )
+    if word is None:
+        return _staff_reply(
+            request, session, error=_("That word has gone from the glossary."), anchor="words"
+        )
+    try:
+        services.glossary_explain(
+            word=word,
+            meaning=(request.POST.get("meaning") or "")[: services.MEANING_MAX_LENGTH + 100],
+            by=request.user,
+        )
+    except Refused as error:
+        return _staff_reply(request, session, error=_refusal_text(error), anchor="words")
+    return _staff_reply(
+        request,
+        session,
+        note=_("Saved. Phones can see what “%(words)s” means now.") % {"words": word.words},
+        anchor="words",
+    )
+
+
+# ---- Bid for a Fiver (decision 0066) ----
+
+
+def _fiver_buttons(session: LiveSession, fiver: FiverRound, public: dict) -> list[tuple]:
+    """Return the Bid for a Fiver's buttons that make sense now, as (action, words, style)."""
+    if not session.is_running:
+        return []
+    A = services.FiverAction
+    stage = public["stage"]
+    Stage = FiverRound.Stage
+    if stage == Stage.TEAMS:
+        return [
+            (
+                A.START,
+                ngettext(
+                    "Start the clock (%(count)d minute)",
+                    "Start the clock (%(count)d minutes)",
+                    fiver.minutes,
+                )
+                % {"count": fiver.minutes},
+                "",
+            )
+        ]
+    if stage == Stage.PLANNING:
+        first = (
+            (A.RESUME, _("Start the clock again"), "")
+            if public["clock"] == "paused"
+            else (A.PAUSE, _("Pause the clock"), "secondary")
+        )
+        return [
+            first,
+            (A.MINUTE, _("Add a minute"), "secondary"),
+            (A.STOP, _("Time's up now"), "warning"),
+        ]
+    if stage == Stage.GALLERY:
+        return [
+            (A.VOTE, _("Everyone votes now"), ""),
+            (A.MINUTE, _("One more minute to plan"), "secondary"),
+        ]
+    if stage == Stage.VOTING:
+        return [(A.WINNER, _("Close the vote and show the winner"), "")]
+    return []
+
+
+def _fiver_staff_context(session: LiveSession, public: dict) -> dict:
+    fiver = selectors.fiver_of(session)
+    teams = selectors.gallery(fiver)
+    stage = public["stage"]
+    return {
+        "fiver": fiver,
+        "fiver_public": public,
+        "fiver_stage": stage,
+        "fiver_before_vote": stage
+        in (FiverRound.Stage.TEAMS, FiverRound.Stage.PLANNING, FiverRound.Stage.GALLERY),
+        "fiver_teams_open": stage in (FiverRound.Stage.TEAMS, FiverRound.Stage.PLANNING),
+        "fiver_teams": teams,
+        "fiver_gallery": [team for team in teams if team.title or team.items.all()],
+        "fiver_winners": public["winners"],
+        "fiver_buttons": _fiver_buttons(session, fiver, public),
+    }
+
+
+def _fiver_phone_context(session, participant, public: dict, plan: dict | None) -> dict:
+    """Return the phone's Bid for a Fiver: its team, its plan (to change), or the gallery."""
+    plan = plan or {}
+    fiver = selectors.fiver_of(session)
+    team = selectors.team_of(participant)
+    participant.session = session
+    stage = public["stage"]
+    shown = stage in (FiverRound.Stage.GALLERY, FiverRound.Stage.VOTING, FiverRound.Stage.WINNER)
+    return {
+        "fiver": fiver,
+        "fiver_public": public,
+        "fiver_stage": stage,
+        "team": team,
+        "left_pence": fiver.cap_pence - team.total_pence if team else fiver.cap_pence,
+        "can_change_plan": can_change_plan(participant, fiver, team),
+        "can_join_team": can_join_team(participant),
+        "gallery": selectors.gallery(fiver, with_plans_only=True) if shown else [],
+        "plan_error": plan.get("error", ""),
+        "plan_error_for": plan.get("error_for", ""),
+        "plan_typed": plan.get("typed", {}),
+        "plan_note": plan.get("note", ""),
+        "plan_focus": plan.get("focus", ""),
+        "item_client_id": uuid.uuid4(),
+    }
+
+
+def _fiver_part_reply(request, session, participant, plan: dict, status: int):
+    """The phone's Bid for a Fiver part (live.js), or the page (a plain form), or back to it."""
+    by_script = request.headers.get(PART_HEADER) == "fiver"
+    if by_script or plan.get("error"):
+        context = _phone_context(session, participant, plan=plan)
+        template = "live/phone.html#fiver" if by_script else "live/phone.html"
+        return render(request, template, context, status=status)
+    if plan.get("note"):
+        messages.success(request, plan["note"])
+    return redirect(reverse("live:phone", args=[session.join_code]) + "#fiver")
+
+
+def _phone_for_fiver(request, code):
+    """Return the session and this phone, or the reply for a phone that hasn't joined."""
+    session, participant = _phone_session(request, code)
+    if participant is None or participant.removed:
+        if request.headers.get(PART_HEADER) == "fiver":
+            return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
+        return redirect("join:code", code=session.join_code)
+    return session, participant
+
+
+@require_POST
+def team_join(request, code):
+    """A phone joins its team with the team's code."""
+    found = _phone_for_fiver(request, code)
+    if not isinstance(found, tuple):
+        return found
+    session, participant = found
+    typed = (request.POST.get("team_code") or "")[:20]
+    try:
+        team = services.team_join(participant=participant, code=typed)
+    except Refused as error:
+        plan = {"error": _refusal_text(error), "error_for": "team", "typed": {"team_code": typed}}
+        return _fiver_part_reply(
+            request, session, participant, plan, 429 if error.kind == Refusal.TOO_MANY else 400
+        )
+    note = _("You're in %(team)s.") % {"team": team.name}
+    return _fiver_part_reply(request, session, participant, {"note": note}, 200)
+
+
+class PlanAction:
+    PLAN = "plan"  # the plan's name, what they'll do, who it's for
+    ADD = "add"
+    CHANGE = "change"
+    REMOVE = "remove"
+
+
+def _plan_do(participant, action: str, post) -> str:
+    """Do what the phone's plan form asked; return what happened, in words."""
+
+    def field(name: str) -> str:
+        return (post.get(name) or "")[: services.PLAN_DOING_MAX_LENGTH + 100]
+
+    if action == PlanAction.PLAN:
+        typed = {name: field(name) for name in ("title", "doing", "for_whom")}
+        was = {name: field(f"was_{name}") for name in typed}
+        done = services.plan_change(participant=participant, was=was, **typed)
+        return _("Saved your plan.") if done.changed else _("Nothing to save: no changes.")
+    item_id = field("item")[:12]
+    item = PlanItem.objects.filter(pk=int(item_id)).first() if item_id.isdigit() else None
+    if action == PlanAction.REMOVE:
+        done = (
+            services.plan_item_remove(participant=participant, item=item)
+            if item is not None
+            else None
+        )
+        if done is None or not done.changed:
+            return _("That item has gone already.")
+        return _("Took %(what)s off.") % {"what": item.what}
+    what = " ".join(field("what").split())
+    cost = pence_typed(field("cost")[:20], most_pence=services.FIVER_CAP_MAX_PENCE)
+    if cost is None:
+        raise Refused(_("Say what it costs, like 1.50 or 75p."), kind=Refusal.INVALID)
+    if action == PlanAction.CHANGE:
+        if item is None:
+            raise Refused(
+                _("That item has gone: someone in your team took it off."), kind=Refusal.UNKNOWN
+            )
+        services.plan_item_change(participant=participant, item=item, what=what, cost_pence=cost)
+        return _("Changed %(what)s.") % {"what": what}
+    services.plan_item_add(
+        participant=participant,
+        what=what,
+        cost_pence=cost,
+        client_id=field("client_id")[:40],
+    )
+    return _("Added %(what)s.") % {"what": what}
+
+
+@require_POST
+def plan(request, code):
+    """A phone changes its team's plan: its words, or one item at a time (add, change, take off)."""
+    found = _phone_for_fiver(request, code)
+    if not isinstance(found, tuple):
+        return found
+    session, participant = found
+    action = (request.POST.get("action") or "")[:10]
+    if action not in (PlanAction.PLAN, PlanAction.ADD, PlanAction.CHANGE, PlanAction.REMOVE):
+        action = PlanAction.ADD
+    item = (request.POST.get("item") or "")[:12]
+    form = {PlanAction.PLAN: "plan", PlanAction.ADD: "add"}.get(action, f"item-{item}")
+    typed = {
+        name: (request.POST.get(name) or "")[: services.PLAN_DOING_MAX_LENGTH + 100]
+        for name in ("title", "doing", "for_whom", "what", "cost")
+    }
+    try:
+        note = _plan_do(participant, action, request.POST)
+    except Refused as error:
+        plan_state = {"error": _refusal_text(error), "error_for": form, "typed": typed}
+        return _fiver_part_reply(
+            request,
+            session,
+            participant,
+            plan_state,
+            429 if error.kind == Refusal.TOO_MANY else 400,
+        )
+    return _fiver_part_reply(request, session, participant, {"note": note}, 200)
+
+
+@require_POST
+@login_required
+def fiver_settings(request, pk):
+    """Set the Bid for a Fiver's budget, its time and whether teams may vote for themselves."""
+    session = _session_for_staff(request, pk)
+    fiver = get_object_or_404(FiverRound, session=session)
+    form = FiverSettingsForm.for_fiver(fiver, request.POST)
+    if form.is_valid():
+        try:
+            services.fiver_settings_change(
+                session=session, settings=form.settings(), by=request.user
+            )
+        except Refused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved. Every screen uses the new budget and time now."))
+            return redirect(reverse("live:session-edit", args=[session.pk]) + "#fiver")
+    return _edit_page(request, session, ActivityForm(), status=400, fiver_form=form)
+
+
+@require_POST
+@login_required
+def fiver_control(request, pk):
+    """Run the Bid for a Fiver: the clock, time's up, the vote, the winner."""
+    session = _session_for_staff(request, pk)
+    action = (request.POST.get("action") or "")[:10]
+    try:
+        services.fiver_control(session=session, action=action, by=request.user)
+    except Refused as error:
+        return _staff_reply(request, session, error=_refusal_text(error), anchor="fiver")
+    return _staff_reply(request, session, anchor="fiver")
+
+
+@require_POST
+@login_required
+def team_add(request, pk):
+    """Make a team (from the session's page or the console); it gets a code to join with."""
+    session = _session_for_staff(request, pk)
+    form = TeamForm(request.POST)
+    back = (
+        reverse("live:console", args=[session.pk])
+        if request.POST.get("back") == "console"
+        else reverse("live:session-edit", args=[session.pk])
+    )
+    if form.is_valid():
+        try:
+            team = services.team_add(
+                session=session, name=form.cleaned_data["name"], by=request.user
+            )
+        except Refused as error:
+            messages.error(request, _refusal_text(error))
+        else:
+            messages.success(
+                request,
+                _("Made %(team)s. Its code is %(code)s.") % {"team": team.name, "code": team.code},
+            )
+    else:
+        messages.error(request, " ".join(form.errors.get("name", [_("Give the team a name.")])))
+    return redirect(back + "#teams")
+
+
+@require_POST
+@login_required
+def teams_fill(request, pk):
+    """Put every phone that has no team into one, evenly."""
+    session = _session_for_staff(request, pk)
+    try:
+        count = services.teams_fill(session=session, by=request.user)
+    except Refused as error:
+        return _staff_reply(request, session, error=_refusal_text(error), anchor="fiver")
+    note = (
+        ngettext("Put %(count)d phone in a team.", "Put %(count)d phones in teams.", count)
+        % {"count": count}
+        if count
+        else _("Every phone is in a team already.")
+    )
+    return _staff_reply(request, session, note=note, anchor="fiver")
+
+
+@require_POST
+@login_required
+def participant_team(request, pk, participant_pk):
+    """Put one phone in a team, or in none."""
+    session = _session_for_staff(request, pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, session=session)
+    team_id = (request.POST.get("team") or "")[:12]
+    team = (
+        Team.objects.filter(fiver__session=session, pk=int(team_id)).first()
+        if team_id.isdigit()
+        else None
+    )
+    try:
+        services.team_member_set(
+            session=session, participant=participant, team=team, by=request.user
+        )
+    except Refused as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(request, _("Saved who is in which team."))
+    return redirect(reverse("live:console", args=[session.pk]) + "#phones")
+
+
+# ---- the meeting's record (decision 0067) ----
+
+
+@require_GET
+@login_required
+@never_cache
+def record_csv(request, pk):
+    """The meeting's record as a CSV file: turns, Stop words, breaks, plans and votes."""
+    session = _session_for_staff(request, pk)
+    response = HttpResponse(records.as_csv(session), content_type=EXPORT_TYPES["csv"])
+    response["Content-Disposition"] = content_disposition_header(
+        True, records.file_name(session, "csv")
+    )
+    return response
+
+
+@require_GET
+@login_required
+@never_cache
+def record_pdf(request, pk):
+    """The meeting's record as a tagged PDF, drawn on this server with nothing fetched."""
+    session = _session_for_staff(request, pk)
+    try:
+        body = records.as_pdf(session)
+    except CannotMakePdf as error:
+        return render(
+            request,
+            "live/record_missing.html",
+            {"session": session, "problem": str(error)},
+            status=503,
+        )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, records.file_name(session, "pdf")
+    )
+    return response

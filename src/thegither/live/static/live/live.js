@@ -17,6 +17,8 @@
   var retryDelay = 1000;
   var refreshQueued = false;
   var refreshAgain = false;
+  var refreshWaiting = false;
+  var reloadWaiting = false;
   var lastAnnounced = 0;
   // Once the person sends a form or follows a link, the page is on its way out: a reload
   // now would cancel what they just asked for (the server may already have done it).
@@ -54,6 +56,8 @@
   function refreshPart() {
     // Fetch the server-drawn part of the page (results as SVG) and swap it in.
     if (drag.item) { drag.waiting = true; return; }  // after the drop
+    // Someone typing in the region (a meaning, on the console): after they leave the box.
+    if (typingIn(root.querySelector("[data-live-region]"))) { refreshWaiting = true; return; }
     // One fetch at a time; a change seen meanwhile fetches once more after it, so the
     // part shown is never older than the last snapshot.
     if (refreshQueued) { refreshAgain = true; return; }
@@ -72,12 +76,39 @@
         var active = document.activeElement;
         var focused = active && active !== region && region.contains(active) ? focusKey(active) : null;
         if (drag.item) { drag.waiting = true; return; }
+        if (typingIn(region)) { refreshWaiting = true; return; }
+        keepTyping(region, fresh, null);
         region.replaceWith(fresh);
+        startClocks();
         Array.prototype.forEach.call(fresh.querySelectorAll("[data-queue-list]"), queueDrag);
         if (focused !== null) { refocus(fresh, focused); }
         announce();
       })
       .catch(function () { refreshQueued = false; });
+  }
+
+  function typingIn(region) {
+    // A text box (not a button) in the region has the focus.
+    var active = document.activeElement;
+    return Boolean(region && active && region.contains(active) &&
+      (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type === "text")));
+  }
+
+  function keepTyping(old, fresh, sentForm) {
+    // A redraw keeps what someone typed and hasn't sent yet (boxes are found by id),
+    // except in the form they just sent, whose boxes the server has drawn again.
+    Array.prototype.forEach.call(old.querySelectorAll("input[type=text][id], textarea[id]"), function (box) {
+      if (box.value === box.defaultValue || (sentForm && box.form === sentForm)) { return; }
+      var again = fresh.querySelector("#" + box.id);
+      if (again && !again.disabled) { again.value = box.value; }
+    });
+  }
+
+  function markSent(form) {
+    // What was sent is what the page shows now: a redraw needn't keep it.
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=text], textarea"), function (box) {
+      box.defaultValue = box.value;
+    });
   }
 
   // A redraw replaces the buttons in the region (Up-vote, Show, Hide): put the focus back
@@ -123,12 +154,14 @@
       socket.send(JSON.stringify({ type: "sync" }));
     }
     if (pageChanged(snap)) {
-      if (role === "phone" && typing()) { return; }  // don't wipe what someone is typing
+      // Don't wipe what someone is typing: reload once they leave the box.
+      if (role === "phone" && typing()) { reloadWaiting = true; return; }
       window.location.reload();
       return;
     }
     if (role === "staff" || snap.results_shown) { refreshPart(); }
-    if (role === "phone" && snap.cards) { cardsFollow(snap.cards); }
+    if (role === "phone" && snap.cards) { cardsFollow(snap.cards); wordsFollow(snap.cards); }
+    if (role === "phone" && snap.fiver) { fiverFollow(snap.fiver); }
   }
 
   function poll() {
@@ -171,7 +204,8 @@
   // ---- meeting cards and the speaking queue (decision 0063) ----
 
   function sentByScript(form) {
-    return Boolean(form && form.matches && form.matches("[data-card-form], [data-live-form]") &&
+    return Boolean(form && form.matches &&
+      form.matches("[data-card-form], [data-live-form], [data-swap-form]") &&
       window.fetch && window.FormData);
   }
 
@@ -190,25 +224,30 @@
     var data = new FormData(form);
     if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
     var isCard = form.matches("[data-card-form]");
+    var swap = form.getAttribute("data-swap-form");
+    var part = isCard ? "cards" : (swap || "staff");
     var key = submitter ? focusKey(submitter) : null;
     fetch(form.getAttribute("action"), {
       method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-Live-Part": isCard ? "cards" : "staff" }
+      headers: { "X-Live-Part": part }
     }).then(function (response) {
       sending = false;
-      if (isCard) {
+      if (isCard || swap) {
         if (response.status === 403) { window.location.reload(); return null; }  // taken out
-        return response.text().then(function (html) { swapCards(html, key, true); });
+        return response.text().then(function (html) {
+          if (isCard) { swapCards(html, key, true); } else { swapPart(swap, html, key, form); }
+        });
       }
       return response.json().then(function (reply) {
+        if (!reply.error) { markSent(form); }
         notice(reply.error || reply.note, Boolean(reply.error));
         refreshPart();
       });
     }).catch(function () {
       sending = false;
-      // A card is safe to send again as a plain form (same client_id); a queue button
-      // might move someone twice, so say so instead.
-      if (isCard) { form.submit(); } else { notice(root.getAttribute("data-offline-words"), true); }
+      // A card or a plan's form is safe to send again as a plain form (an add keeps its
+      // client_id); a queue button might move someone twice, so say so instead.
+      if (isCard || swap) { form.submit(); } else { notice(root.getAttribute("data-offline-words"), true); }
     });
   }
 
@@ -274,7 +313,164 @@
       cardsWaiting = false;
       window.setTimeout(refreshCards, 0);
     }
+    // After the focus has moved on: redraw (or reload) what waited for the typing to stop.
+    window.setTimeout(function () {
+      if (refreshWaiting && !typingIn(root.querySelector("[data-live-region]"))) {
+        refreshWaiting = false;
+        refreshPart();
+      }
+      Object.keys(parts).forEach(function (name) {
+        if (parts[name].waiting && !typingIn(root.querySelector("[data-" + name + "-region]"))) {
+          parts[name].waiting = false;
+          refreshRegion(name);
+        }
+      });
+      if (reloadWaiting && !typing()) { window.location.reload(); }
+    }, 0);
   });
+
+  // ---- parts of a phone redrawn by themselves: words explained, the Bid for a Fiver ----
+  var parts = {
+    fiver: { queued: false, again: false, waiting: false, pressed: 0 },
+    words: { queued: false, again: false, waiting: false, pressed: 0 }
+  };
+
+  function refreshRegion(name) {
+    var base = root.getAttribute("data-phone-url");
+    var region = root.querySelector("[data-" + name + "-region]");
+    var state = parts[name];
+    if (!base || !region) { return; }
+    if (typingIn(region)) { state.waiting = true; return; }  // after they leave the box
+    if (state.queued) { state.again = true; return; }
+    state.queued = true;
+    var started = state.pressed;
+    fetch(base + "?part=" + name, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        state.queued = false;
+        // A form answered meanwhile drew newer content than this: fetch again instead.
+        if (started !== state.pressed) { html = null; state.again = true; }
+        if (state.again) { state.again = false; window.setTimeout(function () { refreshRegion(name); }, 0); }
+        if (html === null) { return; }
+        var here = root.querySelector("[data-" + name + "-region]");
+        if (typingIn(here)) { state.waiting = true; return; }
+        var now = document.activeElement;
+        var key = now && here && now !== here && here.contains(now) ? focusKey(now) : null;
+        swapPart(name, html, key, null);
+      })
+      .catch(function () { state.queued = false; });
+  }
+
+  function swapPart(name, html, key, sentForm) {
+    // Put a freshly drawn part in place; a form's own reply (sentForm) says what happened.
+    var region = root.querySelector("[data-" + name + "-region]");
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var fresh = holder.querySelector("[data-" + name + "-region]");
+    if (!region || !fresh) { return; }
+    keepTyping(region, fresh, sentForm);
+    Array.prototype.forEach.call(region.querySelectorAll("details[open][data-word]"), function (open) {
+      var again = fresh.querySelector("details[data-word='" + open.getAttribute("data-word") + "']");
+      if (again) { again.open = true; }
+    });
+    region.replaceWith(fresh);
+    startClocks();
+    if (sentForm) { parts[name].pressed += 1; }
+    var alert = sentForm ? fresh.querySelector("[role=alert]") : null;
+    if (alert) { alert.focus(); return; }
+    var next = sentForm ? fresh.querySelector("[data-focus-next]") : null;
+    if (next) { next.focus(); } else if (key !== null) { refocus(fresh, key); }
+    var status = root.querySelector("[data-" + name + "-status]");
+    if (status && sentForm) { status.textContent = fresh.getAttribute("data-note") || ""; }
+  }
+
+  function wordsFollow(cards) {
+    // The words explained changed (a meaning added or changed): redraw them.
+    var region = root.querySelector("[data-words-region]");
+    if (!region || !cards.glossary) { return; }
+    var now = cards.glossary.map(function (word) { return word.id + "." + word.version; }).join(" ");
+    if (now !== region.getAttribute("data-glossary")) { refreshRegion("words"); }
+  }
+
+  function fiverFollow(fiver) {
+    // Redraw the Bid for a Fiver when its stage or clock changed, or the phone's team
+    // (a teammate's change, someone joining); a phone in no team follows every team.
+    var region = root.querySelector("[data-fiver-region]");
+    if (!region) { return; }
+    clocksFollow(fiver);
+    var stale = fiver.stage !== region.getAttribute("data-stage") ||
+      fiver.clock !== region.getAttribute("data-clock");
+    var team = region.getAttribute("data-team");
+    var teams = fiver.teams || [];
+    if (team) {
+      var mine = teams.filter(function (each) { return String(each.id) === team; })[0];
+      if (!mine || String(mine.version) !== region.getAttribute("data-team-version")) { stale = true; }
+    } else {
+      var all = teams.map(function (each) { return each.id + "." + each.version; }).join(" ");
+      if (all !== region.getAttribute("data-teams")) { stale = true; }
+    }
+    if (stale) { refreshRegion("fiver"); }
+  }
+
+  // ---- the Bid for a Fiver's countdown (decision 0066) ----
+  // The server says how many seconds are left; the page counts down from when it heard.
+  var clockTimer = null;
+
+  function clockText(seconds) {
+    var rest = seconds % 60;
+    return Math.floor(seconds / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function clocksFollow(fiver) {
+    // A snapshot brings the server's seconds left: count from those.
+    if (fiver.clock !== "running") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-countdown]"), function (clock) {
+      if (clock.getAttribute("data-clock") === "running") {
+        clock.setAttribute("data-end", String(Date.now() + fiver.remaining * 1000));
+      }
+    });
+  }
+
+  function tick() {
+    var clocks = document.querySelectorAll("[data-countdown]");
+    if (!clocks.length) { window.clearInterval(clockTimer); clockTimer = null; return; }
+    Array.prototype.forEach.call(clocks, function (clock) {
+      if (clock.getAttribute("data-clock") !== "running") { return; }
+      if (!clock.hasAttribute("data-end")) {
+        var remaining = parseInt(clock.getAttribute("data-remaining"), 10) || 0;
+        clock.setAttribute("data-end", String(Date.now() + remaining * 1000));
+      }
+      var left = Math.max(0, Math.ceil((parseInt(clock.getAttribute("data-end"), 10) - Date.now()) / 1000));
+      var shown = clock.querySelector("[data-countdown-time]");
+      var words = left ? (clock.getAttribute("data-words") || "%(time)s").replace("%(time)s", clockText(left))
+        : clock.getAttribute("data-up-words");
+      if (shown && shown.textContent !== words) { shown.textContent = words; }
+      var was = parseInt(clock.getAttribute("data-left"), 10);
+      clock.setAttribute("data-left", String(left));
+      var status = clock.parentNode.querySelector("[data-countdown-status]");
+      if (status && was > left) {
+        // Said politely, not every second: at 5 minutes, 1 minute and time's up.
+        var say = "";
+        if (was > 300 && left <= 300 && left > 60) { say = (status.getAttribute("data-minutes-words") || "").replace("%(count)d", "5"); }
+        if (was > 60 && left <= 60 && left > 0) { say = status.getAttribute("data-minute-words"); }
+        if (left === 0) { say = status.getAttribute("data-up-words"); }
+        if (say) { status.textContent = say; }
+      }
+      if (left === 0 && was > 0) {
+        // Time is up: the server says what comes next (a moment later, in case its clock
+        // is a little behind this one).
+        window.setTimeout(function () {
+          if (role === "phone") { refreshRegion("fiver"); } else { refreshPart(); }
+        }, 700);
+      }
+    });
+  }
+
+  function startClocks() {
+    if (!clockTimer && document.querySelector("[data-countdown]")) {
+      clockTimer = window.setInterval(tick, 1000);
+    }
+  }
 
   function cardsFollow(cards) {
     // Redraw the phone's cards when what they say has changed: called to speak, taken out
@@ -418,6 +614,7 @@
   }
 
   connect();
+  startClocks();
   Array.prototype.forEach.call(root.querySelectorAll("[data-ranking]"), rankingDrag);
   Array.prototype.forEach.call(root.querySelectorAll("[data-queue-list]"), queueDrag);
 }());
