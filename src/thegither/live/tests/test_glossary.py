@@ -148,16 +148,17 @@ def test_only_the_organisations_staff_explain_hide_or_add(
 ):
     _stop(_phone(meeting, 1), "jargon")
     word = GlossaryWord.objects.get()
+    attempts = (
+        lambda person: services.glossary_explain(word=word, meaning="Mine.", by=person),
+        lambda person: services.glossary_hide(word=word, hidden=True, by=person),
+        lambda person: services.glossary_add(
+            organisation=organisation, words_typed="x", meaning="y", by=person
+        ),
+    )
     for person in (outsider, panel_member):
-        for attempt in (
-            lambda: services.glossary_explain(word=word, meaning="Mine.", by=person),
-            lambda: services.glossary_hide(word=word, hidden=True, by=person),
-            lambda: services.glossary_add(
-                organisation=organisation, words_typed="x", meaning="y", by=person
-            ),
-        ):
+        for attempt in attempts:
             with pytest.raises(Refused) as refused:
-                attempt()
+                attempt(person)
             assert refused.value.kind == Refusal.NOT_ALLOWED
     word.refresh_from_db()
     assert (word.meaning, word.hidden) == ("", False)
