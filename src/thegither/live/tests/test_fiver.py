@@ -107,7 +107,8 @@ def test_a_bid_for_a_fiver_starts_with_a_fiver_and_ten_minutes(organisation, sta
     fiver = _fiver(session)
     assert (fiver.cap_pence, fiver.minutes, fiver.own_vote_barred) == (500, 10, False)
     assert fiver.stage == FiverRound.Stage.TEAMS
-    assert session.is_fiver and not session.has_questions
+    assert session.is_fiver
+    assert not session.has_questions
 
 
 def test_a_workshop_turned_into_a_bid_for_a_fiver_gets_one(session, staff):
@@ -491,7 +492,9 @@ def test_an_item_over_the_budget_is_refused_with_the_numbers(planning, kim, ali)
         _add(kim, "Compost", 20)
     assert refused.value.kind == Refusal.UNUSABLE
     message = refused.value.messages[0]
-    assert "£5.20" in message and "20p" in message and "£5.00" in message
+    assert "£5.20" in message
+    assert "20p more" in message
+    assert "£5.00" in message
     assert _total(planning, "Kestrels") == 500
 
 
