@@ -527,6 +527,8 @@ class PlanItem(models.Model):
 
     A team's items never add up to more than the budget: every change is checked
     against the total inside a transaction that holds the session's row (decision 0066).
+    An item taken off keeps its row (`removed_at`), so an add sent again after a
+    teammate took the item off is known as the same add and doesn't bring it back.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="items")
@@ -535,6 +537,7 @@ class PlanItem(models.Model):
     # Made by the phone for each item it adds, so an add sent twice is one item.
     client_id = models.UUIDField(unique=True)
     added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["team", "pk"]

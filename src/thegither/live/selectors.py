@@ -7,7 +7,7 @@ counter, so two answers at once can never lose one (Claper's bug).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -459,7 +459,7 @@ def fiver_of(session: LiveSession) -> FiverRound | None:
 def _with_totals(teams: QuerySet[Team]) -> QuerySet[Team]:
     """Add `total_pence` (what the plan costs so far) and `size` (people in it) to each team."""
     total = (
-        PlanItem.objects.filter(team=OuterRef("pk"))
+        PlanItem.objects.filter(team=OuterRef("pk"), removed_at__isnull=True)
         .values("team")
         .annotate(total=Sum("cost_pence"))
         .values("total")
@@ -484,9 +484,14 @@ def plan_totals(fiver: FiverRound) -> dict[int, int]:
     return {team.pk: team.total_pence for team in _teams(fiver.pk)}
 
 
+def _items() -> Prefetch:
+    """A team's items still in its plan (taken-off items keep their rows)."""
+    return Prefetch("items", queryset=PlanItem.objects.filter(removed_at__isnull=True))
+
+
 def teams_of(fiver: FiverRound) -> list[Team]:
     """Return the teams in order, with `total_pence` and `size`, and their items (one query)."""
-    return list(_teams(fiver.pk).prefetch_related("items"))
+    return list(_teams(fiver.pk).prefetch_related(_items()))
 
 
 def teams_with_plans(fiver: FiverRound) -> list[Team]:
@@ -500,7 +505,7 @@ def team_of(participant: Participant) -> Team | None:
     team_id = member.first()
     if team_id is None:
         return None
-    return _with_totals(Team.objects.filter(pk=team_id)).prefetch_related("items").first()
+    return _with_totals(Team.objects.filter(pk=team_id)).prefetch_related(_items()).first()
 
 
 def gallery(fiver: FiverRound, *, with_plans_only: bool = False) -> list[Team]:

@@ -1790,9 +1790,9 @@ def plan_item_add(
 ) -> PlanChanged:
     """Add an item to the team's plan, if the plan still fits the budget with it.
 
-    The same add sent again (its client_id) is one item. The total is read and
-    checked while the session's row is held, so two adds at once can't both fit
-    on their own and overshoot together.
+    The same add sent again (its client_id) is one item, even after the item was
+    taken off. The total is read and checked while the session's row is held, so two
+    adds at once can't both fit on their own and overshoot together.
     """
     try:
         client_id = uuid.UUID(str(client_id))
@@ -1808,7 +1808,7 @@ def plan_item_add(
     if not what:
         raise Refused(_("Say what the item is."), kind=Refusal.INVALID)
     cost = _cost(cost_pence, fiver.cap_pence)
-    items = PlanItem.objects.filter(team=team)
+    items = PlanItem.objects.filter(team=team, removed_at__isnull=True)
     summary = items.aggregate(total=Sum("cost_pence"), count=Count("pk"))
     if summary["count"] >= PLAN_ITEMS_MAX:
         raise Refused(
@@ -1830,7 +1830,7 @@ def plan_item_change(
     """Change an item of the team's plan (what it is, what it costs), if the plan still fits."""
     what = _plan_text(what, most=ITEM_MAX_LENGTH, what=_("What the item is"))
     session, fiver, team = _plan_phone(participant)
-    found = PlanItem.objects.filter(pk=item.pk).first()
+    found = PlanItem.objects.filter(pk=item.pk, removed_at__isnull=True).first()
     if found is None or found.team_id != team.pk:
         raise Refused(
             _("That item has gone: someone in your team took it off."), kind=Refusal.UNKNOWN
@@ -1841,7 +1841,9 @@ def plan_item_change(
     if (found.what, found.cost_pence) == (what, cost):
         return PlanChanged(team, changed=False, item=found)
     others = (
-        PlanItem.objects.filter(team=team).exclude(pk=found.pk).aggregate(total=Sum("cost_pence"))
+        PlanItem.objects.filter(team=team, removed_at__isnull=True)
+        .exclude(pk=found.pk)
+        .aggregate(total=Sum("cost_pence"))
     )
     total = (others["total"] or 0) + cost
     if total > fiver.cap_pence:
@@ -1859,8 +1861,9 @@ def plan_item_remove(*, participant: Participant, item: PlanItem) -> PlanChanged
     found = PlanItem.objects.filter(pk=item.pk).first()
     if found is not None and found.team_id != team.pk:
         raise Refused(_("That item is another team's."), kind=Refusal.MISMATCH)
-    if found is None:
+    if found is None or found.removed_at is not None:
         return PlanChanged(team, changed=False)
-    found.delete()
+    found.removed_at = timezone.now()
+    found.save(update_fields=["removed_at"])
     _plan_saved(session, team)
     return PlanChanged(team)

@@ -92,9 +92,8 @@ def _time_up(session):
 
 
 def _total(session, name) -> int:
-    return sum(
-        PlanItem.objects.filter(team=_team(session, name)).values_list("cost_pence", flat=True)
-    )
+    items = PlanItem.objects.filter(team=_team(session, name), removed_at__isnull=True)
+    return sum(items.values_list("cost_pence", flat=True))
 
 
 # ---- setting up ----
@@ -577,7 +576,17 @@ def test_an_item_a_teammate_took_off_cannot_be_changed_and_goes_once(planning, k
     with pytest.raises(Refused) as refused:
         services.plan_item_change(participant=kim, item=item, what="Seeds", cost_pence=100)
     assert refused.value.kind == Refusal.UNKNOWN
-    assert not PlanItem.objects.exists()
+    assert _total(planning, "Kestrels") == 0
+    assert selectors.team_of(kim).items.all().count() == 0
+
+
+def test_an_add_sent_again_after_it_was_taken_off_does_not_bring_it_back(planning, kim, ali):
+    client_id = uuid.uuid4()
+    item = _add(kim, "Seeds", 300, client_id).item
+    services.plan_item_remove(participant=ali, item=item)
+    again = _add(kim, "Seeds", 300, client_id)
+    assert again.replayed
+    assert _total(planning, "Kestrels") == 0
 
 
 def test_each_change_to_a_plan_tells_the_teams_phones(planning, kim):
