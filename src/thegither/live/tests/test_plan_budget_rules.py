@@ -62,6 +62,14 @@ def _fiver_with_team(organisation, staff, cap_pence: int, phones: int):
     return session, team, editors
 
 
+def _outcome(call):
+    """Return what the service returned, or the refusal it raised."""
+    try:
+        return call()
+    except Refused as refused:
+        return refused
+
+
 class PlanBudget(RuleBasedStateMachine):
     """One team's plan, edited by two phones with their own (maybe old) view of it."""
 
@@ -96,16 +104,17 @@ class PlanBudget(RuleBasedStateMachine):
             and self.total() + cost <= self.cap
             and len(self.items) < PLAN_ITEMS_MAX
         )
-        try:
-            done = services.plan_item_add(
+        done = _outcome(
+            lambda: services.plan_item_add(
                 participant=self.editors[editor],
                 what=f"Item {cost}",
                 cost_pence=cost,
                 client_id=client_id,
             )
-        except Refused as refused:
-            assert not fits, refused.messages
-            assert refused.kind in (Refusal.UNUSABLE, Refusal.TOO_LONG)
+        )
+        if isinstance(done, Refused):
+            assert not fits, done.messages
+            assert done.kind in (Refusal.UNUSABLE, Refusal.TOO_LONG)
             return (editor, None, 0, 0)
         assert fits
         self.items[done.item.pk] = cost
@@ -152,16 +161,17 @@ class PlanBudget(RuleBasedStateMachine):
         fits = (
             not gone and cost <= self.cap and self.total() - self.items[item_id] + cost <= self.cap
         )
-        try:
-            services.plan_item_change(
+        done = _outcome(
+            lambda: services.plan_item_change(
                 participant=self.editors[editor],
                 item=PlanItem(pk=item_id),
                 what=f"Item {cost}",
                 cost_pence=cost,
             )
-        except Refused as refused:
-            assert not fits, refused.messages
-            assert refused.kind == (Refusal.UNKNOWN if gone else Refusal.UNUSABLE)
+        )
+        if isinstance(done, Refused):
+            assert not fits, done.messages
+            assert done.kind == (Refusal.UNKNOWN if gone else Refusal.UNUSABLE)
             return
         assert fits
         self.items[item_id] = cost
@@ -173,12 +183,13 @@ class PlanBudget(RuleBasedStateMachine):
 
     @rule(cap=st.integers(min_value=1, max_value=1000))
     def facilitator_changes_the_budget(self, cap):
-        try:
-            services.fiver_settings_change(
+        done = _outcome(
+            lambda: services.fiver_settings_change(
                 session=self.session, settings=FiverSettings(cap_pence=cap), by=self.staff
             )
-        except Refused as refused:
-            assert refused.kind == Refusal.UNUSABLE
+        )
+        if isinstance(done, Refused):
+            assert done.kind == Refusal.UNUSABLE
             assert cap < self.total()
             return
         assert cap >= self.total()
@@ -232,17 +243,15 @@ def test_adds_sent_at_once_from_many_phones_never_overshoot_together():
     outcomes: list[str] = []
 
     def add(phone):
-        try:
-            start.wait()
-            services.plan_item_add(
+        start.wait()
+        done = _outcome(
+            lambda: services.plan_item_add(
                 participant=phone, what="Paint", cost_pence=200, client_id=uuid.uuid4()
             )
-            outcomes.append("in")
-        except Refused as refused:
-            outcomes.append(refused.kind)
-        finally:
-            close_old_connections()
-            connection.close()
+        )
+        outcomes.append(done.kind if isinstance(done, Refused) else "in")
+        close_old_connections()
+        connection.close()
 
     threads = [threading.Thread(target=add, args=(phone,)) for phone in editors]
     for thread in threads:
