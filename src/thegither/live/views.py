@@ -1182,17 +1182,26 @@ def _fiver_phone_context(session, participant, public: dict, plan: dict | None) 
     participant.session = session
     stage = public["stage"]
     shown = stage in (FiverRound.Stage.GALLERY, FiverRound.Stage.VOTING, FiverRound.Stage.WINNER)
+    can_change = can_change_plan(participant, fiver, team)
+    # A problem goes beside the form it came from; one whose form isn't shown now (an
+    # item taken off meanwhile, time up) goes at the top.
+    forms = {"team", "plan", "add"} | (
+        {item.form_key for item in team.items.all()} if team is not None else set()
+    )
+    error_for = plan.get("error_for", "")
+    if error_for not in forms or (error_for != "team" and not can_change):
+        error_for = "top"
     return {
         "fiver": fiver,
         "fiver_public": public,
         "fiver_stage": stage,
         "team": team,
         "left_pence": fiver.cap_pence - team.total_pence if team else fiver.cap_pence,
-        "can_change_plan": can_change_plan(participant, fiver, team),
+        "can_change_plan": can_change,
         "can_join_team": can_join_team(participant),
         "gallery": selectors.gallery(fiver, with_plans_only=True) if shown else [],
         "plan_error": plan.get("error", ""),
-        "plan_error_for": plan.get("error_for", ""),
+        "plan_error_for": error_for if plan.get("error") else "",
         "plan_typed": plan.get("typed", {}),
         "plan_note": plan.get("note", ""),
         "plan_focus": plan.get("focus", ""),
