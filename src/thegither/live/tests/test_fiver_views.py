@@ -244,7 +244,7 @@ def test_before_the_clock_a_team_waits_to_plan(fiver_session, kim):
 
 
 def test_a_team_writes_its_plan_and_adds_items_by_form(planning, kim):
-    phone, participant = kim
+    phone, _participant = kim
     page = phone.get(_url(planning, "live:phone"))
     assert "Planned: £0.00 of £5.00" in page.text
     assert "data-countdown" in page.text

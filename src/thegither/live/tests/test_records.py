@@ -1,4 +1,4 @@
-"""The meeting's record (CSV and PDF): turns, Stop words, breaks, plans and votes, nobody's phone."""
+"""The meeting's record (CSV and PDF): turns, Stop words, breaks, plans, votes; no phone named."""
 
 import csv
 import io
