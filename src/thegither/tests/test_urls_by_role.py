@@ -62,7 +62,7 @@ from thegither.grants.models import (
 from thegither.grants.tasks import application_submitted_email
 from thegither.grants.tests import factories as grant_factories
 from thegither.live import services as live_services
-from thegither.live.models import LiveSession
+from thegither.live.models import GlossaryWord, LiveSession
 
 ROLES = (
     "anonymous",
@@ -101,6 +101,12 @@ class World:
     # --- live workshops: an open session here (with a phone and an answer) and one in `other`
     live_session: LiveSession | None = None
     live_other_session: LiveSession | None = None
+    # --- glossary and Bid for a Fiver (branch meeting-tools): a running Bid for a Fiver here
+    # (two teams, a phone in one with an item in its plan) and one in `other`; the glossary
+    # words here come from the live session's Stop card, `other_word` is the other's.
+    live_fiver: LiveSession | None = None
+    live_other_fiver: LiveSession | None = None
+    other_word: GlossaryWord | None = None
 
 
 @dataclass
@@ -554,6 +560,7 @@ def world_make() -> World:
     _reports_world(grants, users, admin_elsewhere)  # --- reports
     _letters_world(grants, users, admin_elsewhere)  # --- letters (branch yb-letters)
     live_session, live_other_session = _live_world(users, organisation, other)
+    live_fiver, live_other_fiver, other_word = _fiver_world(users, organisation, other)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         application_submitted_email.enqueue(Application.objects.order_by("pk").first().pk)
@@ -561,6 +568,9 @@ def world_make() -> World:
         grants=grants,
         live_session=live_session,
         live_other_session=live_other_session,
+        live_fiver=live_fiver,
+        live_other_fiver=live_other_fiver,
+        other_word=other_word,
         organisation=organisation,
         other=other,
         users=users,
@@ -611,6 +621,41 @@ def _live_world(users, organisation, other) -> tuple[LiveSession, LiveSession]:
         session=elsewhere, kind="yes-no", prompt="Other?", by=users["staff_elsewhere"]
     )
     return session, elsewhere
+
+
+def _fiver_world(users, organisation, other) -> tuple[LiveSession, LiveSession, GlossaryWord]:
+    """A running Bid for a Fiver here and one in `other`, and a glossary word in `other`."""
+    import uuid
+
+    def fiver(organisation, staff, title):
+        session = live_services.session_create(
+            organisation=organisation,
+            title=title,
+            settings=live_services.SessionSettings(kind="fiver"),
+            by=staff,
+        )
+        team = live_services.team_add(session=session, name="Kestrels", by=staff)
+        live_services.team_add(session=session, name="Otters", by=staff)
+        live_services.session_control(session=session, action="start", by=staff)
+        phone = live_services.session_join(
+            session=session, token=f"world-fiver-token-{session.pk}-123456"
+        ).participant
+        live_services.team_join(participant=phone, code=team.code)
+        live_services.fiver_control(session=session, action="start", by=staff)
+        live_services.plan_item_add(
+            participant=phone, what="Seeds", cost_pence=150, client_id=uuid.uuid4()
+        )
+        return session
+
+    here = fiver(organisation, users["staff"], "Fiver")
+    elsewhere = fiver(other, users["staff_elsewhere"], "Fiver elsewhere")
+    word = live_services.glossary_add(
+        organisation=other,
+        words_typed="quorum",
+        meaning="Enough people.",
+        by=users["staff_elsewhere"],
+    )
+    return here, elsewhere, word
 
 
 @dataclass(frozen=True)
@@ -724,6 +769,40 @@ def live_card_swapped(world: World) -> dict:
     """The other organisation's session with this session's hand: never found there."""
     card = world.live_session.cards.get(kind="speak")
     return {"pk": world.live_other_session.pk, "card_pk": card.pk}
+
+
+def live_fiver(world: World) -> dict:
+    return {"pk": world.live_fiver.pk}
+
+
+def live_other_fiver(world: World) -> dict:
+    return {"pk": world.live_other_fiver.pk}
+
+
+def live_fiver_code(world: World) -> dict:
+    return {"code": world.live_fiver.join_code}
+
+
+def live_fiver_phone(world: World) -> dict:
+    return {"pk": world.live_fiver.pk, "participant_pk": world.live_fiver.participants.get().pk}
+
+
+def live_fiver_phone_swapped(world: World) -> dict:
+    """The other organisation's Bid for a Fiver with this one's phone: never found there."""
+    return {
+        "pk": world.live_other_fiver.pk,
+        "participant_pk": world.live_fiver.participants.get().pk,
+    }
+
+
+def glossary_word(world: World) -> dict:
+    word = GlossaryWord.objects.get(organisation=world.organisation)
+    return {"slug": world.organisation.slug, "pk": word.pk}
+
+
+def glossary_word_swapped(world: World) -> dict:
+    """This organisation's glossary with the other's word: never found."""
+    return {"slug": world.organisation.slug, "pk": world.other_word.pk}
 
 
 EVERYONE_200 = (200,) * len(ROLES)
@@ -1025,6 +1104,45 @@ EXPECTED: dict[str, Entry] = {
     # Phones have no roles: without the phone's cookie everyone is sent to join.
     "live:card": Entry((302,) * len(ROLES), kwargs=live_code, method="post", data={"kind": "stop"}),
     # --- end live cards ---
+    # --- glossary, Bid for a Fiver and the record (branch meeting-tools) ---
+    "live:glossary": Entry(STAFF_ONLY, kwargs=org),
+    "live:glossary-add": Entry(
+        STAFF_POST,
+        kwargs=org,
+        method="post",
+        data={"words": "Agenda", "meaning": "The list of things to talk about."},
+    ),
+    "live:glossary-word": Entry(
+        STAFF_POST, kwargs=glossary_word, method="post", data={"meaning": "Hard words."}
+    ),
+    # Anyone: only words with a meaning the staff wrote.
+    "live:glossary-public": Entry(EVERYONE_200, kwargs=org),
+    # No word chosen: staff are sent back to the console with "that word has gone".
+    "live:session-glossary": Entry(
+        STAFF_POST, kwargs=live_session, method="post", data={"meaning": "Hard words."}
+    ),
+    "live:fiver": Entry(STAFF_POST, kwargs=live_fiver, method="post", data={"action": "pause"}),
+    "live:fiver-settings": Entry(
+        STAFF_POST,
+        kwargs=live_fiver,
+        method="post",
+        data={"fiver-cap": "5.00", "fiver-minutes": "10"},
+    ),
+    "live:team-add": Entry(STAFF_POST, kwargs=live_fiver, method="post", data={"name": "Herons"}),
+    "live:teams-fill": Entry(STAFF_POST, kwargs=live_fiver, method="post"),
+    "live:participant-team": Entry(
+        STAFF_POST, kwargs=live_fiver_phone, method="post", data={"team": ""}
+    ),
+    "live:record-csv": Entry(STAFF_ONLY, kwargs=live_fiver),
+    "live:record-pdf": Entry(STAFF_ONLY, kwargs=live_fiver),
+    # Phones have no roles: without the phone's cookie everyone is sent to join.
+    "live:team-join": Entry(
+        (302,) * len(ROLES), kwargs=live_fiver_code, method="post", data={"team_code": "ABCD"}
+    ),
+    "live:plan": Entry(
+        (302,) * len(ROLES), kwargs=live_fiver_code, method="post", data={"action": "add"}
+    ),
+    # --- end meeting-tools ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -1479,6 +1597,60 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_card_swapped),
     ),
     # --- end live cards ---
+    # --- glossary, Bid for a Fiver and the record (branch meeting-tools) ---
+    "the other organisation's glossary": (
+        "live:glossary",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "adding to the other organisation's glossary": (
+        "live:glossary-add",
+        Entry(STAFF_OF_OTHER_POST, kwargs=other_org),
+    ),
+    "the other organisation's word through this one's glossary": (
+        "live:glossary-word",
+        Entry((302, 403, 403, 403, 404, 404, 404, 403, 403, 404), kwargs=glossary_word_swapped),
+    ),
+    "the other organisation's public glossary": (
+        "live:glossary-public",
+        Entry(EVERYONE_200, kwargs=other_org),
+    ),
+    "meanings from the other organisation's console": (
+        "live:session-glossary",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_session),
+    ),
+    "the other organisation's Bid for a Fiver": (
+        "live:fiver",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_fiver),
+    ),
+    "the other organisation's Bid for a Fiver's budget": (
+        "live:fiver-settings",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_fiver),
+    ),
+    "teams in the other organisation's Bid for a Fiver": (
+        "live:team-add",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_fiver),
+    ),
+    "sharing out the other organisation's phones": (
+        "live:teams-fill",
+        Entry(STAFF_OF_OTHER_POST, kwargs=live_other_fiver),
+    ),
+    "a phone put in a team through another organisation's session": (
+        "live:participant-team",
+        Entry((302, 403, 403, 403, 403, 403, 404, 404, 403, 404), kwargs=live_fiver_phone_swapped),
+    ),
+    "a budget for a session that isn't a Bid for a Fiver": (
+        "live:fiver-settings",
+        Entry((302, 403, 403, 403, 404, 404, 404, 403, 403, 404), kwargs=live_session),
+    ),
+    "the record of the other organisation's session": (
+        "live:record-csv",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_fiver),
+    ),
+    "the PDF record of the other organisation's session": (
+        "live:record-pdf",
+        Entry(STAFF_OF_OTHER, kwargs=live_other_fiver),
+    ),
+    # --- end meeting-tools ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff
