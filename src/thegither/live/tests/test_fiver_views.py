@@ -411,3 +411,21 @@ def test_the_phone_fiver_part_runs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(24):
         phone.get(_url(planning, "live:phone"), {"part": "fiver"})
+
+
+@pytest.mark.parametrize("length", [300, 60_000])
+def test_very_long_values_in_the_phones_forms_are_refused_calmly(planning, kim, length):
+    phone, _participant = kim
+    long = "x" * length
+    for name, data in (
+        ("live:team-join", {"team_code": long}),
+        ("live:plan", {"action": "plan", "title": long, "doing": long, "for_whom": long}),
+        ("live:plan", {"action": "add", "what": long, "cost": long, "client_id": long}),
+        ("live:plan", {"action": "change", "item": long, "what": long, "cost": long}),
+        ("live:plan", {"action": long, "item": long}),
+    ):
+        for headers in ({}, PART):
+            response = phone.post(_url(planning, name), data, **headers)
+            assert response.status_code in (302, 400), (name, data.keys(), response.status_code)
+    assert not PlanItem.objects.exists()
+    assert _team(planning, "Kestrels").title == ""
