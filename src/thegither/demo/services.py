@@ -19,6 +19,7 @@ from thegither.accounts.models import (
     Role,
     User,
 )
+from thegither.demo.meetings import demo_meetings_load
 from thegither.demo.youth_bank import youth_bank_load
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -120,6 +121,7 @@ def demo_load() -> list[DemoLogin]:
     users = {user.username: user for user in User.objects.filter(memberships__organisation=trust)}
     youth_bank_load(trust, users["sam.worker"], users)
     demo_workshop_load(trust, User.objects.get(username="sam.worker"))
+    demo_meetings_load(trust, User.objects.get(username="sam.worker"))
     return list(DEMO_LOGINS)
 
 

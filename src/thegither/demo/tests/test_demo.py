@@ -333,3 +333,43 @@ def test_demo_has_the_workshop_with_one_activity_of_each_kind_once():
     assert LiveSession.objects.filter(title__startswith="In it together").count() == 1
     assert set(workshop.activities.values_list("kind", flat=True)) == set(Activity.Kind.values)
     assert workshop.organisation.slug == "riverside-youth-trust"
+
+
+# --- meeting tools (branch meeting-tools): meetings, the glossary and a Bid for a Fiver ---
+
+
+def test_demo_has_a_meeting_held_a_meeting_to_run_and_a_bid_for_a_fiver_once():
+    from thegither.demo.meetings import FIVER_TEAMS, FIVER_TITLE, HELD_MEETING_TITLE, MEETING_TITLE
+    from thegither.live import records, selectors
+    from thegither.live.models import Card, GlossaryWord, LiveSession, Team
+
+    demo_load()
+    demo_load()
+    held = LiveSession.objects.get(title=HELD_MEETING_TITLE)
+    assert (held.kind, held.state) == ("meeting", "ended")
+    record = records.record_of(held)
+    assert [(s.name, s.turns) for s in record.speakers] == [
+        ("Ruby", 1),
+        ("Kai", 2),
+        ("Priya", 1),
+        ("Dev", 2),
+        ("Lou", 0),
+    ]
+    assert next(s.seconds for s in record.speakers if s.name == "Dev") >= 180
+    assert record.stops == 6
+    assert len(record.breaks) == 1
+    assert not Card.objects.filter(session=held, kind="speak", state__in=Card.OPEN_STATES).exists()
+    trust = held.organisation
+    words = {word.words: word for word in GlossaryWord.objects.filter(organisation=trust)}
+    assert words["co-production"].flagged == 2
+    assert words["safeguarding"].meaning == ""
+    public = [word.words for word in selectors.glossary_public(trust)]
+    assert public == ["co-production", "quorum", "stakeholders", "theory of change"]
+    meeting = LiveSession.objects.get(title=MEETING_TITLE)
+    assert (meeting.kind, meeting.state) == ("meeting", "draft")
+    fiver = LiveSession.objects.get(title=FIVER_TITLE)
+    assert (fiver.kind, fiver.state, fiver.fiver.cap_pence) == ("fiver", "draft", 500)
+    assert fiver.fiver.own_vote_barred
+    names = list(Team.objects.filter(fiver=fiver.fiver).values_list("name", flat=True))
+    assert names == list(FIVER_TEAMS)
+    assert LiveSession.objects.filter(organisation=trust).count() == 4
