@@ -217,14 +217,27 @@
     sendForm(form, event.submitter);
   });
 
-  function sendForm(form, submitter) {
+  var waitingToSend = [];
+
+  function sendNext() {
+    // A plan's form sent while another was on its way goes next, as it was when sent.
+    var next = waitingToSend.shift();
+    if (next) { sendForm(next.form, next.submitter, next.data); }
+  }
+
+  function sendForm(form, submitter, sentData) {
     // The same form, sent by fetch: a card keeps its client_id, so a retry counts once.
-    if (sending) { return; }
-    sending = true;
-    var data = new FormData(form);
-    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
-    var isCard = form.matches("[data-card-form]");
     var swap = form.getAttribute("data-swap-form");
+    var data = sentData || new FormData(form);
+    if (!sentData && submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    if (sending) {
+      // A second tap on a card or a queue button is dropped (it could undo the first);
+      // a plan's forms are different things someone typed, so each waits its turn.
+      if (swap) { waitingToSend.push({ form: form, submitter: submitter, data: data }); }
+      return;
+    }
+    sending = true;
+    var isCard = form.matches("[data-card-form]");
     var part = isCard ? "cards" : (swap || "staff");
     var key = submitter ? focusKey(submitter) : null;
     fetch(form.getAttribute("action"), {
@@ -236,6 +249,7 @@
         if (response.status === 403) { window.location.reload(); return null; }  // taken out
         return response.text().then(function (html) {
           if (isCard) { swapCards(html, key, true); } else { swapPart(swap, html, key, form); }
+          sendNext();
         });
       }
       return response.json().then(function (reply) {
@@ -247,7 +261,7 @@
       sending = false;
       // A card or a plan's form is safe to send again as a plain form (an add keeps its
       // client_id); a queue button might move someone twice, so say so instead.
-      if (isCard || swap) { form.submit(); } else { notice(root.getAttribute("data-offline-words"), true); }
+      if (isCard || swap) { waitingToSend = []; form.submit(); } else { notice(root.getAttribute("data-offline-words"), true); }
     });
   }
 
