@@ -250,8 +250,6 @@ def _staff_context(request, session):
             context["review"] = selectors.open_texts(activity)
     if "fiver" in snapshot:
         context.update(_fiver_staff_context(session, snapshot["fiver"]))
-    if "cards" in snapshot:
-        context["explained"] = snapshot["cards"]["glossary"]
     return context
 
 
