@@ -516,7 +516,7 @@ def gallery(fiver: FiverRound, *, with_plans_only: bool = False) -> list[Team]:
     """
     teams = teams_with_plans(fiver) if with_plans_only else teams_of(fiver)
     votes = vote_totals(fiver) if fiver.vote_id else {}
-    won = set(winners(fiver)) if fiver.stage == FiverRound.Stage.WINNER else set()
+    won = set(_most(votes)) if fiver.stage == FiverRound.Stage.WINNER else set()
     for team in teams:
         team.left_pence = fiver.cap_pence - team.total_pence
         team.votes = votes.get(team.pk)
@@ -546,13 +546,16 @@ def vote_totals(fiver: FiverRound) -> dict[int, int]:
     }
 
 
-def winners(fiver: FiverRound) -> list[int]:
-    """Return the team ids with the most votes (more than one on a tie; none without votes)."""
-    votes = vote_totals(fiver)
+def _most(votes: dict[int, int]) -> list[int]:
     most = max(votes.values(), default=0)
     if not most:
         return []
     return [team_id for team_id, total in votes.items() if total == most]
+
+
+def winners(fiver: FiverRound) -> list[int]:
+    """Return the team ids with the most votes (more than one on a tie; none without votes)."""
+    return _most(vote_totals(fiver))
 
 
 def fiver_public(session_id: int) -> dict | None:

@@ -232,6 +232,7 @@ def session_change(
 def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSession:
     """Make a fresh draft with the same activities (no phones, no answers), to run again."""
     _check(can_run_session(by, session))
+    votes = set(FiverRound.objects.filter(session=session).values_list("vote_id", flat=True))
     copy = _create_with_code(
         organisation=session.organisation,
         title=_title(title or _("%(title)s (copy)") % {"title": session.title})[:TITLE_MAX_LENGTH],
@@ -252,7 +253,7 @@ def session_copy(*, session: LiveSession, by: User, title: str = "") -> LiveSess
         )
         for activity in session.activities.order_by("position")
         # A Bid for a Fiver's vote is made again from the new plans, so it isn't copied.
-        if not _is_fiver_vote(activity)
+        if activity.pk not in votes
     )
     if copy.is_fiver:
         _fiver_copy(session, copy)
@@ -1228,10 +1229,6 @@ class FiverSettings:
             "minutes": self.minutes,
             "own_vote_barred": bool(self.own_vote_barred),
         }
-
-
-def _is_fiver_vote(activity: Activity) -> bool:
-    return FiverRound.objects.filter(vote=activity).exists()
 
 
 def _fiver_copy(session: LiveSession, copy: LiveSession) -> None:
