@@ -1324,7 +1324,9 @@ def plan(request, code):
             plan_state,
             429 if error.kind == Refusal.TOO_MANY else 400,
         )
-    return _fiver_part_reply(request, session, participant, {"note": note}, 200)
+    # After an add, the focus goes back to "What it is", ready for the next item.
+    focus = "add" if action == PlanAction.ADD else ""
+    return _fiver_part_reply(request, session, participant, {"note": note, "focus": focus}, 200)
 
 
 @require_POST

@@ -271,12 +271,16 @@ def test_a_team_writes_its_plan_and_adds_items_by_form(planning, kim):
     assert "<html" not in added.text
     assert 'data-note="Added Bin bags."' in added.text
     assert "Planned: £1.50 of £5.00" in added.text
-    assert "data-focus-next" in added.text or "add-what" in added.text
+    assert (
+        'id="add-what" name="what" maxlength="60" autocomplete="off" value="" data-focus-next'
+        in added.text
+    )
     item = PlanItem.objects.get()
     changed = phone.post(
         url, {"action": "change", "item": item.pk, "what": "Bags", "cost": "75p"}, **PART
     )
     assert 'data-note="Changed Bags."' in changed.text
+    assert "data-focus-next" not in changed.text
     item.refresh_from_db()
     assert (item.what, item.cost_pence) == ("Bags", 75)
     removed = phone.post(url, {"action": "remove", "item": item.pk}, **PART)

@@ -143,8 +143,10 @@ def test_a_bid_for_a_fiver_with_three_phones_the_vote_and_a_word_explained(
     expect(kim.page.locator("#plan-total")).to_contain_text("Planned: £5.00 of £5.00")
     jo.page.get_by_label("Your plan's name").fill("Pavement art")
     jo.page.get_by_role("button", name="Save the plan").click()
-    add_item(jo, "Chalk", "3")
+    add_item(jo, "Chalk", "3")  # sent while the plan's name is still on its way: it waits
     expect(jo.page.locator("#plan-total")).to_contain_text("Planned: £3.00 of £5.00")
+    expect(jo.page.get_by_label("What it is")).to_have_value("")
+    expect(jo.page.get_by_label("What it is")).to_be_focused()
     expect(presenter.page.locator(".live-present__teams")).to_contain_text("£5.00 of £5.00")
     checked(presenter)
 

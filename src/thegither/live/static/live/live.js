@@ -88,20 +88,29 @@
   }
 
   function typingIn(region) {
-    // A text box (not a button) in the region has the focus.
+    // Someone is typing in a box in the region: it has the focus and words not yet sent.
+    // (A box with the focus and nothing typed is redrawn: the focus comes back to it.)
     var active = document.activeElement;
     return Boolean(region && active && region.contains(active) &&
-      (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type === "text")));
+      (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type === "text")) &&
+      active.value !== active.defaultValue);
   }
 
   function keepTyping(old, fresh, sentForm) {
     // A redraw keeps what someone typed and hasn't sent yet (boxes are found by id),
     // except in the form they just sent, whose boxes the server has drawn again.
     Array.prototype.forEach.call(old.querySelectorAll("input[type=text][id], textarea[id]"), function (box) {
-      if (box.value === box.defaultValue || (sentForm && box.form === sentForm)) { return; }
+      if (box.value === box.defaultValue || sentFrom(box, sentForm)) { return; }
       var again = fresh.querySelector("#" + box.id);
       if (again && !again.disabled) { again.value = box.value; }
     });
+  }
+
+  function sentFrom(box, sentForm) {
+    // The box is in the form just sent, or in the same form drawn again since (a form
+    // that waited its turn was sent from a part that has been redrawn meanwhile).
+    if (!sentForm || !box.form) { return false; }
+    return box.form === sentForm || Boolean(sentForm.id && box.form.id === sentForm.id);
   }
 
   function markSent(form) {
@@ -116,6 +125,7 @@
   function focusKey(element) {
     // A button whose words change when pressed (a card held up) names itself.
     if (element.getAttribute("data-focus-key")) { return "key|" + element.getAttribute("data-focus-key"); }
+    if (element.id && (element.tagName === "INPUT" || element.tagName === "TEXTAREA")) { return "id|" + element.id; }
     var form = element.form || element.closest("form");
     return [element.tagName, element.name || "", element.value || "",
       form ? form.getAttribute("action") : "", element.textContent.trim()].join("|");
