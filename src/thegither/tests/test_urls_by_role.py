@@ -103,7 +103,8 @@ class World:
     live_other_session: LiveSession | None = None
     # --- glossary and Bid for a Fiver (branch meeting-tools): a running Bid for a Fiver here
     # (two teams, a phone in one with an item in its plan) and one in `other`; the glossary
-    # words here come from the live session's Stop card, `other_word` is the other's.
+    # words here come from the live session's Stop card, `other_word` is the other's. Made
+    # only for the URLs that need them (`_fivers`), so the other walks don't pay for them.
     live_fiver: LiveSession | None = None
     live_other_fiver: LiveSession | None = None
     other_word: GlossaryWord | None = None
@@ -560,7 +561,6 @@ def world_make() -> World:
     _reports_world(grants, users, admin_elsewhere)  # --- reports
     _letters_world(grants, users, admin_elsewhere)  # --- letters (branch yb-letters)
     live_session, live_other_session = _live_world(users, organisation, other)
-    live_fiver, live_other_fiver, other_word = _fiver_world(users, organisation, other)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         application_submitted_email.enqueue(Application.objects.order_by("pk").first().pk)
@@ -568,9 +568,6 @@ def world_make() -> World:
         grants=grants,
         live_session=live_session,
         live_other_session=live_other_session,
-        live_fiver=live_fiver,
-        live_other_fiver=live_other_fiver,
-        other_word=other_word,
         organisation=organisation,
         other=other,
         users=users,
@@ -621,6 +618,15 @@ def _live_world(users, organisation, other) -> tuple[LiveSession, LiveSession]:
         session=elsewhere, kind="yes-no", prompt="Other?", by=users["staff_elsewhere"]
     )
     return session, elsewhere
+
+
+def _fivers(world: "World") -> "World":
+    """Give the world its Bid for a Fiver sessions and the other's glossary word, once."""
+    if world.live_fiver is None:
+        world.live_fiver, world.live_other_fiver, world.other_word = _fiver_world(
+            world.users, world.organisation, world.other
+        )
+    return world
 
 
 def _fiver_world(users, organisation, other) -> tuple[LiveSession, LiveSession, GlossaryWord]:
@@ -772,23 +778,25 @@ def live_card_swapped(world: World) -> dict:
 
 
 def live_fiver(world: World) -> dict:
-    return {"pk": world.live_fiver.pk}
+    return {"pk": _fivers(world).live_fiver.pk}
 
 
 def live_other_fiver(world: World) -> dict:
-    return {"pk": world.live_other_fiver.pk}
+    return {"pk": _fivers(world).live_other_fiver.pk}
 
 
 def live_fiver_code(world: World) -> dict:
-    return {"code": world.live_fiver.join_code}
+    return {"code": _fivers(world).live_fiver.join_code}
 
 
 def live_fiver_phone(world: World) -> dict:
-    return {"pk": world.live_fiver.pk, "participant_pk": world.live_fiver.participants.get().pk}
+    fiver = _fivers(world).live_fiver
+    return {"pk": fiver.pk, "participant_pk": fiver.participants.get().pk}
 
 
 def live_fiver_phone_swapped(world: World) -> dict:
     """The other organisation's Bid for a Fiver with this one's phone: never found there."""
+    world = _fivers(world)
     return {
         "pk": world.live_other_fiver.pk,
         "participant_pk": world.live_fiver.participants.get().pk,
@@ -802,7 +810,7 @@ def glossary_word(world: World) -> dict:
 
 def glossary_word_swapped(world: World) -> dict:
     """This organisation's glossary with the other's word: never found."""
-    return {"slug": world.organisation.slug, "pk": world.other_word.pk}
+    return {"slug": world.organisation.slug, "pk": _fivers(world).other_word.pk}
 
 
 EVERYONE_200 = (200,) * len(ROLES)
