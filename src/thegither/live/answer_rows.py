@@ -34,6 +34,7 @@ _ACTIVITY_COLUMNS = (
     "points_total",
     "state",
     "needs_approval",
+    "bars_own_team",
 )
 _ACTIVITY_SQL = (
     f"SELECT {', '.join(_ACTIVITY_COLUMNS)} FROM live_activity "  # noqa: S608 - constant names
@@ -119,7 +120,7 @@ def activity_in(activity_id: int, session_id: int) -> Activity | None:
         return None
     fields = dict(zip(_ACTIVITY_COLUMNS, row, strict=True))
     fields["options"] = _OPTIONS.from_db_value(fields["options"], None, connection)
-    for flag in ("several", "faces", "needs_approval"):
+    for flag in ("several", "faces", "needs_approval", "bars_own_team"):
         fields[flag] = bool(fields[flag])
     return Activity(**fields)
 

@@ -160,6 +160,10 @@ class Activity(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
     # Open-text answers wait for the facilitator before anyone else sees them.
     needs_approval = models.BooleanField(_("hold answers until I approve them"), default=True)
+    # A Bid for a Fiver's vote where a phone can't choose its own team's plan (decision
+    # 0066). Read with the rest of the activity when an answer comes in, so no other
+    # question pays anything for the rule.
+    bars_own_team = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["session", "position"]

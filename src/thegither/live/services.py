@@ -603,8 +603,8 @@ def answer_submit(
             _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
         )
     tidy, items = kinds.answer_items(activity, value)
-    if activity.kind == Activity.Kind.CHOICE:
-        _own_plan_vote_check(activity.pk, participant.pk, tidy["choices"])
+    if activity.bars_own_team:
+        _own_plan_vote_check(activity.pk, participant.pk, tidy.get("choices", []))
     typed = tidy.get("words") or [tidy.get("text", "")]
     if any(wordfilter.is_blocked(text) for text in typed if text):
         raise Refused(
@@ -1534,6 +1534,7 @@ def _vote_make(session: LiveSession, fiver: FiverRound) -> Activity:
         options=kinds.options_check(kind=Activity.Kind.CHOICE, options=_option_labels(teams)),
         state=Activity.State.OPEN,
         needs_approval=False,
+        bars_own_team=fiver.own_vote_barred,
     )
     Team.objects.filter(fiver=fiver).update(vote_option=None)
     for option, team in enumerate(teams):
@@ -1651,16 +1652,9 @@ def fiver_control(*, session: LiveSession, action: str, by: User) -> bool:
 
 
 def _own_plan_vote_check(activity_id: int, participant_id: int, choices: list[int]) -> None:
-    """Refuse a vote for the phone's own team's plan where the facilitator said so.
-
-    One query, and only for multiple-choice answers (a Bid for a Fiver's vote is one).
-    """
+    """Refuse a vote for the phone's own team's plan (only asked of votes that bar it)."""
     own = (
-        Team.objects.filter(
-            fiver__vote_id=activity_id,
-            fiver__own_vote_barred=True,
-            members__participant_id=participant_id,
-        )
+        Team.objects.filter(fiver__vote_id=activity_id, members__participant_id=participant_id)
         .values_list("vote_option", flat=True)
         .first()
     )

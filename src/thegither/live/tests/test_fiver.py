@@ -720,6 +720,7 @@ def test_everyone_votes_with_a_multiple_choice_question_then_the_winner_shows(
     assert vote.options == ["Kestrels: Litter pick", "Otters"]
     assert not planning.results_shown
     assert _fiver(planning).vote == vote
+    assert not vote.bars_own_team
     assert not _control(planning, staff, FiverAction.VOTE)
     # Everyone votes with the ordinary answers (their team's plan too, unless barred).
     for phone, choice in ((kim, 0), (ali, 1), (jo, 1)):
@@ -770,6 +771,7 @@ def test_teams_cannot_vote_for_their_own_plan_when_the_facilitator_says_so(
     _time_up(planning)
     _control(planning, staff, FiverAction.VOTE)
     vote = _fiver(planning).vote
+    assert vote.bars_own_team
     with pytest.raises(Refused) as refused:
         services.answer_submit(
             participant=kim, activity=vote, client_id=uuid.uuid4(), value={"choices": [0]}
@@ -790,10 +792,18 @@ def test_teams_cannot_vote_for_their_own_plan_when_the_facilitator_says_so(
     assert refused.value.kind == Refusal.WRONG_STATE
 
 
-def test_an_ordinary_multiple_choice_question_is_not_a_vote_on_plans(planning, staff, kim):
+def test_an_ordinary_multiple_choice_question_is_not_a_vote_on_plans(
+    planning, staff, kim, monkeypatch
+):
     services.fiver_settings_change(
         session=planning, settings=FiverSettings(own_vote_barred=True), by=staff
     )
+
+    def never(*args):
+        raise AssertionError("an ordinary question paid for the own-plan rule")
+
+    # The rule is asked only of votes that bar own plans (read with the activity).
+    monkeypatch.setattr(services, "_own_plan_vote_check", never)
     question = services.activity_add(
         session=planning, kind="choice", prompt="Snacks?", options=["Yes", "No"], by=staff
     )
