@@ -118,7 +118,9 @@ def phone_find(code: str, token_hash_of) -> Phone | None:
     return Phone(session_id=session_id, participant_id=row[0], removed=bool(row[1]))
 
 
-def phone_locked(participant_id: int, activity_id: int) -> tuple[LockedPhone | None, Activity | None]:
+def phone_locked(
+    participant_id: int, activity_id: int
+) -> tuple[LockedPhone | None, Activity | None]:
     """Lock the phone's row; return it with its session's state, and the activity if it is there.
 
     Stands for `Participant.objects.select_for_update(of=("self",))
@@ -238,7 +240,7 @@ def answer_replace(
     shown: bool,
     items: list[tuple[str, int]],
 ) -> None:
-    """Replace a phone's answer and its counted parts (`save()`, `items.delete()`, `bulk_create`)."""
+    """Replace a phone's answer and its parts (`save()`, `items.delete()`, `bulk_create`)."""
     params = [
         _CLIENT_ID.get_db_prep_value(client_id, connection),
         _VALUE.get_db_prep_value(value, connection),
@@ -258,7 +260,7 @@ def answer_replace(
             return
         if not items:
             cursor.execute(
-                "WITH gone AS (DELETE FROM live_answeritem WHERE answer_id = %s) " + update,
+                f"WITH gone AS (DELETE FROM live_answeritem WHERE answer_id = %s) {update}",  # noqa: S608
                 [answer_id, *params],
             )
             return

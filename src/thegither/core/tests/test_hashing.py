@@ -16,7 +16,8 @@ def test_another_purpose_or_another_secret_gives_another_hash():
     assert keyed_hash("two", "sam@example.org") != first
     with override_settings(SECRET_KEY="another-secret-key-for-this-test-only-0123456789"):
         assert keyed_hash("one", "sam@example.org") != first
-        assert keyed_hash("one", "sam@example.org") == salted_hmac(
-            "thegither.one", "sam@example.org", algorithm="sha256"
-        ).hexdigest()
+        assert (
+            keyed_hash("one", "sam@example.org")
+            == salted_hmac("thegither.one", "sam@example.org", algorithm="sha256").hexdigest()
+        )
     assert keyed_hash("one", "sam@example.org") == first

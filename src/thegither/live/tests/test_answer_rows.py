@@ -162,7 +162,8 @@ def test_a_join_code_given_to_a_new_session_finds_only_the_new_sessions_phones(w
     assert services.phone_of(code, TOKEN) is None  # the old session's phone
     newer.refresh_from_db()
     services.session_control(session=newer, action="start", by=staff)
-    joined = services.session_join(session=newer, token="a-newer-phone-token-0987654321").participant
-    found = services.phone_of(code, "a-newer-phone-token-0987654321")
+    token = "a-newer-phone-token-0987654321"
+    joined = services.session_join(session=newer, token=token).participant
+    found = services.phone_of(code, token)
     assert (found.session_id, found.participant_id) == (newer.pk, joined.pk)
     assert services.phone_of("ZZZZZZ", TOKEN).participant_id == participant.pk

@@ -191,7 +191,7 @@ def test_when_another_process_holds_the_group_nothing_is_lost_or_sent_twice():
     assert [m["seq"] for m in sent] == [1]
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="claims are in Redis only with REDIS_URL")
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="claims are in Redis with REDIS_URL")
 def test_two_processes_take_turns_so_a_group_hears_once_an_interval():
     """Two coalescers (two server processes) share a group through real Redis claims."""
 
