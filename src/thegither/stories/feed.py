@@ -54,7 +54,13 @@ def _audio_type(url: str) -> str:
 
 
 def podcast_feed(
-    episodes: list[Episode], *, title: str, description: str, link: str, feed_url: str, base_url: str
+    episodes: list[Episode],
+    *,
+    title: str,
+    description: str,
+    link: str,
+    feed_url: str,
+    base_url: str,
 ) -> str:
     """Return the RSS 2.0 podcast feed of the episodes (each must have an audio link)."""
     feed = PodcastFeed(

@@ -145,7 +145,9 @@ class EventForm(forms.Form):
         help_text=_("For example: step-free entrance, hearing loop, BSL interpreter, quiet room."),
     )
     booking_url = _url(_("Booking link (if there is one)"), _("Where people sign up."))
-    description = _text(_("What will happen? (if you like)"), EVENT_TEXT_MAX, required=False, rows=5)
+    description = _text(
+        _("What will happen? (if you like)"), EVENT_TEXT_MAX, required=False, rows=5
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,10 +183,14 @@ class EventForm(forms.Form):
     def details(self) -> EventDetails:
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
-        starts_at = timezone.make_aware(datetime.datetime.combine(data["day"], data["starts"]), zone)
+        starts_at = timezone.make_aware(
+            datetime.datetime.combine(data["day"], data["starts"]), zone
+        )
         ends_at = None
         if data.get("ends"):
-            ends_at = timezone.make_aware(datetime.datetime.combine(data["day"], data["ends"]), zone)
+            ends_at = timezone.make_aware(
+                datetime.datetime.combine(data["day"], data["ends"]), zone
+            )
         return EventDetails(
             title=data["title"],
             starts_at=starts_at,
@@ -331,7 +337,10 @@ class StorySubmitForm(StoryForm, SenderFields):
         if not data.get("consent"):
             self.add_error(
                 "consent",
-                _("Tick the box to say the story can be shared, or we can't put it on the website."),
+                _(
+                    "Tick the box to say the story can be shared, or we can't put it on the "
+                    "website."
+                ),
             )
         return data
 

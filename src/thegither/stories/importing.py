@@ -51,8 +51,9 @@ RECORDED_KEY = "iriss_archive_website_date_of_recording"
 WEBSITE_PATH_KEY = "iriss_archive_website_url"
 PAGE_TITLE_KEY = "iriss_archive_website_pagetitle"
 
-LEGEND_LINE = re.compile(r"^\s*([A-Z][A-Z0-9]{0,%d})\s+[-–—]\s+(\S.*?)\s*$" % (SPEAKER_CODE_MAX - 1))
-TURN_START = re.compile(r"^([A-Z][A-Z0-9]{0,%d})\s+(\S.*)$" % (SPEAKER_CODE_MAX - 1))
+_CODE = rf"[A-Z][A-Z0-9]{{0,{SPEAKER_CODE_MAX - 1}}}"
+LEGEND_LINE = re.compile(rf"^\s*({_CODE})\s+[-–—]\s+(\S.*?)\s*$")
+TURN_START = re.compile(rf"^({_CODE})\s+(\S.*)$")
 # A paragraph starting like this is taken for a turn whose code is missing from the
 # legend: one to three capitals, then a word starting with a capital, a digit or a quote
 # ("JD I work for..."). "A" and "I" are words, so alone they are codes only if in the legend.
@@ -215,7 +216,9 @@ def _front_matter(lines: list[str], name: str) -> tuple[_Fields, int]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 2 if mark is not None else 2  # the fields start on line 2
         problem = getattr(error, "problem", None) or "it isn't valid YAML"
-        raise EpisodeFileError(name, line, f"the front matter isn't valid YAML: {problem}.") from None
+        raise EpisodeFileError(
+            name, line, f"the front matter isn't valid YAML: {problem}."
+        ) from None
     if values is None:
         values = {}
     if not isinstance(values, dict):

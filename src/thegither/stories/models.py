@@ -75,6 +75,17 @@ class Episode(models.Model):
     def is_public(self) -> bool:
         return not self.is_draft
 
+    @property
+    def length_text(self) -> str:
+        """Return the length as a clock shows it: "15:33", or "1:02:03" past an hour."""
+        if self.duration_seconds is None:
+            return ""
+        hours, rest = divmod(self.duration_seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours}:{minutes:02d}:{seconds:02d}"
+        return f"{minutes}:{seconds:02d}"
+
 
 class Speaker(models.Model):
     """Someone who speaks in an episode, from the file's legend (`MD - Michelle Drumm`)."""
@@ -83,9 +94,7 @@ class Speaker(models.Model):
     code = models.CharField(_("code"), max_length=SPEAKER_CODE_MAX)
     name = models.CharField(_("name"), max_length=SPEAKER_NAME_MAX)
     role = models.CharField(_("role"), max_length=SPEAKER_NAME_MAX, blank=True)
-    organisation_name = models.CharField(
-        _("organisation"), max_length=SPEAKER_NAME_MAX, blank=True
-    )
+    organisation_name = models.CharField(_("organisation"), max_length=SPEAKER_NAME_MAX, blank=True)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -145,12 +154,12 @@ class Turn(models.Model):
     def __str__(self) -> str:
         return f"{self.episode} – {self.position}"
 
+    def get_absolute_url(self) -> str:
+        return f"{reverse('stories:episode-detail', args=[self.episode.slug])}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         return f"turn-{self.position}"
-
-    def get_absolute_url(self) -> str:
-        return f"{reverse('stories:episode-detail', args=[self.episode.slug])}#{self.anchor}"
 
 
 class Week(models.Model):

@@ -52,6 +52,7 @@ def network(request, slug):
         "stories/network.html",
         {
             "network": organisation,
+            "organisation": organisation,
             "weeks": selectors.weeks_of(organisation),
             "can_run_weeks": can_run_weeks(request.user, organisation),
         },
@@ -67,6 +68,7 @@ def week_detail(request, slug, year):
         "stories/week_detail.html",
         {
             "week": week,
+            "organisation": week.organisation,
             "page": selectors.week_page(week),
             "can_submit_event": can_submit_event(week),
             "can_submit_story": can_submit_story(week),
@@ -101,7 +103,12 @@ def event_detail(request, pk):
     return render(
         request,
         "stories/event_detail.html",
-        {"event": event, "week": event.week, "can_moderate": can_moderate(request.user, event.week)},
+        {
+            "event": event,
+            "week": event.week,
+            "organisation": event.week.organisation,
+            "can_moderate": can_moderate(request.user, event.week),
+        },
     )
 
 
@@ -123,7 +130,12 @@ def story_detail(request, pk):
     return render(
         request,
         "stories/story_detail.html",
-        {"story": story, "week": story.week, "can_moderate": can_moderate(request.user, story.week)},
+        {
+            "story": story,
+            "week": story.week,
+            "organisation": story.week.organisation,
+            "can_moderate": can_moderate(request.user, story.week),
+        },
     )
 
 

@@ -51,12 +51,19 @@ def weeks(request, slug):
         except ValidationError as error:
             add_refusal(form, error)
         else:
-            messages.success(request, _("Co-production Week %(year)s is ready.") % {"year": week.year})
+            messages.success(
+                request, _("Co-production Week %(year)s is ready.") % {"year": week.year}
+            )
             return redirect(_moderation_url(week))
     return render(
         request,
         "stories/weeks.html",
-        {"network": organisation, "weeks": selectors.weeks_of(organisation), "form": form},
+        {
+            "network": organisation,
+            "organisation": organisation,
+            "weeks": selectors.weeks_of(organisation),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -79,7 +86,7 @@ def week_edit(request, slug, year):
     return render(
         request,
         "stories/week_edit.html",
-        {"week": week, "form": form},
+        {"week": week, "organisation": week.organisation, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -93,7 +100,11 @@ def moderation(request, slug, year):
     return render(
         request,
         "stories/moderation.html",
-        {"week": week, "moderation": selectors.moderation_of(week)},
+        {
+            "week": week,
+            "organisation": week.organisation,
+            "moderation": selectors.moderation_of(week),
+        },
     )
 
 
@@ -118,7 +129,7 @@ def event_edit(request, pk):
     return render(
         request,
         "stories/event_edit.html",
-        {"event": event, "week": event.week, "form": form},
+        {"event": event, "week": event.week, "organisation": event.week.organisation, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -158,7 +169,13 @@ def event_decline(request, pk):
     return render(
         request,
         "stories/decline.html",
-        {"thing": event, "kind": "event", "week": event.week, "form": form},
+        {
+            "thing": event,
+            "kind": "event",
+            "week": event.week,
+            "organisation": event.week.organisation,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -181,7 +198,7 @@ def event_delete(request, pk):
 @login_required
 @never_cache
 def story_edit(request, pk):
-    """Change a story someone sent (its words, tags, picture description), or take its picture off."""
+    """Change a story someone sent (words, tags, picture description), or take its picture off."""
     story = story_or_404(pk)
     require(can_moderate(request.user, story.week))
     form = StoryEditForm.for_story(story, posted(request))
@@ -201,7 +218,7 @@ def story_edit(request, pk):
     return render(
         request,
         "stories/story_edit.html",
-        {"story": story, "week": story.week, "form": form},
+        {"story": story, "week": story.week, "organisation": story.week.organisation, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -241,7 +258,13 @@ def story_decline(request, pk):
     return render(
         request,
         "stories/decline.html",
-        {"thing": story, "kind": "story", "week": story.week, "form": form},
+        {
+            "thing": story,
+            "kind": "story",
+            "week": story.week,
+            "organisation": story.week.organisation,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -60,7 +60,7 @@ def event_submit(request, slug, year):
     return render(
         request,
         "stories/event_submit.html",
-        {"week": week, "form": form},
+        {"week": week, "organisation": week.organisation, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -93,6 +93,6 @@ def story_submit(request, slug, year):
     return render(
         request,
         "stories/story_submit.html",
-        {"week": week, "form": form},
+        {"week": week, "organisation": week.organisation, "form": form},
         status=400 if form.errors else 200,
     )
