@@ -40,8 +40,7 @@ EVENTS_2018 = (
         ),
     ),
     EventDetails(
-        title="In it together: what do we know about co-production with children and young "
-        "people?",
+        title="In it together: what do we know about co-production with children and young people?",
         starts_at=datetime.datetime(2018, 11, 22, 13, 30),
         ends_at=datetime.datetime(2018, 11, 22, 16, 30),
         place="Easterhouse, Glasgow",
@@ -128,9 +127,7 @@ def _staff(network: Organisation, password: str) -> User:
             age_band=AgeBand.OVER_25,
             email="nadia@example.org",
         )
-    Membership.objects.get_or_create(
-        user=user, organisation=network, defaults={"role": Role.STAFF}
-    )
+    Membership.objects.get_or_create(user=user, organisation=network, defaults={"role": Role.STAFF})
     return user
 
 

@@ -306,11 +306,6 @@ def week_change(*, week: Week, details: WeekDetails, by: User) -> Week:
         audit_record(
             action="stories.week_changed", actor=by, target=week, details={"changed": changed}
         )
-        # Stories and events found by search say which week they are in.
-        for story in week.stories.filter(status=Status.APPROVED):
-            search.index_story(story)
-        for event in week.events.filter(status=Status.APPROVED):
-            search.index_event(event)
     return week
 
 
