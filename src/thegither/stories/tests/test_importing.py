@@ -235,7 +235,8 @@ def test_no_legend_names_the_first_line_after_the_front_matter():
 def test_a_turn_whose_code_is_not_in_the_legend_names_its_line():
     error = problem(GOOD.replace("KB I run Youth Bank.", "JD I run Youth Bank."))
     assert error.line == 24
-    assert "JD" in error.message and "isn't in the speaker legend" in error.message
+    assert "JD" in error.message
+    assert "isn't in the speaker legend" in error.message
 
 
 def test_a_single_letter_code_missing_from_the_legend_is_caught_too():
