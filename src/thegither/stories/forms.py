@@ -284,7 +284,7 @@ class StoryForm(forms.Form):
     def for_story(cls, story: Story | None, data=None, files=None, **kwargs):
         initial = {}
         if story is not None:
-            initial = {name: getattr(story, name) for name in cls.base_fields}
+            initial = {name: getattr(story, name) for name in StoryForm.base_fields}
         return cls(data, files, initial=initial, **kwargs)
 
     def details(self) -> StoryDetails:
