@@ -59,6 +59,18 @@ def can_submit_event(week: Week) -> Decision:
     return allow()
 
 
+def can_send_event(user: User, week: Week) -> Decision:
+    """Decide whether the person may send an event for the week.
+
+    Anyone may until the week's last day; its staff may add one later too, to keep the
+    record of what happened.
+    """
+    decision = can_submit_event(week)
+    if not decision and can_moderate(user, week):
+        return allow()
+    return decision
+
+
 def can_submit_story(week: Week) -> Decision:
     """Decide whether the week takes stories: always, even after it ends."""
     return allow()

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 import nh3
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
@@ -57,7 +58,7 @@ from thegither.stories.models import (
 from thegither.stories.permissions import (
     can_moderate,
     can_run_weeks,
-    can_submit_event,
+    can_send_event,
     can_submit_story,
 )
 from thegither.stories.tasks import submission_decided_email
@@ -423,8 +424,7 @@ def event_submit(
     The week takes events until its last day; its staff (`by`) may add one to a past
     week too, to keep the record of what happened.
     """
-    if by is None or not can_moderate(by, week):
-        require(can_submit_event(week))
+    require(can_send_event(by or AnonymousUser(), week))
     errors: dict[str, list[str]] = {}
     try:
         sender_name, sender_email = _sender(sender_name, sender_email)

@@ -328,9 +328,22 @@ def test_a_wrong_event_shows_what_to_fix(client, week):
     assert "It must be during the week" in outside.content.decode()
 
 
-def test_a_past_week_takes_no_events_from_the_public(client, network, staff):
+def test_a_past_week_takes_events_only_from_its_staff(client, network, staff, outsider):
     past = week_make(network, staff, year=2018)
-    assert client.get(f"{past.get_absolute_url()}events/new/").status_code == 403
+    url = f"{past.get_absolute_url()}events/new/"
+    assert client.get(url).status_code == 403
+    assert "Tell us what you can do" not in client.get(past.get_absolute_url()).content.decode()
+    assert logged_in(client, outsider).get(url).status_code == 403
+
+    logged_in(client, staff)
+    assert "Tell us what you can do" in client.get(past.get_absolute_url()).content.decode()
+    response = client.post(
+        url,
+        event_post(past, day="2018-11-20", sender_name="Staff", sender_email="s@example.org"),
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.status == Status.WAITING
 
 
 def test_sending_is_rate_limited(client, week):

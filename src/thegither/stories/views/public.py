@@ -18,7 +18,7 @@ from thegither.stories.permissions import (
     can_run_weeks,
     can_see_event,
     can_see_story,
-    can_submit_event,
+    can_send_event,
     can_submit_story,
 )
 from thegither.stories.views.common import base_url, event_or_404, story_or_404, week_or_404
@@ -70,7 +70,7 @@ def week_detail(request, slug, year):
             "week": week,
             "organisation": week.organisation,
             "page": selectors.week_page(week),
-            "can_submit_event": can_submit_event(week),
+            "can_submit_event": can_send_event(request.user, week),
             "can_submit_story": can_submit_story(week),
             "can_moderate": can_moderate(request.user, week),
         },

@@ -15,7 +15,7 @@ from thegither.core.permissions import require
 from thegither.core.ratelimit import RateLimit, hit_each, too_many_tries
 from thegither.stories import services
 from thegither.stories.forms import EventSubmitForm, StorySubmitForm
-from thegither.stories.permissions import can_submit_event, can_submit_story
+from thegither.stories.permissions import can_moderate, can_send_event, can_submit_story
 from thegither.stories.views.common import add_refusal, posted, week_or_404
 
 # Enough for a busy organisation sending its whole programme, not for a flood.
@@ -38,7 +38,7 @@ def _too_many(request):
 def event_submit(request, slug, year):
     """Tell us what you can do: send an event for the week."""
     week = week_or_404(slug, year)
-    require(can_submit_event(week))
+    require(can_send_event(request.user, week))
     form = EventSubmitForm(posted(request))
     if request.method == "POST":
         refused = _too_many(request)
@@ -51,6 +51,7 @@ def event_submit(request, slug, year):
                     details=form.details(),
                     sender_name=form.cleaned_data["sender_name"],
                     sender_email=form.cleaned_data["sender_email"],
+                    by=request.user if can_moderate(request.user, week) else None,
                 )
             except ValidationError as error:
                 add_refusal(form, error)
