@@ -7,7 +7,7 @@ public forms work on a phone: a date and a time picker rather than one long fiel
 import datetime
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from thegither.stories.models import (
@@ -53,12 +53,22 @@ def _date(label, *, required=True, **messages):
     )
 
 
+# Times typed as people write them: 14:30, 14.30, 1430, 2pm, 2:30pm.
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I%p", "%I:%M%p", "%I %p", "%I:%M %p", "%I.%M%p"]
+
+
 def _time(label, *, required=True, **messages):
+    # A text box, not a time picker: pickers read and write times in the browser's own
+    # order and clock (2:30 PM, or 14:30), so what someone types depends on their browser.
     return forms.TimeField(
         label=label,
         required=required,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Write a time like 14:30."), **messages},
+        input_formats=TIME_FORMATS,
+        help_text=_("Like 14:30 or 2pm."),
+        widget=forms.TimeInput(
+            attrs={"class": "input--short", "autocomplete": "off"}, format="%H:%M"
+        ),
+        error_messages={"invalid": _("Write a time like 14:30 or 2pm."), **messages},
     )
 
 
@@ -120,7 +130,12 @@ class EventForm(forms.Form):
     """An event: what, when, where, who runs it and who it is for."""
 
     title = _text(_("What is it called?"), TITLE_MAX)
-    day = _date(_("Day"))
+    # One of the week's days, chosen from a list: no date to type, and none outside it.
+    day = forms.TypedChoiceField(
+        label=_("Day"),
+        coerce=datetime.date.fromisoformat,
+        error_messages={"invalid_choice": _("Choose one of the week's days.")},
+    )
     starts = _time(_("Starts at"))
     ends = _time(_("Ends at (if you know)"), required=False)
     place = _text(
@@ -149,8 +164,13 @@ class EventForm(forms.Form):
         _("What will happen? (if you like)"), EVENT_TEXT_MAX, required=False, rows=5
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, week: Week, **kwargs):
         super().__init__(*args, **kwargs)
+        days = (week.ends_on - week.starts_on).days + 1
+        self.fields["day"].choices = [("", _("Choose a day"))] + [
+            (date.isoformat(), formats.date_format(date, "l j F Y"))
+            for date in (week.starts_on + datetime.timedelta(days=n) for n in range(days))
+        ]
         messages = {
             "title": _("Give the event a title."),
             "day": _("Give the day it happens."),
@@ -161,24 +181,22 @@ class EventForm(forms.Form):
             self.fields[name].error_messages["required"] = message
 
     @classmethod
-    def for_event(cls, event: Event | None, data=None, **kwargs):
-        initial = {}
-        if event is not None:
-            starts = timezone.localtime(event.starts_at)
-            initial = {
-                "title": event.title,
-                "day": starts.date(),
-                "starts": starts.time(),
-                "ends": timezone.localtime(event.ends_at).time() if event.ends_at else None,
-                "place": event.place,
-                "is_online": event.is_online,
-                "organiser": event.organiser,
-                "audience": event.audience,
-                "accessibility": event.accessibility,
-                "booking_url": event.booking_url,
-                "description": event.description,
-            }
-        return cls(data, initial=initial, **kwargs)
+    def for_event(cls, event: Event, data=None, **kwargs):
+        starts = timezone.localtime(event.starts_at)
+        initial = {
+            "title": event.title,
+            "day": starts.date().isoformat(),
+            "starts": starts.time(),
+            "ends": timezone.localtime(event.ends_at).time() if event.ends_at else None,
+            "place": event.place,
+            "is_online": event.is_online,
+            "organiser": event.organiser,
+            "audience": event.audience,
+            "accessibility": event.accessibility,
+            "booking_url": event.booking_url,
+            "description": event.description,
+        }
+        return cls(data, initial=initial, week=event.week, **kwargs)
 
     def details(self) -> EventDetails:
         data = self.cleaned_data

@@ -325,7 +325,11 @@ def test_a_wrong_event_shows_what_to_fix(client, week):
     assert "Write an email address like name@example.org." in html
     assert not Event.objects.exists()
     outside = client.post(url, event_post(week, day="2001-01-01"))
-    assert "It must be during the week" in outside.content.decode()
+    assert "Choose one of the week&#x27;s days." in outside.content.decode()
+    later = client.post(url, event_post(week, starts="2pm", ends="1pm"))
+    assert "It can&#x27;t end before it starts." in later.content.decode()
+    bad_time = client.post(url, event_post(week, starts="teatime"))
+    assert "Write a time like 14:30 or 2pm." in bad_time.content.decode()
 
 
 def test_a_past_week_takes_events_only_from_its_staff(client, network, staff, outsider):

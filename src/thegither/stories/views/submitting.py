@@ -39,7 +39,7 @@ def event_submit(request, slug, year):
     """Tell us what you can do: send an event for the week."""
     week = week_or_404(slug, year)
     require(can_send_event(request.user, week))
-    form = EventSubmitForm(posted(request))
+    form = EventSubmitForm(posted(request), week=week)
     if request.method == "POST":
         refused = _too_many(request)
         if refused is not None:
