@@ -205,9 +205,13 @@ def test_the_week_page_shows_only_what_was_approved_with_counts_and_the_archive(
     assert "Share your story" in html
 
 
-def test_a_week_that_doesn_t_exist(client, network):
+def test_what_doesn_t_exist_is_not_found(client, network, staff):
     assert client.get(f"/stories/networks/{network.slug}/1999/").status_code == 404
     assert client.get("/stories/networks/nobody/").status_code == 404
+    assert client.get("/stories/events/999/").status_code == 404
+    assert client.get("/stories/999/").status_code == 404
+    logged_in(client, staff)
+    assert client.get("/stories/networks/nobody/weeks/").status_code == 404
 
 
 def test_the_network_page_lists_its_weeks(client, network, staff, week):

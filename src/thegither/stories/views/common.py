@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.http import Http404
 
 from thegither.stories import selectors
@@ -38,12 +37,6 @@ def add_refusal(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def say_refusal(request, error) -> None:
-    """Show a service's refusal as messages on the next page (for buttons with no form)."""
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def base_url(request) -> str:

@@ -9,6 +9,7 @@ summary and a non-zero exit. Importing the same file again changes nothing.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from thegither.stories import selectors, services
 from thegither.stories.importing import EpisodeFileError, episode_files, episode_read
@@ -53,6 +54,11 @@ class Command(BaseCommand):
             except EpisodeFileError as error:
                 problems.append(str(error))
                 self.stderr.write(f"Not imported: {error}")
+                continue
+            except DatabaseError as error:
+                # Saved in one transaction: nothing of this file is kept; go on to the next.
+                problems.append(f"{path}: {error}")
+                self.stderr.write(f"Not imported: {path}: the database refused it ({error}).")
                 continue
             if not outcome.changed:
                 counts["unchanged"] += 1
