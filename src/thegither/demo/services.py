@@ -19,6 +19,7 @@ from thegither.accounts.models import (
     Role,
     User,
 )
+from thegither.demo.stories import STAFF_USERNAME, stories_load
 from thegither.demo.youth_bank import youth_bank_load
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -69,6 +70,17 @@ DEMO_LOGINS = (
 )
 
 
+# Staff at the demo's co-production network (demo/stories.py), not at the trust.
+NETWORK_LOGIN = DemoLogin(
+    STAFF_USERNAME,
+    "Nadia (network staff)",
+    Role.STAFF,
+    AgeBand.OVER_25,
+    "nadia@example.org",
+    note="staff at the demo co-production network: checks events and stories",
+)
+
+
 def demo_is_needed() -> bool:
     """Return True when the database has no people yet and this is not a real site.
 
@@ -81,7 +93,7 @@ def demo_is_needed() -> bool:
 def accounts_with_demo_password() -> list[str]:
     """Return the usernames, among the demo's and everyone with power, using the demo password."""
     powerful = (
-        Q(username__in=[login.username for login in DEMO_LOGINS])
+        Q(username__in=[login.username for login in (*DEMO_LOGINS, NETWORK_LOGIN)])
         | Q(is_superuser=True)
         | Q(is_staff=True)
         | Q(memberships__role__in=STAFF_ROLES)
@@ -120,7 +132,8 @@ def demo_load() -> list[DemoLogin]:
     users = {user.username: user for user in User.objects.filter(memberships__organisation=trust)}
     youth_bank_load(trust, users["sam.worker"], users)
     demo_workshop_load(trust, User.objects.get(username="sam.worker"))
-    return list(DEMO_LOGINS)
+    stories_load(DEMO_PASSWORD)
+    return [*DEMO_LOGINS, NETWORK_LOGIN]
 
 
 DEMO_WORKSHOP_TITLE = "In it together: what do we know about co-production with young people?"
