@@ -57,20 +57,16 @@ CARD_KINDS = {"speak", "stop", "quiet", "break"}
 COOKIE = "thegither_phone"
 
 
-def card_steps(run, phone: str, kind: str, client_id: str, card: str) -> list[tuple[str, int]]:
-    """Hold a card up (or put one down) with `run(sql, params)`; return the phone's cards up.
-
-    The same steps on both databases, inside the caller's transaction.
-    """
-    if card:
-        run("UPDATE card SET up = 0 WHERE id = {p} AND phone = {p}", (int(card), phone))
-    elif not run("SELECT 1 FROM card WHERE client_id = {p}", (client_id,)):
-        if not run("SELECT 1 FROM card WHERE phone = {p} AND kind = {p} AND up = 1", (phone, kind)):
-            run(
-                "INSERT INTO card (client_id, phone, kind) VALUES ({p}, {p}, {p})",
-                (client_id, phone, kind),
-            )
-    return run("SELECT kind, id FROM card WHERE phone = {p} AND up = 1", (phone,))
+# A card press's statements ({p}: the database's placeholder), the same on both databases:
+# put the phone's card down; or, unless the UUID is known or a card of that kind is up,
+# hold a new one up; then read the phone's cards that are up.
+CARD_DOWN = "UPDATE card SET up = 0 WHERE id = {p} AND phone = {p}"
+CARD_KNOWN = (
+    "SELECT 1 FROM card WHERE client_id = {p} "
+    "UNION ALL SELECT 1 FROM card WHERE phone = {p} AND kind = {p} AND up = 1"
+)
+CARD_UP = "INSERT INTO card (client_id, phone, kind) VALUES ({p}, {p}, {p})"
+CARDS_UP = "SELECT kind, id FROM card WHERE phone = {p} AND up = 1"
 
 
 class SqliteStore:
@@ -85,13 +81,17 @@ class SqliteStore:
             self.db.execute(statement.format(key="INTEGER PRIMARY KEY"))
         self.writer = ThreadPoolExecutor(1)
 
-    def _card(self, *args) -> list[tuple[str, int]]:
+    def _card(self, phone: str, kind: str, client_id: str, card: str) -> list[tuple[str, int]]:
         def run(sql, params):
             return self.db.execute(sql.format(p="?"), params).fetchall()
 
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            up = card_steps(run, *args)
+            if card:
+                run(CARD_DOWN, (int(card), phone))
+            elif not run(CARD_KNOWN, (client_id, phone, kind)):
+                run(CARD_UP, (client_id, phone, kind))
+            up = run(CARDS_UP, (phone,))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -169,9 +169,8 @@ class PostgresStore:
         finally:
             pool.put_nowait(connection)
 
-
     async def card(self, phone: str, kind: str, client_id: str, card: str) -> list:
-        """card_steps on the async connection, in one transaction."""
+        """A card press's statements on the async connection, in one transaction."""
         import psycopg
 
         pool = await self._connections()
@@ -184,17 +183,12 @@ class PostgresStore:
         try:
             async with connection.transaction():
                 if card:
-                    await run("UPDATE card SET up = 0 WHERE id = {p} AND phone = {p}", (int(card), phone))
-                elif not await run("SELECT 1 FROM card WHERE client_id = {p}", (client_id,)):
-                    held = "SELECT 1 FROM card WHERE phone = {p} AND kind = {p} AND up = 1"
-                    if not await run(held, (phone, kind)):
-                        await run(
-                            "INSERT INTO card (client_id, phone, kind) VALUES ({p}, {p}, {p})",
-                            (client_id, phone, kind),
-                        )
-                return await run("SELECT kind, id FROM card WHERE phone = {p} AND up = 1", (phone,))
+                    await run(CARD_DOWN, (int(card), phone))
+                elif not await run(CARD_KNOWN, (client_id, phone, kind)):
+                    await run(CARD_UP, (client_id, phone, kind))
+                return await run(CARDS_UP, (phone,))
         except psycopg.errors.UniqueViolation:  # the same press twice at once: ask again
-            return await run("SELECT kind, id FROM card WHERE phone = {p} AND up = 1", (phone,))
+            return await run(CARDS_UP, (phone,))
         finally:
             pool.put_nowait(connection)
 
