@@ -9,8 +9,8 @@ the database when called). It reaches every socket in `group` at most once per
 `every` seconds: the first at once, later ones held and replaced by newer ones until
 the interval has passed (the newest always goes, so nothing is stale for long). A
 function is called only when a send is due, so a burst of a thousand answers costs a
-handful of snapshots, not a thousand (decision 0057); it runs on live's reader threads
-and the snapshot goes out as JSON text made once for the whole group (decision 0062).
+handful of snapshots, not a thousand (decision 0057); it runs on live's publisher
+thread (decision 0090) and the snapshot goes out as JSON text made once for the whole group (decision 0062).
 Call `publish` after commit (`transaction.on_commit`), never inside a transaction.
 
 Sending happens on the server's event loop, which the first socket to connect hands
@@ -189,14 +189,14 @@ def _later(wait: float, callback: Callable[[], None]):
 
 
 def _make_off_loop(message: Message, done: Callable[[dict | None], None]) -> None:
-    """Read a snapshot on live's reader threads (it queries the database), then hand it on."""
+    """Read a snapshot on live's publisher thread (it queries the database), then hand it on."""
     if not callable(message):
         done(message)
         return
 
     async def make() -> None:
         try:
-            made = await threads.readers.run(message)
+            made = await threads.publishers.run(message)
         except Exception:
             logger.exception("A live snapshot could not be read; the next change sends one.")
             made = None
@@ -282,7 +282,7 @@ def publish(group: str, message: Message, *, every: float) -> None:
     """Send `message` to every socket in `group`, at most once per `every` seconds.
 
     `message` is a snapshot, or a function returning one that is called only when a
-    send is due (on live's reader threads, so it may query the database).
+    send is due (on live's publisher thread, so it may query the database).
     """
     if _listeners and callable(message):
         message = message()
