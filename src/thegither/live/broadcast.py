@@ -10,7 +10,8 @@ the database when called). It reaches every socket in `group` at most once per
 the interval has passed (the newest always goes, so nothing is stale for long). A
 function is called only when a send is due, so a burst of a thousand answers costs a
 handful of snapshots, not a thousand (decision 0057); it runs on live's publisher
-thread (decision 0090) and the snapshot goes out as JSON text made once for the whole group (decision 0062).
+thread (decision 0090) and the snapshot goes out as JSON text made once for the whole
+group (decision 0062).
 Call `publish` after commit (`transaction.on_commit`), never inside a transaction.
 
 Sending happens on the server's event loop, which the first socket to connect hands
