@@ -41,7 +41,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from thegither.live import threads
+from thegither.live import fanout, threads
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ def loop_bind(loop: asyncio.AbstractEventLoop) -> None:
         if _loop is None or _loop.is_closed():
             _loop = loop
             _coalescer.reset()
+            fanout.reset()
 
 
 @dataclass

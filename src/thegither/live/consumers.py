@@ -2,7 +2,8 @@
 
 A socket gets a full snapshot when it connects and whenever it sends
 {"type": "sync"} (after seeing a gap in sequence numbers), then each coalesced
-snapshot published to its group (docs/live-protocol.md).
+snapshot published to its group, passed on by the process's relay for the group
+(live/fanout.py, docs/live-protocol.md).
 """
 
 import asyncio
@@ -10,7 +11,7 @@ import asyncio
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from thegither.live import broadcast, selectors, services, threads
+from thegither.live import broadcast, fanout, selectors, services, threads
 from thegither.live.models import LiveSession
 from thegither.live.permissions import can_run_session
 
@@ -38,8 +39,10 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             if self.audience == selectors.STAFF
             else services.phone_group(found)
         )
-        self.groups_joined = [self.group, *self.extra_groups]
-        for group in self.groups_joined:
+        # Snapshots come through this process's relay for the group (live/fanout.py);
+        # messages for this one socket (a phone taken out) through the channel layer.
+        await fanout.join(self.group, self, self.send_text)
+        for group in self.extra_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot()
@@ -50,8 +53,12 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.session_id is not None:
-            for group in self.groups_joined:
+            await fanout.leave(self.group, self)
+            for group in self.extra_groups:
                 await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "sync":
@@ -79,13 +86,6 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)  # says there is no handler
             return
         await handler(message)
-
-    async def live_snapshot(self, event):
-        # Published snapshots come as JSON text made once for every socket (broadcast.py).
-        if "text" in event:
-            await self.send(text_data=event["text"])
-        else:
-            await self.send_json(event["snapshot"])
 
     async def live_removed(self, event):
         """The facilitator took this phone out: close its socket for good."""
