@@ -67,7 +67,18 @@ def render(outcome: Outcome, title: str) -> str:
     for explanation in funded + others:
         lines.append(f"- {explanation.project_id} {explanation.name}")
         lines.append(f"    {explanation.text}")
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)
+
+
+def shown(text: str) -> str:
+    """Return ``text`` safe to print on a terminal: control characters escaped.
+
+    A name holding an escape code could clear the screen or retitle the window;
+    in text mode it is shown as ``\\x1b`` instead. JSON escapes them itself.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        election = read_pb(args.file)
+        election = read_pb(args.file, need_voters=True)
         outcome = allocate(
             election,
             rule=args.rule,
@@ -85,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             threshold=args.threshold,
         )
     except PabulibError as exc:
-        print(f"thegither allocate: {args.file}: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the file held
+        print(shown(f"thegither allocate: {args.file}: {message}"), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))

@@ -42,6 +42,29 @@ def threshold_of(election: Election, threshold: int | None) -> int:
         raise PabulibError(f"min_project_score_threshold {raw!r} is not a whole number") from None
 
 
+# Sums the rules keep as 64-bit integers: a cost (or points) times the voters behind it.
+LARGEST_SUM = 2**62
+
+
+def check_sizes(election: Election) -> None:
+    """Refuse an election whose numbers are too large for the rules' exact sums.
+
+    The rules add up costs, points and budgets times numbers of voters in 64-bit
+    integers (their floats are checked against those sums); past 2**62 a sum could
+    wrap round silently, so such an election is refused instead.
+    """
+    tables = election.tables
+    voters = int(tables.weight.sum())
+    largest_cost = int(tables.cost.max()) if len(tables.cost) else 0
+    points = [int(p.max()) for p in tables.points if len(p)]
+    largest = max(largest_cost, max(points, default=0), election.budget)
+    if largest * max(voters, 1) >= LARGEST_SUM or election.budget >= LARGEST_SUM:
+        raise PabulibError(
+            f"the numbers are too large to count exactly: {largest:,} times {voters:,}"
+            f" voters passes 2^62 (about {LARGEST_SUM:.1e})"
+        )
+
+
 def allocate(
     election: Election,
     rule: str = "mes-add1",
@@ -57,6 +80,7 @@ def allocate(
         raise PabulibError(f"unknown utility {utility!r}; use one of {', '.join(UTILITIES)}")
     if tie_break not in TIE_BREAKS:
         raise PabulibError(f"unknown tie-break {tie_break!r}; use one of {', '.join(TIE_BREAKS)}")
+    check_sizes(election)
     rank = tie_rank(election, tie_break)
     settings: dict[str, object] = {"utility": utility, "tie_break": tie_break}
     if rule.startswith("greedy"):
