@@ -110,8 +110,10 @@ def allocate(
         explanations = explain.explain_mes(election, mes, utility=utility, completion=completion)
         selected = list(mes.selected)
         if rule == "mes-add1u":
-            # Top up greedily with what equal shares left unspent.
-            topped = greedy(election, variant="greedy", utility=utility, rank=rank, start=selected)
+            # Top up greedily with what equal shares left unspent, ranking projects as the
+            # greedy rule does by default (total votes or points), whatever utility MES
+            # used: pabutools' completion and equalshares.net do the same.
+            topped = greedy(election, variant="greedy", utility="cost", rank=rank, start=selected)
             extra = {
                 election.projects[p].id: step
                 for p, step in topped.steps.items()
