@@ -22,7 +22,7 @@ tree to a leaf, so if every leaf's projects neither overspend nor stop add1, no 
 in the stretch stops add1.
 
 Near-ties count as possible winners (a margin of twice the tolerance, as
-:func:`thegither.allocation.mes._certified` uses), except the one exact tie that is
+:func:`thegither.allocation.mes_add1.certified` uses), except the one exact tie that is
 common with cost utilities: a project that every supporter can clearly pay at its
 least price, ``cost / total utility``, costs exactly that at every start, and beats
 every rival whose least price is higher, or equal with a later tie rank.
@@ -35,14 +35,11 @@ past ``max_nodes`` it gives up, and add1 runs raises one by one as before
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from thegither.allocation.arrays import TOLERANCE, dot, rho_by_sorting
-
-if TYPE_CHECKING:
-    from thegither.allocation.mes import _Projects
+from thegither.allocation.mes_projects import Projects
 
 INFINITY = float("inf")
 MAX_DEPTH = 400  # a path is a recursion: stay well inside Python's limit of 1,000 frames
@@ -57,7 +54,7 @@ class Bracket:
 
     def __init__(
         self,
-        data: _Projects,
+        data: Projects,
         rank: np.ndarray,
         spend_limit: int,
         raises_on: Callable[[list[int]], bool],
@@ -215,7 +212,7 @@ class Bracket:
         return after
 
 
-def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float:
+def _price(data: Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float:
     """Return project ``p``'s MES price per unit of utility at ``budgets``.
 
     With ``sure``, the price is meant as an upper bound: a project its supporters
@@ -241,7 +238,7 @@ def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float
     return price
 
 
-def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool:
+def _can_pay(data: Projects, p: int, budgets: np.ndarray, price: float) -> bool:
     """Say if ``p``'s supporters may pay its cost at ``price`` per unit of utility
     (each all they have, where that is less): if so, its price is at most ``price``,
     give or take the tolerance."""
@@ -252,7 +249,7 @@ def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool
     return dot(b, data.w[p]) >= data.cost_f[p] * (1 - TOLERANCE)
 
 
-def _clearly_at_floor(data: _Projects, p: int, budgets: np.ndarray) -> bool:
+def _clearly_at_floor(data: Projects, p: int, budgets: np.ndarray) -> bool:
     """Say if every supporter of ``p`` clearly has its share at ``p``'s least price."""
     sup = data.sup[p]
     need = float(data.floor[p]) * data.util[p] * (1 + TOLERANCE)
