@@ -387,6 +387,9 @@ class Outcome:
     budget: int
     explanations: list[Explanation]
     settings: dict[str, Any] = field(default_factory=dict)
+    # How much work the rule did (for MES add1: runs of MES worked out), for benchmarks;
+    # not part of the outcome, so not in the JSON.
+    work: dict[str, int] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """Return the outcome as a JSON-serialisable dict."""

@@ -107,6 +107,8 @@ def allocate(
         )
         settings["start_per_voter"] = float(mes.start)
         settings["budget_raised_times"] = mes.increments
+        # Runs of MES worked out; add1 also runs the budget it returns once more, recording.
+        work = {"raises": mes.increments, "mes_runs": mes.runs + (1 if completion else 0)}
         explanations = explain.explain_mes(election, mes, utility=utility, completion=completion)
         selected = list(mes.selected)
         if rule == "mes-add1u":
@@ -127,6 +129,8 @@ def allocate(
             ]
             selected = topped.selected
     ids = [election.projects[p].id for p in selected]
+    if not rule.startswith("mes"):
+        work = {}
     spent = sum(election.projects[p].cost for p in selected)
     return Outcome(
         rule=rule,
@@ -135,4 +139,5 @@ def allocate(
         budget=election.budget,
         explanations=explanations,
         settings=settings,
+        work=work,
     )
