@@ -72,8 +72,13 @@ def allocate(
     tie_break: str = "text-id",
     exhaustive_stop: bool = True,
     threshold: int | None = None,
+    currency: str | None = None,
 ) -> Outcome:
-    """Run ``rule`` on ``election`` and return the funded projects with explanations."""
+    """Run ``rule`` on ``election`` and return the funded projects with explanations.
+
+    ``currency`` (say ``"EUR"``) goes after every amount in the explanations; by
+    default it is META ``currency``, if the election has one.
+    """
     if rule not in RULES:
         raise PabulibError(f"unknown rule {rule!r}; use one of {', '.join(RULES)}")
     if utility not in UTILITIES:
@@ -83,16 +88,24 @@ def allocate(
     check_sizes(election)
     rank = tie_rank(election, tie_break)
     settings: dict[str, object] = {"utility": utility, "tie_break": tie_break}
+    if currency is None:
+        currency = election.meta.get("currency", "").strip()
+    if currency:
+        settings["currency"] = currency
+    amounts = explain.Amounts(currency)
+    summary = [explain.RULE_SUMMARIES[rule]]
     if rule.startswith("greedy"):
         limit = threshold_of(election, threshold) if rule == "greedy-threshold" else None
         if limit is not None:
             settings["threshold"] = limit
         result = greedy(election, variant=rule, utility=utility, rank=rank, threshold=limit)
-        explanations = explain.explain_greedy(election, result, variant=rule, threshold=limit)
+        explanations = explain.explain_greedy(
+            election, result, variant=rule, threshold=limit, amounts=amounts
+        )
         selected = result.selected
     elif rule == "phragmen":
         found = sequential_phragmen(election, rank=rank)
-        explanations = explain.explain_phragmen(election, found)
+        explanations = explain.explain_phragmen(election, found, amounts=amounts)
         selected = found.selected
     else:
         completion = None if rule == "mes" else "add1"
@@ -109,7 +122,17 @@ def allocate(
         settings["budget_raised_times"] = mes.increments
         # Runs of MES worked out; add1 also runs the budget it returns once more, recording.
         work = {"raises": mes.increments, "mes_runs": mes.runs + (1 if completion else 0)}
-        explanations = explain.explain_mes(election, mes, utility=utility, completion=completion)
+        explanations = explain.explain_mes(
+            election, mes, utility=utility, completion=completion, amounts=amounts
+        )
+        summary += explain.summarize_mes(
+            election,
+            mes,
+            utility=utility,
+            completion=completion,
+            exhaustive_stop=exhaustive_stop,
+            amounts=amounts,
+        )
         selected = list(mes.selected)
         if rule == "mes-add1u":
             # Top up greedily with what equal shares left unspent, ranking projects as the
@@ -121,7 +144,9 @@ def allocate(
                 for p, step in topped.steps.items()
                 if step.outcome == "funded"
             }
-            filled = explain.explain_greedy(election, topped, variant="greedy", threshold=None)
+            filled = explain.explain_greedy(
+                election, topped, variant="greedy", threshold=None, amounts=amounts
+            )
             by_id = {e.project_id: e for e in filled}
             explanations = [
                 explain.topped_up(by_id[e.project_id]) if e.project_id in extra else e
@@ -139,5 +164,6 @@ def allocate(
         budget=election.budget,
         explanations=explanations,
         settings=settings,
+        summary=summary,
         work=work,
     )
