@@ -225,7 +225,7 @@ def test_the_tree_of_orders_proves_only_what_rerunning_mes_confirms(
     def goes_on(selected: list[int]) -> bool:
         return _goes_on_after(election, data, rank, selected, exhaustive_stop)
 
-    tree = bracket.Bracket(data, rank, spend_limit, goes_on)
+    tree = bracket.Bracket(data, rank, spend_limit, goes_on, record_orders=True)
     last = first + span
     if tree.holds(float(initial + first), float(initial + last), max_nodes=2000):
         # The proof covers every start in the stretch, whole raises or not.
