@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from thegither.allocation import Ballot, Election, Project, allocate
 from thegither.allocation.mes_projects import Projects
 from thegither.allocation.mes_rounds import Engine
-from thegither.allocation.tests.samples import tight_elections
+from thegither.allocation.tests.samples import tie_heavy_elections, tight_elections
 from thegither.allocation.tiebreak import tie_rank
 
 
@@ -92,4 +92,16 @@ def test_the_exact_least_price_shortcut_agrees_with_rebuilding_budgets(
     data = Projects(election, utility)
     start = Fraction(election.budget, election.num_voters) + raise_by
     run = _EveryTieChecked(data, rank, start, record=False).run(data.eligible)
+    assert run.selected == exact_mes(data, rank, start)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tie_heavy_elections(), st.sampled_from(["cost", "cardinality", "score"]), st.integers(0, 3))
+def test_float_mes_selects_what_exact_mes_selects_when_projects_tie_exactly(
+    election: Election, utility: str, raise_by: int
+):
+    rank = tie_rank(election, "text-id")
+    data = Projects(election, utility)
+    start = Fraction(election.budget, election.num_voters) + raise_by
+    run = Engine(data, rank, start, record=False).run(data.eligible)
     assert run.selected == exact_mes(data, rank, start)
