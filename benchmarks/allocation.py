@@ -118,7 +118,7 @@ def run_thegither(path: Path, rule: str) -> dict:
         "order": "selection",
         "parse_seconds": parse_seconds,
         "rule_seconds": rule_seconds,
-        **outcome.work,
+        **getattr(outcome, "work", {}),  # code from before issue 14 (--baseline) has none
     }
 
 
