@@ -209,7 +209,7 @@ def test_every_raise_the_tree_proves_lets_add1_go_on_in_elections_with_many_rais
             assert _goes_on(election, data, rank, initial + k, exhaustive_stop), (first, k, last)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tie_heavy_elections(), st.sampled_from(["cost", "cardinality"]), st.booleans())
 def test_fast_add1_matches_rerunning_mes_on_elections_full_of_exact_ties(
     election: Election, utility: str, exhaustive_stop: bool
