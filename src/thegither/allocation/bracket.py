@@ -43,7 +43,10 @@ from thegither.allocation.arrays import TOLERANCE, dot, rho_by_sorting
 from thegither.allocation.mes_projects import Projects
 
 INFINITY = float("inf")
-MAX_DEPTH = 400  # a path is a recursion: stay well inside Python's limit of 1,000 frames
+MAX_DEPTH = 400  # no run funds more projects than this in practice: give up past it
+# Memory for the nodes held at once (two levels of the graph), each two arrays of
+# budgets per ballot group: past it the tree gives up, as past its node limit.
+MAX_LIVE_BYTES = 48 * 2**20
 
 
 class _GiveUp(Exception):
@@ -149,6 +152,7 @@ class Bracket:
             [[]] if self.record_orders else [],
         )
         level = [root]
+        most_live = max(2, MAX_LIVE_BYTES // (16 * max(d.num_groups, 1)))
         try:
             # Level by level (the number of projects funded so far), so that every
             # path reaching the same projects is merged before either goes on.
@@ -158,6 +162,8 @@ class Bracket:
                     for child in self._node(node):
                         same = merged.get(child.funded)
                         merged[child.funded] = child if same is None else same.merge(child)
+                    if len(merged) + len(level) > most_live:
+                        raise _GiveUp
                 level = list(merged.values())
         except _GiveUp:
             return False
