@@ -77,7 +77,7 @@ def _text_of(message: dict) -> str:
 async def _quietly(write: Write, text: str) -> None:
     try:
         await write(text)
-    except Exception:  # noqa: BLE001 - the socket closed as the message went: its loss alone
+    except Exception:  # the socket closed as the message went: its loss alone
         logger.debug("A live socket closed before a snapshot reached it.")
 
 
