@@ -39,12 +39,13 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             if self.audience == selectors.STAFF
             else services.phone_group(found)
         )
-        # Snapshots come through this process's relay for the group (live/fanout.py);
-        # messages for this one socket (a phone taken out) through the channel layer.
-        await fanout.join(self.group, self, self.send_text)
+        # Messages for this one socket (a phone taken out) come through the channel
+        # layer; snapshots through this process's relay for the group (live/fanout.py),
+        # joined before the first snapshot is read, so no change falls between them.
         for group in self.extra_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await fanout.join(self.group, self, self.send_text)
         await self.send_snapshot()
 
     def find_session(self) -> tuple[int | None, int]:  # pragma: no cover - each has its own
