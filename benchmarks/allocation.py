@@ -10,6 +10,16 @@ Usage::
 
     .venv/bin/python benchmarks/allocation.py [--files NAME ...] [--rules RULE ...]
         [--skip-peer-over SECONDS] [--peer-from-fixtures] [--peer-timeout SECONDS]
+        [--no-muoblp] [--muoblp-timeout SECONDS] [--baseline SRC_DIR]
+
+A second peer, ``muoblpbindings`` (C++, by Skowron and Sznajd; a benchmark-only extra,
+``pip install -e '.[peers]'``: its package declares no licence), runs live on every file
+for the rules it has: MES (``equal_shares_utils``) and MES add1 with the exhaustive stop
+(``equal_shares_add1``), both with the cost utility (its utilities are per unit of cost,
+so 1 for every supporter is Thegither's cost utility). It takes no parser and no voter
+weights: its "parse" is Thegither's ``read_pb`` plus building its arguments, one entry per
+voter. ``--baseline SRC_DIR`` also runs Thegither from another checkout's ``src`` (say the
+commit before a change), side by side, for "nothing slower than before".
 
 By default pabutools runs live next to Thegither. ``--skip-peer-over S`` leaves out the
 pabutools runs whose stored fixture (``scripts/pabutools_reference.py``) took longer than S
@@ -36,6 +46,32 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_SCRIPT = REPO / "scripts" / "pabutools_reference.py"
 DEFAULT_RULES = ("greedy", "mes", "mes-add1", "phragmen")
+# Rules only Thegither is asked for (no pabutools fixture): Budapest's add1 target covers
+# the cardinality utility too.
+THEGITHER_ONLY = {
+    "mes-add1-cardinality": {"rule": "mes-add1", "utility": "cardinality", "exhaustive_stop": True},
+    "mes-add1-no-stop-cardinality": {
+        "rule": "mes-add1",
+        "utility": "cardinality",
+        "exhaustive_stop": False,
+    },
+}
+# muoblpbindings' functions for our rules (cost utility only; see the module docstring).
+MUOBLP_RULES = {"mes": "equal_shares_utils", "mes-add1": "equal_shares_add1"}
+BUDAPEST = "Hungary_Budapest_2024.pb"
+BUDAPEST_RULES = (
+    "mes-add1",
+    "mes-add1-no-stop",
+    "mes-add1-cardinality",
+    "mes-add1-no-stop-cardinality",
+)
+TARGET_BUDAPEST_SECONDS = 2.0
+TARGET_BUDAPEST_MB = 300
+TARGET_ADD1_SPEEDUP = 100
+TARGET_ADD1_SPEEDUP_FROM_SECONDS = 10.0
+# "Nothing slower than before": within this share and these seconds of the baseline (noise).
+BASELINE_SLACK = 0.10
+BASELINE_SLACK_SECONDS = 0.005
 WARSAW_FILES = ("Poland_Warszawa_2026.pb", "Poland_Warszawa_2023_Mokotow.pb")
 TARGET_WARSAW_SECONDS = 1.5
 TARGET_WARSAW_MB = 300
@@ -65,7 +101,8 @@ def run_thegither(path: Path, rule: str) -> dict:
     """Parse and allocate with Thegither; return ids selected and the two timings."""
     from thegither.allocation import PabulibError, allocate, read_pb
 
-    call = load_reference().THEGITHER_CALL[rule] | {"tie_break": "text-id"}
+    calls = load_reference().THEGITHER_CALL | THEGITHER_ONLY
+    call = calls[rule] | {"tie_break": "text-id"}
     started = time.perf_counter()
     election = read_pb(path)
     parse_seconds = time.perf_counter() - started
@@ -81,13 +118,68 @@ def run_thegither(path: Path, rule: str) -> dict:
         "order": "selection",
         "parse_seconds": parse_seconds,
         "rule_seconds": rule_seconds,
+        **getattr(outcome, "work", {}),  # code from before issue 14 (--baseline) has none
+    }
+
+
+def muoblp_arguments(election) -> tuple:
+    """Return equal_shares_*'s arguments for an election: one voter per ballot's voter,
+    utility 1 for any support (its cost utility), the cost and the budget as floats."""
+    import numpy as np
+
+    tables = election.tables
+    ids = [p.id for p in election.projects]
+    starts = np.concatenate(([0], np.cumsum(tables.weight))).tolist()
+    voters = [f"v{i}" for i in range(starts[-1])]
+    cost = {ids[p]: float(tables.cost[p]) for p in range(len(ids))}
+    approvals: dict[str, list[tuple[str, int]]] = {}
+    total: dict[str, int] = {}
+    for p, pid in enumerate(ids):
+        entries = [
+            (voters[v], 1)
+            for g in tables.supporters[p].tolist()
+            for v in range(starts[g], starts[g + 1])
+        ]
+        approvals[pid] = entries
+        total[pid] = len(entries)
+    return voters, ids, cost, approvals, total, float(election.budget)
+
+
+def run_muoblp(path: Path, rule: str) -> dict:
+    """Read with Thegither, build muoblpbindings' arguments (its "parse"), run its rule."""
+    if rule not in MUOBLP_RULES:
+        return {"computed": False, "reason": "muoblpbindings has no such rule"}
+    try:
+        import muoblpbindings
+    except ImportError:
+        return {
+            "computed": False,
+            "reason": "muoblpbindings is not installed (pip install -e '.[peers]')",
+        }
+    from thegither.allocation import read_pb
+
+    started = time.perf_counter()
+    arguments = muoblp_arguments(read_pb(path))
+    parse_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    selected = getattr(muoblpbindings, MUOBLP_RULES[rule])(*arguments)
+    rule_seconds = time.perf_counter() - started
+    return {
+        "computed": True,
+        "selected": [str(p) for p in selected],
+        # Its order among exact ties is its own (not pabutools' text-id): compare sets.
+        "order": "set",
+        "parse_seconds": parse_seconds,
+        "rule_seconds": rule_seconds,
     }
 
 
 def child_main(impl: str, path: Path, rule: str, out: Path) -> int:
     """Run one implementation on one (file, rule) and write the result to ``out``."""
-    if impl == "thegither":
+    if impl in ("thegither", "baseline"):
         result = run_thegither(path, rule)
+    elif impl == "muoblp":
+        result = run_muoblp(path, rule)
     else:
         result = load_reference().run_one(path, rule)
     out.write_text(json.dumps(result))
@@ -97,14 +189,21 @@ def child_main(impl: str, path: Path, rule: str, out: Path) -> int:
 # ---------------------------------------------------------------- the parent
 
 
+BASELINE_SRC: Path | None = None  # --baseline: the other checkout's src folder
+
+
 def measure(impl: str, path: Path, rule: str, timeout: float) -> dict:
     """Run one measurement in a fresh subprocess; add its peak memory."""
+    environment = None
+    if impl == "baseline":
+        # The other checkout's package comes first on the path, before the editable install.
+        environment = os.environ | {"PYTHONPATH": str(BASELINE_SRC)}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         command = [sys.executable, str(Path(__file__).resolve())]
         command += ["--child", impl, str(path), rule, str(out)]
-        returncode, timed_out, _wall, peak_mb = load_reference().run_measured(
-            command, timeout, poll=0.05, cwd=REPO
+        returncode, timed_out, _wall, peak_mb = run_measured(
+            command, timeout, poll=0.05, cwd=REPO, env=environment
         )
         if timed_out:
             result = {"computed": False, "reason": f"stopped after {timeout:.0f} s"}
@@ -115,6 +214,31 @@ def measure(impl: str, path: Path, rule: str, timeout: float) -> dict:
     result["peak_mb"] = peak_mb
     result["source"] = "live"
     return result
+
+
+def run_measured(command: list[str], timeout: float, *, poll: float, cwd: Path, env=None):
+    """Run ``command`` as scripts/pabutools_reference.py does, with an environment."""
+    import signal
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env)
+    timed_out = False
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - started > timeout:
+            os.kill(process.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(process.pid, 0)
+            timed_out = True
+            break
+        time.sleep(poll)
+    return (
+        os.waitstatus_to_exitcode(status),
+        timed_out,
+        time.perf_counter() - started,
+        (usage.ru_maxrss / 1024),
+    )
 
 
 def measure_best(
@@ -199,7 +323,7 @@ def same_selection(ours: dict, theirs: dict | None) -> bool | None:
     """Say whether both implementations selected the same projects (order where reported)."""
     if not theirs or not theirs.get("computed") or not ours.get("computed"):
         return None
-    if theirs.get("order") == "selection":
+    if theirs.get("order") == "selection" and ours.get("order") == "selection":
         return ours["selected"] == theirs["selected"]
     return sorted(ours["selected"]) == sorted(theirs["selected"])
 
@@ -229,6 +353,15 @@ def thegither_source() -> dict:
     return info
 
 
+def ratio_text(theirs: dict | None, ours: dict) -> str:
+    """Return "12x" for their total over ours, or ">12x" for a run stopped at its limit."""
+    if total(theirs) is not None and total(ours):
+        return f"{total(theirs) / total(ours):.0f}x"
+    if theirs and theirs.get("limit_s") and total(ours):
+        return f">{theirs['limit_s'] / total(ours):.0f}x"
+    return "-"
+
+
 def fmt(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -236,12 +369,15 @@ def fmt(value: float | None, digits: int = 3) -> str:
 def print_row(name: str, rule: str, impl: str, result: dict | None, ratio: str, agree: str):
     if result is None or not result.get("computed"):
         reason = (result or {}).get("reason", "not run")
-        print(f"{name:38} {rule:17} {impl:11} {'':>9} {'':>9} {'':>9} {'':>8}  {reason}")
+        print(f"{name:38} {rule:28} {impl:11} {'':>9} {'':>9} {'':>9} {'':>8}  {reason}")
         return
+    work = ""
+    if "raises" in result:
+        work = f"  raises {result['raises']:,}, MES runs {result['mes_runs']:,}"
     print(
-        f"{name:38} {rule:17} {impl:11} {fmt(result.get('parse_seconds')):>9} "
+        f"{name:38} {rule:28} {impl:11} {fmt(result.get('parse_seconds')):>9} "
         f"{fmt(result.get('rule_seconds')):>9} {fmt(total(result)):>9} "
-        f"{fmt(result.get('peak_mb'), 0):>8} {ratio:>14} {agree}",
+        f"{fmt(result.get('peak_mb'), 0):>8} {ratio:>14} {agree}{work}",
         flush=True,
     )
 
@@ -280,13 +416,68 @@ def warsaw_target(name: str, ours: dict, theirs: dict | None) -> dict:
 def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
     """Compare the measured rows with the issue's speed targets."""
     warsaw, speedup, fast = [], [], []
+    add1_speedup, budapest, muoblp, baseline = [], [], [], []
     for row in rows:
         ours, theirs = row["thegither"], row["pabutools"]
         if not ours.get("computed"):
             continue
+        ours_total = total(ours)
+        peer_total = total(theirs)
+        if row["file"] == BUDAPEST and row["rule"] in BUDAPEST_RULES:
+            budapest.append(
+                {
+                    "rule": row["rule"],
+                    "total_s": round(ours_total, 4),
+                    "peak_mb": round(ours["peak_mb"], 1),
+                    "met": ours_total < TARGET_BUDAPEST_SECONDS
+                    and ours["peak_mb"] < TARGET_BUDAPEST_MB,
+                }
+            )
+        if row["rule"] == "mes-add1" and (
+            row["file"] == "France_Toulouse_2024.pb"
+            or (peer_total or 0) >= TARGET_ADD1_SPEEDUP_FROM_SECONDS
+        ):
+            ratio = peer_total / ours_total if peer_total else None
+            add1_speedup.append(
+                {
+                    "file": row["file"],
+                    "pabutools_s": None if peer_total is None else round(peer_total, 3),
+                    "pabutools_source": (theirs or {}).get("source"),
+                    "thegither_s": round(ours_total, 4),
+                    "ratio": None if ratio is None else round(ratio, 1),
+                    "met": ratio is not None and ratio >= TARGET_ADD1_SPEEDUP,
+                }
+            )
+        other = row.get("muoblp") or {}
+        if other.get("computed") or str(other.get("reason", "")).startswith("stopped after"):
+            other_total = total(other)
+            muoblp.append(
+                {
+                    "file": row["file"],
+                    "rule": row["rule"],
+                    "muoblp_s": None if other_total is None else round(other_total, 4),
+                    "muoblp_rule_s": other.get("rule_seconds"),
+                    "thegither_s": round(ours_total, 4),
+                    "thegither_rule_s": round(ours["rule_seconds"], 4),
+                    # A run stopped at its time limit took at least that long.
+                    "met": ours_total < (other_total or other.get("limit_s") or 0),
+                    "same_selection": row.get("muoblp_same_selection"),
+                }
+            )
+        before = row.get("baseline") or {}
+        if total(before) is not None:
+            allowed = total(before) * (1 + BASELINE_SLACK) + BASELINE_SLACK_SECONDS
+            baseline.append(
+                {
+                    "file": row["file"],
+                    "rule": row["rule"],
+                    "before_s": round(total(before), 4),
+                    "now_s": round(ours_total, 4),
+                    "met": ours_total <= allowed,
+                }
+            )
         if row["file"] in WARSAW_FILES and row["rule"] == "mes-add1":
             warsaw.append(warsaw_target(row["file"], ours, theirs))
-        peer_total = total(theirs)
         if peer_total is not None and peer_total >= TARGET_SPEEDUP_FROM_SECONDS:
             ratio = peer_total / total(ours)
             speedup.append(
@@ -334,7 +525,14 @@ def check_targets(rows: list[dict], files: list[str], rules: list[str]) -> dict:
             "machine_factor": factor,
             "pabutools_needs_s": round(TARGET_SPEEDUP_FROM_SECONDS * factor, 3),
         }
+    budapest_expected = len([r for r in rules if r in BUDAPEST_RULES]) if BUDAPEST in files else 0
     return {
+        "mes_add1_budapest_under_2s_and_300MB": verdict(budapest, budapest_expected or None)
+        | {"measured": budapest},
+        "mes_add1_100x_pabutools_toulouse_and_where_it_needs_10s": verdict(add1_speedup, None),
+        "faster_than_muoblp_everywhere_both_run": verdict(muoblp, None),
+        "nothing_slower_than_baseline": verdict(baseline, None)
+        | {"slack": f"{BASELINE_SLACK:.0%} + {BASELINE_SLACK_SECONDS} s"},
         "mes_add1_warsaw_under_1.5s_and_300MB": verdict(warsaw, warsaw_expected)
         | {"measured": warsaw},
         "50x_faster_where_pabutools_needs_1s": speedup_target,
@@ -353,7 +551,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", nargs="*", help="Pabulib file names or stems; default all")
     parser.add_argument(
-        "--rules", nargs="*", choices=reference.RULES, help=f"default: {' '.join(DEFAULT_RULES)}"
+        "--rules",
+        nargs="*",
+        choices=(*reference.RULES, *THEGITHER_ONLY),
+        help=f"default: {' '.join(DEFAULT_RULES)}",
+    )
+    parser.add_argument(
+        "--no-muoblp", action="store_true", help="do not run muoblpbindings, the second peer"
+    )
+    parser.add_argument(
+        "--muoblp-timeout",
+        type=float,
+        default=900,
+        metavar="SECONDS",
+        help="stop a muoblpbindings run after this long (it then took at least that); default 900",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="SRC_DIR",
+        help="also run Thegither from this src folder (another checkout), for 'nothing slower'",
     )
     parser.add_argument(
         "--skip-peer-over",
@@ -402,9 +618,14 @@ def main(argv: list[str] | None = None) -> int:
         wanted = {Path(name).stem for name in args.files}
         paths = [p for p in paths if p.stem in wanted]
     rules = args.rules or list(DEFAULT_RULES)
+    global BASELINE_SRC
+    BASELINE_SRC = Path(args.baseline).resolve() if args.baseline else None
+    if BASELINE_SRC is not None and not (BASELINE_SRC / "thegither" / "allocation").is_dir():
+        print(f"--baseline {BASELINE_SRC}: no thegither/allocation there", file=sys.stderr)
+        return 2
 
     print(
-        f"{'file':38} {'rule':17} {'impl':11} {'parse s':>9} {'rule s':>9} {'total s':>9} "
+        f"{'file':38} {'rule':28} {'impl':11} {'parse s':>9} {'rule s':>9} {'total s':>9} "
         f"{'peak MB':>8} {'ratio t/mem':>14} same"
     )
     rows = []
@@ -412,13 +633,15 @@ def main(argv: list[str] | None = None) -> int:
         for rule in rules:
             best_of = (args.repeat, args.repeat_under)
             ours = measure_best("thegither", path, rule, args.peer_timeout, *best_of)
-            recorded = from_fixture(reference, path, rule)
+            recorded = None if rule in THEGITHER_ONLY else from_fixture(reference, path, rule)
             live = f"{path.stem}:{rule}" in args.live
             limit = None if live else args.skip_peer_over
             plan = peer_plan(
                 recorded, from_fixtures=args.peer_from_fixtures, limit=limit, live=live
             )
-            if plan == "fixture":
+            if rule in THEGITHER_ONLY:
+                theirs = {"computed": False, "reason": "Thegither only", "source": "none"}
+            elif plan == "fixture":
                 theirs = recorded
             elif plan == "limited":
                 # Nothing recorded: give pabutools the limit and no more, so one run can
@@ -435,6 +658,17 @@ def main(argv: list[str] | None = None) -> int:
                 memory_ratio = theirs["peak_mb"] / ours["peak_mb"]
             label = "pabutools" if theirs and theirs["source"] == "live" else "pabutools*"
             print_row(path.name, rule, label, theirs, "", "")
+            other = None
+            if rule in MUOBLP_RULES and not args.no_muoblp:
+                other = measure_best("muoblp", path, rule, args.muoblp_timeout, *best_of)
+                if str(other.get("reason", "")).startswith("stopped after"):
+                    other["limit_s"] = args.muoblp_timeout
+                same = {True: "yes", False: "NO", None: "-"}[same_selection(ours, other)]
+                print_row(path.name, rule, "muoblp", other, ratio_text(other, ours), same)
+            before = None
+            if BASELINE_SRC is not None:
+                before = measure_best("baseline", path, rule, args.peer_timeout, *best_of)
+                print_row(path.name, rule, "before", before, "", "")
             print_row(
                 path.name,
                 rule,
@@ -449,6 +683,9 @@ def main(argv: list[str] | None = None) -> int:
                     "rule": rule,
                     "thegither": ours,
                     "pabutools": theirs or {"computed": False, "source": "none"},
+                    "muoblp": other,
+                    "muoblp_same_selection": same_selection(ours, other),
+                    "baseline": before,
                     "time_ratio": time_ratio,
                     "memory_ratio": memory_ratio,
                     "same_selection": agree,
@@ -456,6 +693,11 @@ def main(argv: list[str] | None = None) -> int:
             )
     if any(r["pabutools"].get("source") == "fixture" for r in rows):
         print("pabutools* = timing recorded by scripts/pabutools_reference.py, not run now")
+    if any(r["muoblp"] for r in rows):
+        print("muoblp = muoblpbindings (C++), live; its ratio is its total over Thegither's;")
+        print(
+            "  its 'same' compares the projects selected as a set (its order among ties is its own)"
+        )
 
     def summary(result: dict) -> dict:
         keys = ("parse_seconds", "rule_seconds")
@@ -465,6 +707,9 @@ def main(argv: list[str] | None = None) -> int:
         if result.get("peak_mb") is not None:
             out["peak_mb"] = round(result["peak_mb"], 1)
         out["source"] = result.get("source")
+        for key in ("raises", "mes_runs"):
+            if key in result:
+                out[key] = result[key]
         if not result.get("computed"):
             out["not_computed"] = result.get("reason", "not run")
         return out
@@ -478,6 +723,13 @@ def main(argv: list[str] | None = None) -> int:
             "thegither": summary(row["thegither"]),
             "pabutools": summary(row["pabutools"]),
         }
+        if row["muoblp"] is not None:
+            results[row["file"]][row["rule"]] |= {
+                "muoblp": summary(row["muoblp"]),
+                "muoblp_same_selection": row["muoblp_same_selection"],
+            }
+        if row["baseline"] is not None:
+            results[row["file"]][row["rule"]]["before"] = summary(row["baseline"])
     line = {
         "benchmark": "allocation",
         "ratios": "pabutools / thegither; total = parse + rule inside the process",
@@ -489,6 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "thegither": thegither_source(),
+        "baseline": None if BASELINE_SRC is None else str(BASELINE_SRC),
         "results": results,
         "targets": check_targets(rows, [p.name for p in paths], rules),
     }

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/live_load.py                    # 1,000 phones, 1 process, SQLite
     .venv/bin/python benchmarks/live_load.py --phones 2000 --processes 2 --database postgres
     .venv/bin/python benchmarks/live_load.py --compare-deflate  # and with per-message deflate
+    .venv/bin/python benchmarks/live_load.py --scenario meeting   # 300 phones pressing cards
 
 Each run makes a fresh database, a session with 5 activities, and starts the real server
 (`thegither.core.server.serve`, the uvicorn options of `thegither up`). N phones join,
@@ -17,6 +18,11 @@ With more than one process, phones are shared out between them (as a load balanc
 would), the presenter and the facilitator use the first, and Redis carries snapshots
 between processes (REDIS_URL, `--redis`, whose database is emptied first).
 
+`--scenario meeting` holds a planning meeting instead (benchmarks/live_meeting.py): 300
+phones hold cards up and put them down while the facilitator calls speakers; a card
+press stands where an answer stands in the figures, with the same targets, and the
+presenter time is from a hand going up to the big screen's queue showing it.
+
 It prints a table, then one JSON line.
 """
 
@@ -28,6 +34,7 @@ import json
 import sys
 import time
 
+import live_meeting as lm
 import live_phones as lp
 
 TARGETS = {
@@ -41,7 +48,9 @@ TARGETS = {
 
 def options(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--phones", type=int, default=1000)
+    parser.add_argument("--scenario", choices=["workshop", "meeting"], default="workshop")
+    parser.add_argument("--phones", type=int, help="1,000 for a workshop, 300 for a meeting")
+    parser.add_argument("--rounds", type=int, default=4, help="cards each phone presses")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
@@ -58,7 +67,10 @@ def options(argv=None):
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
     parser.add_argument("--seed", type=int, default=1)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.phones is None:
+        args.phones = 300 if args.scenario == "meeting" else 1000
+    return args
 
 
 def plan_of(args) -> lp.Plan:
@@ -134,6 +146,65 @@ def baseline_measure(args, database: lp.Database, workshop: lp.Workshop) -> dict
     return {**result, **{k: round(v, 1) for k, v in extra.items()}}
 
 
+def meeting_measure(args, database: lp.Database) -> dict:
+    meeting = lm.meeting_make("Load test meeting")
+    servers = lp.thegither_servers(database, args.processes, deflate=False)
+    run = lm.MeetingRun(plan_of(args), [], meeting, args.rounds)
+    try:
+
+        async def go():
+            await lp.servers_start(servers)
+            run.ports = [server.port for server in servers]
+            cpu, started = lp.cpu_self(), time.monotonic()
+            extra = await lm.thegither_meeting(run)
+            return extra, lp.cpu_self() - cpu, time.monotonic() - started
+
+        extra, cpu, wall = asyncio.run(go())
+        checked = lm.check_thegither(run.figures, meeting)
+        result = lm.summary(
+            run.figures,
+            checked,
+            servers,
+            loadgen_cpu=cpu,
+            wall=wall,
+            burst_started=run.burst_started,
+            presenter=True,
+        )
+    finally:
+        for server in servers:
+            server.stop()
+    return {**result, **{k: round(v, 1) for k, v in extra.items()}, "deflate": False}
+
+
+def meeting_baseline_measure(args, database: lp.Database) -> dict:
+    database.baseline_reset()
+    servers = lp.baseline_servers(database, args.processes)
+    run = lm.MeetingRun(plan_of(args), [], lm.Meeting(0, "", ""), args.rounds)
+    try:
+
+        async def go():
+            await lp.servers_start(servers)
+            cpu, started = lp.cpu_self(), time.monotonic()
+            extra = await lm.baseline_meeting(run, [server.port for server in servers])
+            return extra, lp.cpu_self() - cpu, time.monotonic() - started
+
+        extra, cpu, wall = asyncio.run(go())
+        checked = lm.check_baseline(run.figures, database)
+        result = lm.summary(
+            run.figures,
+            checked,
+            servers,
+            loadgen_cpu=cpu,
+            wall=wall,
+            burst_started=run.burst_started,
+            presenter=False,
+        )
+    finally:
+        for server in servers:
+            server.stop()
+    return {**result, **{k: round(v, 1) for k, v in extra.items()}}
+
+
 def targets(thegither: dict, baseline: dict | None) -> dict:
     ratio = None
     if baseline and baseline.get("answers_per_s") and thegither.get("answers_per_s"):
@@ -159,14 +230,21 @@ def main(argv=None) -> int:
     )
     try:
         rows = []
-        thegither = thegither_measure(args, database, deflate=False)
-        rows.append(("thegither", thegither))
         deflated = None
-        if args.compare_deflate:
+        if args.scenario == "meeting":
+            thegither = meeting_measure(args, database)
+            rows.append(("thegither meeting", thegither))
+        else:
+            thegither = thegither_measure(args, database, deflate=False)
+            rows.append(("thegither", thegither))
+        if args.compare_deflate and args.scenario == "workshop":
             deflated = thegither_measure(args, database, deflate=True)
             rows.append(("thegither, deflate on", deflated))
         baseline = None
-        if not args.no_baseline:
+        if not args.no_baseline and args.scenario == "meeting":
+            baseline = meeting_baseline_measure(args, database)
+            rows.append(("bare ASGI baseline", baseline))
+        elif not args.no_baseline:
             workshop = lp.Workshop(0, "", [(n + 1, k) for n, k in enumerate(lp.KINDS)], "")
             baseline = baseline_measure(args, database, workshop)
             rows.append(("bare ASGI baseline", baseline))
@@ -176,6 +254,8 @@ def main(argv=None) -> int:
     print()
     result = {
         "benchmark": "live_load",
+        "scenario": args.scenario,
+        "unit": "card presses" if args.scenario == "meeting" else "answers",
         "phones": args.phones,
         "processes": args.processes,
         "database": args.database,

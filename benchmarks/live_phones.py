@@ -320,22 +320,30 @@ class Database:
 
             with psycopg.connect(self.baseline, autocommit=True) as connection:
                 connection.execute("DROP TABLE IF EXISTS answer")
+                connection.execute("DROP TABLE IF EXISTS card")
 
-    def baseline_answers(self) -> dict[str, tuple[str, int, str]]:
-        """Return the baseline's stored answers: client_id -> (phone, activity, value)."""
-        query = "SELECT client_id, phone, activity, value FROM answer"
+    def _baseline_rows(self, query: str) -> list[tuple]:
         if self.kind == "sqlite":
             import sqlite3
 
             connection = sqlite3.connect(self.baseline)
             rows = connection.execute(query).fetchall()
             connection.close()
-        else:
-            import psycopg
+            return rows
+        import psycopg
 
-            with psycopg.connect(self.baseline) as connection:
-                rows = connection.execute(query).fetchall()
+        with psycopg.connect(self.baseline) as connection:
+            return connection.execute(query).fetchall()
+
+    def baseline_answers(self) -> dict[str, tuple[str, int, str]]:
+        """Return the baseline's stored answers: client_id -> (phone, activity, value)."""
+        rows = self._baseline_rows("SELECT client_id, phone, activity, value FROM answer")
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def baseline_cards(self) -> dict[str, tuple[int, bool]]:
+        """Return the baseline's cards (the meeting scenario): client_id -> (id, up)."""
+        rows = self._baseline_rows("SELECT client_id, id, up FROM card")
+        return {row[0]: (row[1], bool(row[2])) for row in rows}
 
     def cleanup(self) -> None:
         from django.db import connections

@@ -148,3 +148,79 @@ def test_the_peer_runs_live_within_the_limit_or_from_its_fixture_over_it():
     assert bench.peer_plan(None, from_fixtures=False, limit=20.0, live=False) == "limited"
     assert bench.peer_plan(None, from_fixtures=False, limit=None, live=False) == "live"
     assert bench.peer_plan(slow, from_fixtures=True, limit=None, live=True) == "fixture"
+
+
+def row(file: str, rule: str, ours: float, peer: float | None = None, **extra) -> dict:
+    return {
+        "file": file,
+        "rule": rule,
+        "thegither": measured(ours),
+        "pabutools": measured(peer) if peer else {"computed": False, "source": "none"},
+        **extra,
+    }
+
+
+def test_budapest_is_held_to_2s_and_300mb_for_each_add1_variant():
+    rows = [
+        row(bench.BUDAPEST, "mes-add1", 1.5),
+        row(bench.BUDAPEST, "mes-add1-cardinality", 2.5),
+    ]
+    targets = bench.check_targets(rows, [bench.BUDAPEST], list(bench.BUDAPEST_RULES))
+    budapest = targets["mes_add1_budapest_under_2s_and_300MB"]
+    assert budapest["met"] is False
+    assert budapest["expected"] == 4  # both variants, both utilities
+    assert [f["rule"] for f in budapest["failures"]] == ["mes-add1-cardinality"]
+
+
+def test_add1_must_be_100x_pabutools_on_toulouse_and_wherever_pabutools_needs_10s():
+    rows = [
+        row("France_Toulouse_2024.pb", "mes-add1", 1.0, 205.0),  # 205 times
+        row("Poland_Lodz_2022.pb", "mes-add1", 2.0, 160.0),  # 80 times
+        row("Netherlands_Assen_2024.pb", "mes-add1", 0.1, 2.0),  # pabutools under 10 s
+    ]
+    target = bench.check_targets(rows, [], ["mes-add1"])[
+        "mes_add1_100x_pabutools_toulouse_and_where_it_needs_10s"
+    ]
+    assert target["checked"] == 2
+    assert [f["file"] for f in target["failures"]] == ["Poland_Lodz_2022.pb"]
+
+
+def test_muoblp_counts_when_it_finished_or_was_stopped_at_its_limit():
+    stopped = {"computed": False, "reason": "stopped after 900 s", "limit_s": 900.0}
+    rows = [
+        row("a.pb", "mes", 0.2, muoblp=measured(0.1)),  # muoblp faster: a failure
+        row("b.pb", "mes-add1", 5.0, muoblp=stopped),  # at least 900 s: met
+        row("c.pb", "greedy", 0.1, muoblp=None),  # no such rule: not counted
+    ]
+    target = bench.check_targets(rows, [], ["mes", "mes-add1"])[
+        "faster_than_muoblp_everywhere_both_run"
+    ]
+    assert target["checked"] == 2
+    assert [f["file"] for f in target["failures"]] == ["a.pb"]
+
+
+def test_nothing_slower_than_the_baseline_allows_only_noise():
+    rows = [
+        row("a.pb", "mes", 1.05, baseline=measured(1.0)),  # within 10 %
+        row("b.pb", "mes", 1.3, baseline=measured(1.0)),  # slower
+    ]
+    target = bench.check_targets(rows, [], ["mes"])["nothing_slower_than_baseline"]
+    assert [f["file"] for f in target["failures"]] == ["b.pb"]
+
+
+def test_muoblp_arguments_have_one_voter_per_ballot_voter_and_the_cost_utility():
+    from thegither.allocation import Ballot, Election, Project
+
+    election = Election(
+        projects=(Project("a", 60), Project("b", 40)),
+        budget=100,
+        kind="approval",
+        ballots=(Ballot(("a", "b"), weight=2), Ballot(("b",))),
+    )
+    voters, ids, cost, approvals, total, budget = bench.muoblp_arguments(election)
+    assert voters == ["v0", "v1", "v2"]
+    assert ids == ["a", "b"]
+    assert cost == {"a": 60.0, "b": 40.0}
+    assert approvals == {"a": [("v0", 1), ("v1", 1)], "b": [("v0", 1), ("v1", 1), ("v2", 1)]}
+    assert total == {"a": 2, "b": 3}
+    assert budget == 100.0

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "thegither.accounts",
     "thegither.grants",
     "thegither.live",
+    "thegither.stories",
     "thegither.demo",
 ]
 

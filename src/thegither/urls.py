@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("thegither.accounts.urls")),
     path("grants/", include("thegither.grants.urls")),
     path("live/", include("thegither.live.urls")),
+    path("stories/", include("thegither.stories.urls")),
     path("", include(join_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# ndarray.min and .max go through a Python wrapper; rounds call these thousands of times.
+smallest = np.minimum.reduce
+largest = np.maximum.reduce
 BLAS_THREADS_ABOVE = 8192
 # Relative gap under which two float prices or budgets count as a near-tie, which
 # the rules then settle exactly.

@@ -22,7 +22,7 @@ tree to a leaf, so if every leaf's projects neither overspend nor stop add1, no 
 in the stretch stops add1.
 
 Near-ties count as possible winners (a margin of twice the tolerance, as
-:func:`thegither.allocation.mes._certified` uses), except the one exact tie that is
+:func:`thegither.allocation.mes_add1.certified` uses), except the one exact tie that is
 common with cost utilities: a project that every supporter can clearly pay at its
 least price, ``cost / total utility``, costs exactly that at every start, and beats
 every rival whose least price is higher, or equal with a later tie rank.
@@ -35,21 +35,75 @@ past ``max_nodes`` it gives up, and add1 runs raises one by one as before
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
 from thegither.allocation.arrays import TOLERANCE, dot, rho_by_sorting
-
-if TYPE_CHECKING:
-    from thegither.allocation.mes import _Projects
+from thegither.allocation.mes_projects import Projects
 
 INFINITY = float("inf")
-MAX_DEPTH = 400  # a path is a recursion: stay well inside Python's limit of 1,000 frames
+MAX_DEPTH = 400  # no run funds more projects than this in practice: give up past it
+# Memory for the nodes held at once (two levels of the graph), each two arrays of
+# budgets per ballot group: past it the tree gives up, as past its node limit.
+MAX_LIVE_BYTES = 48 * 2**20
 
 
 class _GiveUp(Exception):
     """The tree grew past its limit, or a leaf would stop add1."""
+
+
+@dataclass(slots=True)
+class _Node:
+    """The projects funded so far, and bounds that hold at every start whose run got there.
+
+    ``low`` and ``high`` bound, per ballot group, what a voter has left at any start in
+    the stretch whose run funded exactly ``funded`` (in any order that reached this
+    node); ``least`` and ``most_known`` bound the candidates' prices at ``high`` and
+    ``low`` from below. ``orders`` are the orders that reached it, when recorded.
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+    funded: frozenset[int]
+    spent: int
+    least: dict[int, float]
+    most_known: dict[int, float]
+    orders: list[list[int]]
+
+    def merge(self, other: _Node) -> _Node:
+        """Return a node whose bounds hold wherever either node's do.
+
+        Both funded the same projects, in different orders. Budgets at any start that
+        reached either are within the wider of the two bounds; a lower bound on a
+        price that holds on both sides is the smaller of the two; a candidate one side
+        found unaffordable everywhere stays a candidate, with the other side's bound.
+        """
+        least, most_known = (
+            _smaller(self.least, other.least),
+            _smaller(self.most_known, other.most_known),
+        )
+        return _Node(
+            np.minimum(self.low, other.low),
+            np.maximum(self.high, other.high),
+            self.funded,
+            self.spent,
+            least,
+            most_known,
+            self.orders + other.orders,
+        )
+
+
+def _smaller(mine: dict[int, float], theirs: dict[int, float]) -> dict[int, float]:
+    """Return, for every key of either, the smaller of the two bounds (one if only one)."""
+    if mine is theirs:
+        return mine
+    merged = dict(theirs)
+    for q, v in mine.items():
+        other = merged.get(q)
+        if other is None or v < other:
+            merged[q] = v
+    return merged
 
 
 class Bracket:
@@ -57,18 +111,29 @@ class Bracket:
 
     def __init__(
         self,
-        data: _Projects,
+        data: Projects,
         rank: np.ndarray,
         spend_limit: int,
         raises_on: Callable[[list[int]], bool],
+        *,
+        record_orders: bool = False,
     ) -> None:
-        """``raises_on(selected)`` says if add1 goes on after a run that funds ``selected``."""
+        """``raises_on(selected)`` says if add1 goes on after a run that funds ``selected``
+        (in any order: add1's verdict depends only on which projects are funded)."""
         self.data, self.rank, self.spend_limit = data, rank, spend_limit
         self.raises_on = raises_on
         self.max_nodes = 0
         self.nodes = 0
-        # The orders of selection at which a run may end, found by the last holds().
+        # The orders of selection at which a run may end, found by the last holds(),
+        # kept only when asked for (the tests check them; add1 needs only the verdict).
+        self.record_orders = record_orders
         self.orders: list[list[int]] = []
+        # Every project's supporters laid end to end, for checking many at once.
+        self.lengths = np.array([len(sup) for sup in data.sup], dtype=np.int64)
+        self.offsets = np.cumsum(self.lengths) - self.lengths
+        self.flat_sup = np.concatenate([*data.sup, np.zeros(0, dtype=np.int64)])
+        self.flat_util = np.concatenate([*data.util, np.zeros(0)])
+        self.flat_w = np.concatenate([*data.w, np.zeros(0)])
 
     def holds(self, low_start: float, high_start: float, max_nodes: int) -> bool:
         """Return whether every start in ``[low_start, high_start]`` lets add1 go on,
@@ -76,57 +141,77 @@ class Bracket:
         d = self.data
         self.nodes, self.max_nodes = 0, max_nodes
         self.orders = []
-        low = np.full(d.num_groups, low_start)
-        high = np.full(d.num_groups, high_start)
         floors = {p: float(d.floor[p]) for p in d.eligible}
+        root = _Node(
+            np.full(d.num_groups, low_start),
+            np.full(d.num_groups, high_start),
+            frozenset(),
+            0,
+            floors,
+            dict(floors),
+            [[]] if self.record_orders else [],
+        )
+        level = [root]
+        most_live = max(2, MAX_LIVE_BYTES // (16 * max(d.num_groups, 1)))
         try:
-            self._node(low, high, [], 0, floors, dict(floors))
+            # Level by level (the number of projects funded so far), so that every
+            # path reaching the same projects is merged before either goes on.
+            while level:
+                merged: dict[frozenset[int], _Node] = {}
+                for node in level:
+                    for child in self._node(node):
+                        same = merged.get(child.funded)
+                        merged[child.funded] = child if same is None else same.merge(child)
+                    if len(merged) + len(level) > most_live:
+                        raise _GiveUp
+                level = list(merged.values())
         except _GiveUp:
             return False
         return True
 
-    # -- one node: the projects funded so far, in order ---------------------
-    def _node(
-        self,
-        low: np.ndarray,
-        high: np.ndarray,
-        funded: list[int],
-        spent: int,
-        least: dict[int, float],
-        most_known: dict[int, float],
-    ) -> None:
-        """Explore every way the rounds may go on from here.
+    # -- one node: the projects funded so far ----------------------------------
+    def _node(self, node: _Node) -> list[_Node]:
+        """Return the nodes one round further on, every way the round may go.
 
-        ``least[p]`` is a lower bound on candidate ``p``'s price at ``high``,
-        ``most_known[p]`` one on its price at ``low``: a parent node's prices, or
+        ``node.least[p]`` is a lower bound on candidate ``p``'s price at ``high``,
+        ``node.most_known[p]`` one on its price at ``low``: a parent node's prices, or
         the project's least price. Prices only rise down a path, as budgets fall.
         """
         self.nodes += 1
-        if self.nodes > self.max_nodes or len(funded) > MAX_DEPTH:
+        if self.nodes > self.max_nodes or len(node.funded) > MAX_DEPTH:
             raise _GiveUp
+        low, high, funded = node.low, node.high, node.funded
+        # A node's bound dicts are shared with its siblings: leave out what it funded.
+        least = {q: v for q, v in node.least.items() if q not in funded}
+        most_known = node.most_known
         most, lower, best = self._greatest_prices(low, least, most_known)
         if best is None:
-            if not self.raises_on(funded):
+            if not self.raises_on(sorted(node.funded)):
                 raise _GiveUp  # a run may end here, and that stops add1
-            self.orders.append(funded)
+            self.orders.extend(node.orders)
         limit = most[best] * (1 + 2 * TOLERANCE) if best is not None else INFINITY
         winners, least = self._possible_winners(high, least, best, limit, low)
         most_known = {p: max(lower.get(p, most_known[p]), least[p]) for p in least}
+        children = []
         for p in winners:
             cost = int(self.data.cost[p])
-            if spent + cost > self.spend_limit:
+            if node.spent + cost > self.spend_limit:
                 raise _GiveUp  # a run may overspend (its leaf would say so, later)
             # Where ``p`` wins, it costs at most what ``best`` may cost: ``limit``.
             paid_most = min(most.get(p, INFINITY), limit)
             paid_least = _price(self.data, p, high, sure=False)
-            self._node(
-                self._pay(low, p, paid_most),
-                self._pay(high, p, paid_least),
-                [*funded, p],
-                spent + cost,
-                {q: v for q, v in least.items() if q != p},
-                {q: v for q, v in most_known.items() if q != p},
+            children.append(
+                _Node(
+                    self._pay(low, p, paid_most),
+                    self._pay(high, p, paid_least),
+                    node.funded | {p},
+                    node.spent + cost,
+                    least,  # shared by the children, never changed: each leaves out p
+                    most_known,
+                    [[*order, p] for order in node.orders],
+                )
             )
+        return children
 
     def _greatest_prices(
         self, low: np.ndarray, least: dict[int, float], most_known: dict[int, float]
@@ -145,12 +230,20 @@ class Bracket:
         most: dict[int, float] = {}
         lower: dict[int, float] = {}
         best, best_price = None, INFINITY
-        for p in sorted(least, key=lambda q: (most_known[q], rank[q])):
+        ordered = sorted(least, key=lambda q: (most_known[q], rank[q]))
+        can: dict[int, bool] = {}
+        for i, p in enumerate(ordered):
             if most_known[p] > best_price:
                 break
-            below = best_price * (1 - 2 * TOLERANCE)
-            if best is not None and not _can_pay(d, p, low, below):
-                lower[p] = below  # its price at ``low`` is above this
+            if best is not None and not can:
+                # One pass for every candidate left that may still beat the best: whoever
+                # cannot pay at this price has a price above it, so above any later best.
+                below = best_price * (1 - 2 * TOLERANCE)
+                rest = [q for q in ordered[i:] if most_known[q] <= best_price]
+                can = dict(zip(rest, self._can_pay_all(low, rest, below).tolist(), strict=True))
+                checked_below = below
+            if best is not None and not can.get(p, True):
+                lower[p] = checked_below  # its price at ``low`` is above this
                 continue
             price = _price(d, p, low, sure=True)
             if price < best_price:
@@ -178,11 +271,13 @@ class Bracket:
         at_floor = best is not None and _clearly_at_floor(d, best, low)
         winners = []
         bounds = {}
+        near = [p for p, bound in least.items() if bound <= limit]
+        can = dict(zip(near, self._can_pay_all(high, near, limit).tolist(), strict=True))
         for p, bound in least.items():
             if bound > limit:
                 bounds[p] = bound
                 continue
-            if not _can_pay(d, p, high, limit):
+            if not can[p]:
                 if limit == INFINITY:
                     continue  # no start can afford it any more: gone
                 bounds[p] = limit  # its price at ``high`` is above the limit
@@ -193,6 +288,28 @@ class Bracket:
             winners.append(p)
         winners.sort(key=lambda p: self.rank[p])
         return winners, bounds
+
+    def _can_pay_all(self, budgets: np.ndarray, projects: list[int], price: float) -> np.ndarray:
+        """Return :func:`_can_pay` for several projects at once, in one numpy pass.
+
+        A node asks this of most candidates; each asked alone is a handful of numpy
+        calls on a few hundred numbers, so the calls, not the numbers, were the cost.
+        """
+        if not projects:
+            return np.zeros(0, dtype=bool)
+        d = self.data
+        chosen = np.asarray(projects, dtype=np.int64)
+        lengths = self.lengths[chosen]
+        # The positions in the flat arrays of every chosen project's supporters.
+        ends = np.cumsum(lengths)
+        where = np.arange(int(ends[-1]), dtype=np.int64)
+        where += np.repeat(self.offsets[chosen] - (ends - lengths), lengths)
+        money = budgets[self.flat_sup[where]]
+        if price != INFINITY:
+            np.minimum(money, price * self.flat_util[where], out=money)
+        money *= self.flat_w[where]
+        totals = np.add.reduceat(money, ends - lengths)
+        return totals >= d.cost_arr[chosen] * (1 - TOLERANCE)
 
     def _loses_at_floor(self, p: int, best: int) -> bool:
         """Say if ``p`` can never beat ``best``, which costs exactly its least price."""
@@ -215,7 +332,7 @@ class Bracket:
         return after
 
 
-def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float:
+def _price(data: Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float:
     """Return project ``p``'s MES price per unit of utility at ``budgets``.
 
     With ``sure``, the price is meant as an upper bound: a project its supporters
@@ -241,7 +358,7 @@ def _price(data: _Projects, p: int, budgets: np.ndarray, *, sure: bool) -> float
     return price
 
 
-def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool:
+def _can_pay(data: Projects, p: int, budgets: np.ndarray, price: float) -> bool:
     """Say if ``p``'s supporters may pay its cost at ``price`` per unit of utility
     (each all they have, where that is less): if so, its price is at most ``price``,
     give or take the tolerance."""
@@ -252,7 +369,7 @@ def _can_pay(data: _Projects, p: int, budgets: np.ndarray, price: float) -> bool
     return dot(b, data.w[p]) >= data.cost_f[p] * (1 - TOLERANCE)
 
 
-def _clearly_at_floor(data: _Projects, p: int, budgets: np.ndarray) -> bool:
+def _clearly_at_floor(data: Projects, p: int, budgets: np.ndarray) -> bool:
     """Say if every supporter of ``p`` clearly has its share at ``p``'s least price."""
     sup = data.sup[p]
     need = float(data.floor[p]) * data.util[p] * (1 + TOLERANCE)

@@ -387,6 +387,11 @@ class Outcome:
     budget: int
     explanations: list[Explanation]
     settings: dict[str, Any] = field(default_factory=dict)
+    # What holds for every project (how the rule works, each voter's money), said once.
+    summary: list[str] = field(default_factory=list)
+    # How much work the rule did (for MES add1: runs of MES worked out), for benchmarks;
+    # not part of the outcome, so not in the JSON.
+    work: dict[str, int] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """Return the outcome as a JSON-serialisable dict."""
@@ -396,5 +401,6 @@ class Outcome:
             "spent": self.spent,
             "budget": self.budget,
             "settings": dict(self.settings),
+            "summary": list(self.summary),
             "explanations": [e.to_json() for e in self.explanations],
         }

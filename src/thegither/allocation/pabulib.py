@@ -43,12 +43,19 @@ VOTE_TYPES: dict[str, BallotKind] = {
 KIND_TO_VOTE_TYPE = {"approval": "approval", "score": "scoring", "cumulative": "cumulative"}
 KIND_TO_VOTE_TYPE["ordinal"] = "ordinal"
 BOM = b"\xef\xbb\xbf"
+# The largest cost, budget, points or count a file may give: every whole number up
+# to it is exact in the engine's floats, and sums of a few of them stay inside int64.
+LARGEST_NUMBER = 2**53 - 1
 # Numeric project ids below this are looked up in a table indexed by number.
 LOOKUP_TABLE_LIMIT = 1 << 20
 
 
-def read_pb(path: str | PathLike[str]) -> Election:
-    """Read a Pabulib file; raise :class:`PabulibError` naming the line and the problem."""
+def read_pb(path: str | PathLike[str], *, need_voters: bool = False) -> Election:
+    """Read a Pabulib file; raise :class:`PabulibError` naming the line and the problem.
+
+    With ``need_voters``, a file whose VOTES section has no rows is refused too
+    (the command line does: there is nothing to decide).
+    """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -65,7 +72,7 @@ def read_pb(path: str | PathLike[str]) -> Election:
         raise PabulibError(f"{path} is not UTF-8 text (byte {bom + exc.start})") from None
     # Hand over the bytes too: the VOTES shortcut reads them, and encoding the
     # text again would cost more than the bytes already in hand.
-    return _Parser(text, fast=True, raw=raw).parse()
+    return _Parser(text, fast=True, raw=raw, need_voters=need_voters).parse()
 
 
 def parse_pb(text: str) -> Election:
@@ -84,18 +91,44 @@ def parse_pb_carefully(text: str) -> Election:
 
 
 def _whole_number(text: str, what: str, line: int) -> int:
-    """Return ``text`` as a whole number, accepting ``12.0`` and ``12,0`` but not ``12.5``."""
+    """Return ``text`` as a whole number, accepting ``12.0`` and ``12,0`` but not ``12.5``.
+
+    Numbers over :data:`LARGEST_NUMBER` are refused at once, before they are
+    worked out: ``1e1000000`` is a million digits, and making it a number
+    would take a minute.
+    """
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
-        pass
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise PabulibError(f"line {line}: {what} {text!r} is not a number") from None
-    if not value.is_finite() or value != value.to_integral_value():
-        raise PabulibError(f"line {line}: {what} {text!r} is not a whole number")
-    return int(value)
+        number = None
+    if number is None:
+        try:
+            value = Decimal(text.strip().replace(",", "."))
+        except InvalidOperation:
+            raise PabulibError(f"line {line}: {what} {_shown(text)} is not a number") from None
+        if not value.is_finite():
+            raise PabulibError(f"line {line}: {what} {_shown(text)} is not a whole number")
+        if value.adjusted() > 18:  # 19 digits or more before the point: far too large
+            raise _too_large(what, text, line)
+        if value != value.to_integral_value():
+            raise PabulibError(f"line {line}: {what} {_shown(text)} is not a whole number")
+        number = int(value)
+    if abs(number) > LARGEST_NUMBER:
+        raise _too_large(what, text, line)
+    return number
+
+
+def _too_large(what: str, text: str, line: int) -> PabulibError:
+    return PabulibError(
+        f"line {line}: {what} {_shown(text)} is too large (the largest allowed is"
+        f" {LARGEST_NUMBER:,})"
+    )
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Return ``text`` quoted for a message, cut short if it is long."""
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _is_section(row: list[str]) -> str | None:
@@ -115,6 +148,7 @@ class _VoteRows:
     lines: list[int] | None = None
     # The unsplit rows, in UTF-8, when ``fields`` holds only each row's first ``width`` fields.
     text: bytes | None = None
+    ends_in_line_end: bool = True  # whether the file's last line ends in a line end
 
     def __len__(self) -> int:
         return len(self.fields) // self.width
@@ -278,8 +312,11 @@ class _Lines:
 
 
 class _Parser:
-    def __init__(self, text: str, *, fast: bool, raw: bytes | None = None) -> None:
+    def __init__(
+        self, text: str, *, fast: bool, raw: bytes | None = None, need_voters: bool = False
+    ) -> None:
         self.text = text
+        self.need_voters = need_voters
         self.raw = raw  # ``text`` in UTF-8, if the caller has it (read_pb does)
         self.fast = fast
         # A file's CRs are read as line ends, as text mode reads them; text
@@ -330,7 +367,9 @@ class _Parser:
     def parse(self) -> Election:
         rows = self._rows()
         meta: dict[str, str] = {}
+        meta_lines: dict[str, int] = {}
         project_header: list[str] = []
+        projects_line = 0
         project_rows: list[tuple[int, list[str]]] = []
         section = None
         seen: list[str] = []
@@ -359,10 +398,28 @@ class _Parser:
                         raise PabulibError(f"line {line}: the META header must be 'key;value'")
                 elif section == "projects":
                     project_header = header
+                    projects_line = line
                     _require(header, ("project_id", "cost"), "PROJECTS", line)
                 else:
-                    votes = _Votes(header, meta, project_rows, project_header, line)
-                    return votes.finish(self._vote_rows(votes.width, votes.needed, line))
+                    if not project_rows:
+                        raise PabulibError(
+                            f"line {projects_line}: the PROJECTS section lists no project"
+                        )
+                    votes = _Votes(
+                        header,
+                        meta,
+                        project_rows,
+                        project_header,
+                        line,
+                        meta_lines,
+                        self.need_voters,
+                    )
+                    rows = self._vote_rows(votes.width, votes.needed, line)
+                    if self.raw is not None:
+                        rows.ends_in_line_end = self.raw.endswith((b"\n", b"\r"))
+                    else:
+                        rows.ends_in_line_end = self.text.endswith(("\n", "\r"))
+                    return votes.finish(rows)
                 continue
             if section == "meta":
                 if len(row) != 2:
@@ -373,6 +430,7 @@ class _Parser:
                 if key in meta:
                     raise PabulibError(f"line {line}: META key {key!r} appears twice")
                 meta[key] = row[1].strip()
+                meta_lines[key] = line
             elif section == "projects":
                 if len(row) != len(header):
                     raise PabulibError(
@@ -423,8 +481,13 @@ class _Votes:
         project_rows: list[tuple[int, list[str]]],
         project_header: list[str],
         line: int,
+        meta_lines: dict[str, int] | None = None,
+        need_voters: bool = False,
     ) -> None:
         self.meta = meta
+        self.need_voters = need_voters
+        self.line = line  # the VOTES header's line
+        self.meta_lines = meta_lines or {}
         if "vote_type" not in meta:
             raise PabulibError(f"line {line}: META has no 'vote_type'")
         if "budget" not in meta:
@@ -433,13 +496,13 @@ class _Votes:
         if vote_type not in VOTE_TYPES:
             raise PabulibError(f"line {line}: unknown vote_type {meta['vote_type']!r}")
         self.kind: BallotKind = VOTE_TYPES[vote_type]
-        self.budget = _whole_number(meta["budget"], "budget", line)
+        self.budget = _whole_number(meta["budget"], "budget", self.meta_line("budget"))
         # Not a Pabulib key: write_pb adds it so that an ordinal election's own
         # scoring (say 5/3/1 instead of Borda's 3/2/1) survives a round trip.
         self.ordinal_points: tuple[int, ...] | None = None
         if self.kind == "ordinal" and meta.get("ordinal_points", "").strip():
             self.ordinal_points = tuple(
-                _whole_number(q.strip(), "ordinal_points", line)
+                _whole_number(q.strip(), "ordinal_points", self.meta_line("ordinal_points"))
                 for q in meta["ordinal_points"].split(",")
             )
         self.projects = self._projects(project_rows, project_header)
@@ -458,6 +521,10 @@ class _Votes:
         used = (self.voter_col, self.vote_col, self.points_col or 0)
         self.needed = max(used) + 1
         self.project_header = project_header
+
+    def meta_line(self, key: str) -> int:
+        """Return the line of a META key (the VOTES header's if it has none)."""
+        return self.meta_lines.get(key, self.line)
 
     def _projects(self, rows: list[tuple[int, list[str]]], header: list[str]) -> list[Project]:
         id_col = header.index("project_id")
@@ -479,9 +546,10 @@ class _Votes:
             name = row[name_col] if name_col is not None else ""
             projects.append(Project(pid, cost, name, fields))
         declared = self.meta.get("num_projects")
-        if declared is not None and _whole_number(declared, "num_projects", 0) != len(projects):
+        where = self.meta_line("num_projects")
+        if declared is not None and _whole_number(declared, "num_projects", where) != len(projects):
             raise PabulibError(
-                f"line {rows[-1][0] if rows else 0}: META says num_projects is {declared}"
+                f"line {rows[-1][0] if rows else where}: META says num_projects is {declared}"
                 f" but PROJECTS lists {len(projects)}"
             )
         return projects
@@ -556,7 +624,7 @@ class _Votes:
             numbers = np.fromiter(map(int, ",".join(points).split(",")), np.int64, total)
         except (ValueError, OverflowError):
             return None
-        if np.any(numbers < 0):
+        if np.any(numbers < 0) or np.any(numbers > LARGEST_NUMBER):
             return None
         return _Flat(lengths, in_order, numbers[order])
 
@@ -576,6 +644,24 @@ class _Votes:
 
     def finish(self, rows: _VoteRows) -> Election:
         """Check the rows and build the election."""
+        if self.need_voters and not len(rows):
+            raise PabulibError(f"line {self.line}: the VOTES section has no rows: nobody voted")
+        declared = self.meta.get("num_votes")
+        where = self.meta_line("num_votes")
+        if declared is not None and _whole_number(declared, "num_votes", where) != len(rows):
+            raise PabulibError(
+                f"line {rows.last_line}: META says num_votes is {declared}"
+                f" but VOTES has {len(rows)} rows (is the file cut short?)"
+            )
+        ballot_columns = {self.vote_col, self.points_col}
+        if not rows.ends_in_line_end and self.width - 1 in ballot_columns:
+            # The last row ends in its ballot with no line end after it: a file cut
+            # short there (inside the last ballot, or just before it) reads as a
+            # shorter or empty ballot. A whole file ends its last line.
+            raise PabulibError(
+                f"line {rows.line(len(rows) - 1)}: the file ends inside this row's ballot,"
+                " with no line end after it: is the file cut short?"
+            )
         votes = rows.column(self.vote_col)
         with_points = self.points_col is not None
         points = rows.column(self.points_col) if self.points_col is not None else None
@@ -598,12 +684,6 @@ class _Votes:
         voter_groups = merged[row_group]
         weights = np.bincount(voter_groups, minlength=len(flat.lengths)).astype(np.int64)
         self._check_voter_ids(rows)
-        declared = self.meta.get("num_votes")
-        if declared is not None and _whole_number(declared, "num_votes", 0) != len(rows):
-            raise PabulibError(
-                f"line {rows.last_line}: META says num_votes is {declared}"
-                f" but VOTES has {len(rows)} rows (is the file cut short?)"
-            )
         ids = [p.id for p in self.projects]
         election = Election(
             projects=tuple(self.projects),

@@ -20,6 +20,7 @@ from thegither.accounts.models import (
     User,
 )
 from thegither.demo.meetings import demo_meetings_load
+from thegither.demo.stories import STAFF_USERNAME, stories_load
 from thegither.demo.youth_bank import youth_bank_load
 from thegither.live import services as live_services
 from thegither.live.models import LiveSession
@@ -70,6 +71,17 @@ DEMO_LOGINS = (
 )
 
 
+# Staff at the demo's co-production network (demo/stories.py), not at the trust.
+NETWORK_LOGIN = DemoLogin(
+    STAFF_USERNAME,
+    "Nadia (network staff)",
+    Role.STAFF,
+    AgeBand.OVER_25,
+    "nadia@example.org",
+    note="staff at the demo co-production network: checks events and stories",
+)
+
+
 def demo_is_needed() -> bool:
     """Return True when the database has no people yet and this is not a real site.
 
@@ -82,7 +94,7 @@ def demo_is_needed() -> bool:
 def accounts_with_demo_password() -> list[str]:
     """Return the usernames, among the demo's and everyone with power, using the demo password."""
     powerful = (
-        Q(username__in=[login.username for login in DEMO_LOGINS])
+        Q(username__in=[login.username for login in (*DEMO_LOGINS, NETWORK_LOGIN)])
         | Q(is_superuser=True)
         | Q(is_staff=True)
         | Q(memberships__role__in=STAFF_ROLES)
@@ -122,7 +134,8 @@ def demo_load() -> list[DemoLogin]:
     youth_bank_load(trust, users["sam.worker"], users)
     demo_workshop_load(trust, User.objects.get(username="sam.worker"))
     demo_meetings_load(trust, User.objects.get(username="sam.worker"))
-    return list(DEMO_LOGINS)
+    stories_load(DEMO_PASSWORD)
+    return [*DEMO_LOGINS, NETWORK_LOGIN]
 
 
 DEMO_WORKSHOP_TITLE = "In it together: what do we know about co-production with young people?"

@@ -9,14 +9,21 @@ the database when called). It reaches every socket in `group` at most once per
 `every` seconds: the first at once, later ones held and replaced by newer ones until
 the interval has passed (the newest always goes, so nothing is stale for long). A
 function is called only when a send is due, so a burst of a thousand answers costs a
-handful of snapshots, not a thousand (decision 0057); it runs on live's reader threads
-and the snapshot goes out as JSON text made once for the whole group (decision 0062).
+handful of snapshots, not a thousand (decision 0057); it runs on live's publisher
+thread (decision 0090) and the snapshot goes out as JSON text made once for the whole
+group (decision 0062).
 Call `publish` after commit (`transaction.on_commit`), never inside a transaction.
 
 Sending happens on the server's event loop, which the first socket to connect hands
 over (`loop_bind`): the in-memory channel layer is not safe to use from other threads.
 A process that never had a socket (a script, a sync test) sends straight away,
 uncoalesced, so a Redis layer still hears it.
+
+With several server processes (REDIS_URL), each coalesces its own changes, and before
+a send it claims the group's interval in Redis (`SET NX PX`): only one process sends to
+a group in each interval, so a phone hears at most once a second however many
+processes serve the session; a process that finds the interval taken tries again when
+it ends, with the newest snapshot by then (decision 0090).
 """
 
 import asyncio
@@ -24,6 +31,7 @@ import contextvars
 import json
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -31,8 +39,9 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
-from thegither.live import threads
+from thegither.live import fanout, threads
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,7 @@ def loop_bind(loop: asyncio.AbstractEventLoop) -> None:
         if _loop is None or _loop.is_closed():
             _loop = loop
             _coalescer.reset()
+            fanout.reset()
 
 
 @dataclass
@@ -69,20 +79,27 @@ def _make_now(message: Message, done: Callable[[dict | None], None]) -> None:
     done(message() if callable(message) else message)
 
 
+def _claim_always(group: str, every: float, go: Callable[[float], None]) -> None:
+    go(0.0)  # one process: its own interval is the only one
+
+
 @dataclass
 class Coalescer:
     """Hold each group to one send per interval; the newest message always goes out.
 
     Runs on one event loop. `send(group, message)` is called for each send;
     `make(message, done)` turns a held message into a dict (calling it, if it is a
-    function) and hands it to `done`, perhaps later; `clock` and `later` are the
-    loop's. All four are replaceable in tests.
+    function) and hands it to `done`, perhaps later; `claim(group, every, go)` asks
+    whether this process may send to the group now and calls `go(0)` if so, or
+    `go(seconds)` to try again that much later (another process sent to it); `clock`
+    and `later` are the loop's. All are replaceable in tests.
     """
 
     send: Callable[[str, dict], None]
     clock: Callable[[], float] = time.monotonic
     later: Callable[[float, Callable[[], None]], object] | None = None
     make: Callable[[Message, Callable[[dict | None], None]], None] = _make_now
+    claim: Callable[[str, float, Callable[[float], None]], None] = _claim_always
     groups: dict[str, _Group] = field(default_factory=dict)
 
     def reset(self) -> None:
@@ -118,7 +135,20 @@ class Coalescer:
         if message is None:
             return
         state.making = True
-        self.make(message, lambda made: self._made(group, every, made))
+        self.claim(group, every, lambda wait: self._claimed(group, every, message, wait))
+
+    def _claimed(self, group: str, every: float, message: Message, wait: float) -> None:
+        if wait <= 0:
+            self.make(message, lambda made: self._made(group, every, made))
+            return
+        # Another process sent to this group in this interval: hold the message (or a
+        # newer one that came meanwhile) and try again when the interval ends.
+        state = self.groups.setdefault(group, _Group())
+        state.making = False
+        if state.pending is None:
+            state.pending = message
+        if state.timer is None:
+            state.timer = self.later(wait, lambda: self._flush(group, every))
 
     def _made(self, group: str, every: float, message: dict | None) -> None:
         state = self.groups.setdefault(group, _Group())
@@ -161,14 +191,14 @@ def _later(wait: float, callback: Callable[[], None]):
 
 
 def _make_off_loop(message: Message, done: Callable[[dict | None], None]) -> None:
-    """Read a snapshot on live's reader threads (it queries the database), then hand it on."""
+    """Read a snapshot on live's publisher thread (it queries the database), then hand it on."""
     if not callable(message):
         done(message)
         return
 
     async def make() -> None:
         try:
-            made = await threads.readers.run(message)
+            made = await threads.publishers.run(message)
         except Exception:
             logger.exception("A live snapshot could not be read; the next change sends one.")
             made = None
@@ -177,7 +207,56 @@ def _make_off_loop(message: Message, done: Callable[[dict | None], None]) -> Non
     _start(asyncio.get_running_loop(), make())
 
 
-_coalescer = Coalescer(send=_layer_send, later=_later, make=_make_off_loop)
+class _Claims:
+    """Intervals claimed in Redis, so processes take turns sending to a group."""
+
+    def __init__(self):
+        self._client = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _redis(self):
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            from redis.asyncio import Redis  # only with REDIS_URL
+
+            self._client = Redis.from_url(settings.REDIS_URL)
+            self._loop = loop
+        return self._client
+
+    async def wait(self, group: str, every: float) -> float:
+        """Claim the group's next `every` seconds; return 0, or how long another holds it."""
+        key = f"{settings.REDIS_PREFIX}:live:sending:{group}"
+        milliseconds = max(1, round(every * 1000))
+        async with self._redis().pipeline(transaction=False) as pipe:
+            pipe.set(key, os.getpid(), nx=True, px=milliseconds)
+            pipe.pttl(key)
+            claimed, left = await pipe.execute()
+        if claimed:
+            return 0.0
+        return max(left, 1) / 1000
+
+
+_claims = _Claims()
+
+
+def _claim(group: str, every: float, go: Callable[[float], None]) -> None:
+    if not settings.REDIS_URL:
+        go(0.0)
+        return
+
+    async def ask() -> None:
+        try:
+            wait = await _claims.wait(group, every)
+        except Exception:
+            # Redis is away: the channel layer is too, so sending costs nothing extra.
+            logger.warning("Could not claim a send to %s in Redis; sending anyway.", group)
+            wait = 0.0
+        go(wait)
+
+    _start(asyncio.get_running_loop(), ask())
+
+
+_coalescer = Coalescer(send=_layer_send, later=_later, make=_make_off_loop, claim=_claim)
 # Every publish, in order, for `capture_publishes` in tests: (group, message).
 _listeners: list[Callable[[str, dict], None]] = []
 
@@ -205,7 +284,7 @@ def publish(group: str, message: Message, *, every: float) -> None:
     """Send `message` to every socket in `group`, at most once per `every` seconds.
 
     `message` is a snapshot, or a function returning one that is called only when a
-    send is due (on live's reader threads, so it may query the database).
+    send is due (on live's publisher thread, so it may query the database).
     """
     if _listeners and callable(message):
         message = message()

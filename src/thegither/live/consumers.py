@@ -2,7 +2,8 @@
 
 A socket gets a full snapshot when it connects and whenever it sends
 {"type": "sync"} (after seeing a gap in sequence numbers), then each coalesced
-snapshot published to its group (docs/live-protocol.md).
+snapshot published to its group, passed on by the process's relay for the group
+(live/fanout.py, docs/live-protocol.md).
 """
 
 import asyncio
@@ -10,7 +11,7 @@ import asyncio
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from thegither.live import broadcast, selectors, services, threads
+from thegither.live import broadcast, fanout, selectors, services, threads
 from thegither.live.models import LiveSession
 from thegither.live.permissions import can_run_session
 
@@ -38,10 +39,13 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             if self.audience == selectors.STAFF
             else services.phone_group(found)
         )
-        self.groups_joined = [self.group, *self.extra_groups]
-        for group in self.groups_joined:
+        # Messages for this one socket (a phone taken out) come through the channel
+        # layer; snapshots through this process's relay for the group (live/fanout.py),
+        # joined before the first snapshot is read, so no change falls between them.
+        for group in self.extra_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await fanout.join(self.group, self, self.send_text)
         await self.send_snapshot()
 
     def find_session(self) -> tuple[int | None, int]:  # pragma: no cover - each has its own
@@ -50,8 +54,12 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.session_id is not None:
-            for group in self.groups_joined:
+            await fanout.leave(self.group, self)
+            for group in self.extra_groups:
                 await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "sync":
@@ -64,7 +72,7 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({**snapshot, "prev": None})
 
     def _snapshot(self) -> dict:
-        return selectors.snapshot(LiveSession.objects.get(pk=self.session_id), self.audience)
+        return selectors.snapshot(LiveSession(pk=self.session_id), self.audience)
 
     async def dispatch(self, message):
         """Hand each message to its handler, without Channels' connection clean-up.
@@ -79,13 +87,6 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)  # says there is no handler
             return
         await handler(message)
-
-    async def live_snapshot(self, event):
-        # Published snapshots come as JSON text made once for every socket (broadcast.py).
-        if "text" in event:
-            await self.send(text_data=event["text"])
-        else:
-            await self.send_json(event["snapshot"])
 
     async def live_removed(self, event):
         """The facilitator took this phone out: close its socket for good."""
@@ -125,13 +126,14 @@ class PhoneConsumer(_LiveConsumer):
     audience = selectors.PHONE
 
     def find_session(self):
-        session = selectors.session_by_code(self.scope["url_route"]["kwargs"]["code"])
-        if session is None:
-            return None, CLOSE_NOT_FOUND
-        participant = services.participant_for(
-            session, self.scope["cookies"].get(services.DEVICE_COOKIE, "")
-        )
-        if participant is None or participant.removed:
+        code = "".join(self.scope["url_route"]["kwargs"]["code"].split()).upper()
+        # The answer's own lookup (plain SQL, the session remembered by its code): a
+        # hall of phones connects at once.
+        phone = services.phone_of(code, self.scope["cookies"].get(services.DEVICE_COOKIE, ""))
+        if phone is None:
+            found = selectors.session_by_code(code) is not None
+            return None, CLOSE_NOT_ALLOWED if found else CLOSE_NOT_FOUND
+        if phone.removed:
             return None, CLOSE_NOT_ALLOWED
-        self.extra_groups = (services.one_phone_group(participant.pk),)
-        return session.pk, 0
+        self.extra_groups = (services.one_phone_group(phone.participant_id),)
+        return phone.session_id, 0

@@ -3,13 +3,17 @@
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from channels.sessions import CookieMiddleware
 from django.urls import path
 
 from thegither.live import consumers, fast
 
 websocket_urlpatterns = [
-    path("ws/live/s/<int:pk>/", consumers.StaffConsumer.as_asgi()),
-    path("ws/live/p/<str:code>/", consumers.PhoneConsumer.as_asgi()),
+    # Staff screens need the log-in session; a phone is known by its device cookie
+    # alone, so its socket skips the session and user look-ups, and the check of the
+    # session that Channels makes on every message sent (decision 0090).
+    path("ws/live/s/<int:pk>/", AuthMiddlewareStack(consumers.StaffConsumer.as_asgi())),
+    path("ws/live/p/<str:code>/", CookieMiddleware(consumers.PhoneConsumer.as_asgi())),
 ]
 
 
@@ -23,8 +27,6 @@ def application_for(http_application):
         {
             # Phones' JSON answers and snapshots skip the middleware chain (live/fast.py).
             "http": fast.phone_requests(http_application),
-            "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-            ),
+            "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
         }
     )

@@ -1,7 +1,9 @@
 """Writes for live sessions: making them, running them, joining, answering, cards and the queue.
 
-Every change a screen shows bumps the session's `seq` in the database (`seq = seq + 1`)
-and, after commit, publishes snapshots through `broadcast` (decision 0052).
+Every change a screen shows publishes snapshots through `broadcast` after commit
+(decision 0052). Each published snapshot is numbered by the session's `seq` when it is
+read (`snapshot_numbered`), not by the change: an answer never waits for the session's
+row (decision 0090).
 """
 
 import secrets
@@ -78,12 +80,25 @@ def _check(decision: Decision) -> None:
 
 
 def _snapshot_reader(session_id: int, audience: str):
-    """Return a function that reads the session's snapshot for the audience, fresh."""
+    """Return a function that numbers and reads the session's snapshot for the audience."""
 
     def read() -> dict:
-        return selectors.snapshot(LiveSession.objects.get(pk=session_id), audience)
+        return snapshot_numbered(session_id=session_id, audience=audience)
 
     return read
+
+
+@transaction.atomic
+def snapshot_numbered(*, session_id: int, audience: str) -> dict:
+    """Give the session's next `seq` to a snapshot about to be sent, and read it.
+
+    The number is taken first and the session's row stays locked until the read is done
+    (on SQLite, the write lock), so snapshots are numbered and read one at a time, in
+    every process: one with a higher `seq` is never older than one with a lower. Changes
+    don't touch the row, so a hall's answers never queue for it (decision 0090).
+    """
+    answer_rows.session_seq_next(session_id)
+    return selectors.snapshot(LiveSession(pk=session_id), audience)
 
 
 def _publish_after_commit(session: LiveSession) -> None:
@@ -110,8 +125,7 @@ def _publish_after_commit(session: LiveSession) -> None:
 
 
 def _changed(session: LiveSession) -> None:
-    """Count one more change to the session and publish it after commit."""
-    answer_rows.session_changed(session.pk)
+    """Publish the session's snapshots after commit (each numbered when it is read)."""
     _publish_after_commit(session)
 
 
@@ -548,6 +562,46 @@ class Answered:
     replayed: bool  # True when this was a retry of an answer already counted
 
 
+def _answer_checked(
+    phone: answer_rows.LockedPhone, activity: Activity, value: dict
+) -> tuple[dict, list[tuple[str, int]]]:
+    """Return the answer tidied and its counted parts, or refuse it, saying why."""
+    if phone.removed:
+        raise Refused(
+            _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
+        )
+    if (
+        phone.session_state not in {LiveSession.State.OPEN, LiveSession.State.LOCKED}
+        or activity.state != Activity.State.OPEN
+    ):
+        raise Refused(
+            _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
+        )
+    tidy, items = kinds.answer_items(activity, value)
+    typed = tidy.get("words") or [tidy.get("text", "")]
+    if any(wordfilter.is_blocked(text) for text in typed if text):
+        raise Refused(
+            _("Please say that a different way. Some words aren't allowed here."),
+            kind=Refusal.UNSUITABLE,
+        )
+    return tidy, items
+
+
+def _replayed(
+    replay: answer_rows.AnswerRow, participant: Participant, activity: Activity
+) -> Answered:
+    """The answer a retry stands for; a client_id from another phone or question is refused."""
+    if replay.participant_id != participant.pk or replay.activity_id != activity.pk:
+        raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
+    answer = Answer(
+        pk=replay.pk,
+        participant_id=replay.participant_id,
+        activity_id=replay.activity_id,
+        client_id=replay.client_id,
+    )
+    return Answered(answer, replayed=True)
+
+
 @transaction.atomic
 def answer_submit(
     *, participant: Participant, activity: Activity, client_id: uuid.UUID | str, value: dict
@@ -561,26 +615,40 @@ def answer_submit(
     except ValueError as error:
         raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
     # One lock per phone, taken first: two answers from it at once (a retry racing the
-    # original) are taken one after the other, so one look for the client_id is enough.
-    # The database steps are plain SQL (live/answer_rows.py): this is the busiest path.
-    phone = answer_rows.phone_locked(participant.pk)
+    # original) are taken one after the other. The database steps are plain SQL, as few
+    # as they can be (live/answer_rows.py): this is the busiest path.
+    phone, activity = answer_rows.phone_locked(participant.pk, activity.pk)
     if phone is None:
         raise Refused(_("Join the session first."), kind=Refusal.NOT_ALLOWED)
-    # Read fresh under the lock: whether it is still open is what counts.
-    activity = answer_rows.activity_in(activity.pk, phone.session_id)
+    # Read under the lock: whether it is still open is what counts.
     if activity is None:
         raise Refused(_("That question is from another session."), kind=Refusal.MISMATCH)
-    replay, mine = answer_rows.answers_for(client_id, participant.pk, activity.pk)
-    if replay is not None:
-        if replay.participant_id != participant.pk or replay.activity_id != activity.pk:
-            raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
-        answer = Answer(
-            pk=replay.pk,
-            participant_id=replay.participant_id,
-            activity_id=replay.activity_id,
-            client_id=replay.client_id,
-        )
-        return Answered(answer, replayed=True)
+    try:
+        tidy, items = _answer_checked(phone, activity, value)
+        if activity.bars_own_team:  # a Bid for a Fiver's vote (decision 0066)
+            _own_plan_vote_check(activity.pk, participant.pk, tidy.get("choices", []))
+    except Refused:
+        # A retry of an answer already taken is that answer, whatever it carries now
+        # and even after the question closed: the client_id decides.
+        replay, _mine = answer_rows.answers_for(client_id, participant.pk, activity.pk)
+        if replay is not None:
+            return _replayed(replay, participant, activity)
+        raise
+    shown = not (activity.kind == Activity.Kind.OPEN_TEXT and activity.needs_approval)
+    stored = {"client_id": client_id, "value": tidy, "shown": shown, "items": items}
+    # Most answers are a phone's first to the question: stored in one statement. If one
+    # is there already, this is a retry (counted once) or a changed answer (replaced).
+    answer_id = answer_rows.answer_insert(
+        participant_id=participant.pk, activity_id=activity.pk, **stored
+    )
+    if answer_id is None:
+        replay, mine = answer_rows.answers_for(client_id, participant.pk, activity.pk)
+        if replay is not None:
+            return _replayed(replay, participant, activity)
+        answer_id = mine.pk
+        # A changed text waits for approval again.
+        answer_rows.answer_replace(answer_id=answer_id, activity_id=activity.pk, **stored)
+    # Counted only now, so a retry is never counted; refused, the transaction keeps nothing.
     verdict = hit_each(
         (ANSWERS_PER_PHONE, str(participant.pk)),
         (ANSWERS_PER_SESSION, str(phone.session_id)),
@@ -591,42 +659,6 @@ def answer_submit(
             % {"seconds": verdict.wait_seconds},
             kind=Refusal.TOO_MANY,
         )
-    if phone.removed:
-        raise Refused(
-            _("The person running this session took you out of it."), kind=Refusal.NOT_ALLOWED
-        )
-    if (
-        phone.session_state not in {LiveSession.State.OPEN, LiveSession.State.LOCKED}
-        or activity.state != Activity.State.OPEN
-    ):
-        raise Refused(
-            _("This question is closed, so answers can't change now."), kind=Refusal.WRONG_STATE
-        )
-    tidy, items = kinds.answer_items(activity, value)
-    if activity.bars_own_team:
-        _own_plan_vote_check(activity.pk, participant.pk, tidy.get("choices", []))
-    typed = tidy.get("words") or [tidy.get("text", "")]
-    if any(wordfilter.is_blocked(text) for text in typed if text):
-        raise Refused(
-            _("Please say that a different way. Some words aren't allowed here."),
-            kind=Refusal.UNSUITABLE,
-        )
-    shown = not (activity.kind == Activity.Kind.OPEN_TEXT and activity.needs_approval)
-    if mine is None:
-        answer_id = answer_rows.answer_insert(
-            participant_id=participant.pk,
-            activity_id=activity.pk,
-            client_id=client_id,
-            value=tidy,
-            shown=shown,
-        )
-    else:
-        answer_id = mine.pk
-        # A changed text waits for approval again.
-        answer_rows.answer_replace(
-            answer_id=answer_id, client_id=client_id, value=tidy, shown=shown
-        )
-    answer_rows.items_insert(answer_id=answer_id, activity_id=activity.pk, items=items)
     _changed(LiveSession(pk=phone.session_id))
     answer = Answer(
         pk=answer_id,

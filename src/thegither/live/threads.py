@@ -11,11 +11,15 @@ Here the busy work runs on two small pools that live as long as the process:
   thread that commits queued answers together (`Batches`, a group commit), so the
   one holding the lock never waits for the GIL behind others and a hall's answers
   share their fsyncs; on PostgreSQL, which takes writers side by side, a few threads.
-- `readers` reads snapshots (for sockets, polling phones and the coalescer).
+- `readers` reads snapshots for sockets and polling phones.
+- `publishers` (one thread) numbers and reads the snapshots the coalescer sends. Each
+  holds the session's row while it reads (decision 0090), so with several processes one
+  may wait for another's; on a pool of its own that wait never holds up a phone's
+  socket or poll.
 
 Each thread keeps its connection between jobs (closing it only if it broke), so a
-PostgreSQL deployment holds `size` connections per pool, never one per request
-(decision 0062).
+PostgreSQL deployment holds `size` connections per pool (seven a process), never one
+per request (decision 0062).
 """
 
 import asyncio
@@ -237,8 +241,10 @@ class _Writers:
 
 writers = _Writers()
 readers = Threads("readers", lambda: READERS)
+publishers = Threads("publishers", lambda: 1)
 
 
 def close_all() -> None:
     writers.close()
     readers.close()
+    publishers.close()

@@ -63,6 +63,9 @@ from thegither.grants.tasks import application_submitted_email
 from thegither.grants.tests import factories as grant_factories
 from thegither.live import services as live_services
 from thegither.live.models import GlossaryWord, LiveSession
+from thegither.stories import services as stories_services
+from thegither.stories.importing import episode_parse
+from thegither.stories.models import Episode, Event, Story, Week
 
 ROLES = (
     "anonymous",
@@ -108,6 +111,8 @@ class World:
     live_fiver: LiveSession | None = None
     live_other_fiver: LiveSession | None = None
     other_word: GlossaryWord | None = None
+    # --- stories (branch stories): weeks, events, stories and episodes
+    stories: "StoriesWorld | None" = None
 
 
 @dataclass
@@ -183,6 +188,116 @@ class GrantsWorld:
     other_money_round: Round | None = None
     other_money_award: Award | None = None
     other_payment: Payment | None = None
+
+
+@dataclass
+class StoriesWorld:
+    """Co-production Week rows: next year's week here (still taking events) with an event
+    and a story waiting and one of each approved (the story's picture file not written); a
+    past week here; a week in the other organisation with an event and a story waiting; a
+    public episode and a draft one."""
+
+    week: Week
+    past_week: Week
+    other_week: Week
+    waiting_event: Event
+    approved_event: Event
+    waiting_story: Story
+    approved_story: Story
+    other_event: Event
+    other_story: Story
+    episode: Episode
+    draft_episode: Episode
+
+
+EPISODE_FILE = """---
+title: "{title}"
+draft: {draft}
+iriss_episode_libsyn_url: "https://podcast.example.org/{slug}"
+iriss_archive_libsyn_duration: "1:05"
+iriss_archive_website_url: "/resources/irissfm/{slug}"
+---
+MD - Michelle Drumm
+SJ - Sam Jordan
+
+An introduction.
+
+MD Hello, and welcome.
+
+SJ Thanks. We ran Bid for a Fiver.
+"""
+
+
+def _stories_world(users: dict, organisation: Organisation, other: Organisation) -> StoriesWorld:
+    import datetime
+
+    next_year = timezone.localdate().year + 1
+
+    def week_of(where, by, year):
+        return stories_services.week_create(
+            organisation=where,
+            details=stories_services.WeekDetails(
+                starts_on=datetime.date(year, 11, 16),
+                ends_on=datetime.date(year, 11, 22),
+                theme="Stories",
+            ),
+            by=by,
+        )
+
+    def event_of(week, by=None):
+        starts = timezone.make_aware(datetime.datetime.combine(week.starts_on, datetime.time(10)))
+        return stories_services.event_submit(
+            week=week,
+            details=stories_services.EventDetails(
+                title="Theatre", starts_at=starts, place="Hall", organiser="SCDC"
+            ),
+            sender_name="Sam",
+            sender_email="sam@example.org",
+            by=by,
+        )
+
+    def story_of(week):
+        return stories_services.story_submit(
+            week=week,
+            details=stories_services.StoryDetails(
+                title="Fiver", text="Words.", organisation_name="YO MO"
+            ),
+            sender_name="Abbie",
+            sender_email="abbie@example.org",
+            consent=True,
+        )
+
+    staff = users["staff"]
+    week = week_of(organisation, staff, next_year)
+    approved_event = stories_services.event_approve(event=event_of(week), by=staff)
+    approved_story = story_of(week)
+    Story.objects.filter(pk=approved_story.pk).update(
+        image="story-images/not-written.png", image_kind="png", image_alt="A banner"
+    )
+    approved_story.refresh_from_db()
+    approved_story = stories_services.story_approve(story=approved_story, by=staff)
+    other_week = week_of(other, users["staff_elsewhere"], next_year)
+    episodes = [
+        stories_services.episode_import(
+            parsed=episode_parse(
+                EPISODE_FILE.format(title=title, slug=slug, draft=draft).encode(), name=slug
+            )
+        ).episode
+        for title, slug, draft in (("Fivers", "fivers", "false"), ("Draft", "draft", "true"))
+    ]
+    return StoriesWorld(
+        week=week,
+        past_week=week_of(organisation, staff, 2018),
+        other_week=other_week,
+        waiting_event=event_of(week),
+        approved_event=approved_event,
+        waiting_story=story_of(week),
+        approved_story=approved_story,
+        other_event=event_of(other_week),
+        other_story=story_of(other_week),
+        episode=episodes[0],
+        draft_episode=episodes[1],
+    )
 
 
 def upload_make(application: Application) -> Upload:
@@ -561,10 +676,12 @@ def world_make() -> World:
     _reports_world(grants, users, admin_elsewhere)  # --- reports
     _letters_world(grants, users, admin_elsewhere)  # --- letters (branch yb-letters)
     live_session, live_other_session = _live_world(users, organisation, other)
+    stories = _stories_world(users, organisation, other)  # --- stories (branch stories)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         application_submitted_email.enqueue(Application.objects.order_by("pk").first().pk)
     return World(
+        stories=stories,
         grants=grants,
         live_session=live_session,
         live_other_session=live_other_session,
@@ -811,6 +928,25 @@ def glossary_word(world: World) -> dict:
 def glossary_word_swapped(world: World) -> dict:
     """This organisation's glossary with the other's word: never found."""
     return {"slug": world.organisation.slug, "pk": _fivers(world).other_word.pk}
+
+
+# --- stories (branch stories): how to fill in the Co-production Week URLs
+def week_of(get) -> Callable[[World], dict]:
+    return lambda world: {
+        "slug": get(world.stories).organisation.slug,
+        "year": get(world.stories).year,
+    }
+
+
+def stories_pk(get) -> Callable[[World], dict]:
+    return lambda world: {"pk": get(world.stories).pk}
+
+
+def episode_slug(get) -> Callable[[World], dict]:
+    return lambda world: {"slug": get(world.stories).slug}
+
+
+# --- end stories
 
 
 EVERYONE_200 = (200,) * len(ROLES)
@@ -1151,6 +1287,45 @@ EXPECTED: dict[str, Entry] = {
         (302,) * len(ROLES), kwargs=live_fiver_code, method="post", data={"action": "add"}
     ),
     # --- end meeting-tools ---
+    # --- stories (branch stories): anyone reads and sends; the network's staff check ---
+    "stories:index": Entry(EVERYONE_200),
+    "stories:search": Entry(EVERYONE_200),
+    "stories:episode-list": Entry(EVERYONE_200),
+    "stories:episode-feed": Entry(EVERYONE_200),
+    "stories:episode-detail": Entry(EVERYONE_200, kwargs=episode_slug(lambda s: s.episode)),
+    "stories:episode-json": Entry(EVERYONE_200, kwargs=episode_slug(lambda s: s.episode)),
+    "stories:network": Entry(EVERYONE_200, kwargs=org),
+    "stories:week-detail": Entry(EVERYONE_200, kwargs=week_of(lambda s: s.week)),
+    "stories:week-ics": Entry(EVERYONE_200, kwargs=week_of(lambda s: s.week)),
+    "stories:event-submit": Entry(EVERYONE_200, kwargs=week_of(lambda s: s.week)),
+    "stories:story-submit": Entry(EVERYONE_200, kwargs=week_of(lambda s: s.week)),
+    "stories:event-detail": Entry(EVERYONE_200, kwargs=stories_pk(lambda s: s.approved_event)),
+    "stories:event-ics": Entry(EVERYONE_200, kwargs=stories_pk(lambda s: s.approved_event)),
+    "stories:story-detail": Entry(EVERYONE_200, kwargs=stories_pk(lambda s: s.approved_story)),
+    # The world writes no picture file, so everyone is told it's not found.
+    "stories:story-image": Entry(
+        (404,) * len(ROLES), kwargs=stories_pk(lambda s: s.approved_story)
+    ),
+    "stories:weeks": Entry(STAFF_ONLY, kwargs=org),
+    "stories:week-edit": Entry(STAFF_ONLY, kwargs=week_of(lambda s: s.week)),
+    "stories:moderation": Entry(STAFF_ONLY, kwargs=week_of(lambda s: s.week)),
+    "stories:event-edit": Entry(STAFF_ONLY, kwargs=stories_pk(lambda s: s.waiting_event)),
+    "stories:event-approve": Entry(
+        STAFF_POST, kwargs=stories_pk(lambda s: s.waiting_event), method="post"
+    ),
+    "stories:event-decline": Entry(STAFF_ONLY, kwargs=stories_pk(lambda s: s.waiting_event)),
+    "stories:event-delete": Entry(
+        STAFF_POST, kwargs=stories_pk(lambda s: s.waiting_event), method="post"
+    ),
+    "stories:story-edit": Entry(STAFF_ONLY, kwargs=stories_pk(lambda s: s.waiting_story)),
+    "stories:story-approve": Entry(
+        STAFF_POST, kwargs=stories_pk(lambda s: s.waiting_story), method="post"
+    ),
+    "stories:story-decline": Entry(STAFF_ONLY, kwargs=stories_pk(lambda s: s.waiting_story)),
+    "stories:story-delete": Entry(
+        STAFF_POST, kwargs=stories_pk(lambda s: s.waiting_story), method="post"
+    ),
+    # --- end stories ---
 }
 
 # More cases for URLs that act on one person or organisation: the other
@@ -1659,6 +1834,84 @@ OBJECT_CASES: dict[str, tuple[str, Entry]] = {
         Entry(STAFF_OF_OTHER, kwargs=live_other_fiver),
     ),
     # --- end meeting-tools ---
+    # --- stories (branch stories) ---
+    "a waiting event is only for the network's staff": (
+        "stories:event-detail",
+        Entry(
+            (403, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=stories_pk(lambda s: s.waiting_event),
+        ),
+    ),
+    "a waiting story is only for the network's staff": (
+        "stories:story-detail",
+        Entry(
+            (403, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=stories_pk(lambda s: s.waiting_story),
+        ),
+    ),
+    "a waiting event has no calendar file": (
+        "stories:event-ics",
+        Entry((404,) * len(ROLES), kwargs=stories_pk(lambda s: s.waiting_event)),
+    ),
+    "a draft episode: only a site administrator sees it": (
+        "stories:episode-detail",
+        Entry(
+            (404, 404, 404, 404, 404, 404, 200, 404, 404, 404),
+            kwargs=episode_slug(lambda s: s.draft_episode),
+        ),
+    ),
+    "a draft episode has no JSON, whoever asks": (
+        "stories:episode-json",
+        Entry((404,) * len(ROLES), kwargs=episode_slug(lambda s: s.draft_episode)),
+    ),
+    # Only its staff may add an event to a week that is over, to keep the record.
+    "a past week takes events only from its staff": (
+        "stories:event-submit",
+        Entry(
+            (403, 403, 403, 403, 200, 200, 200, 403, 403, 200),
+            kwargs=week_of(lambda s: s.past_week),
+        ),
+    ),
+    "a past week still takes stories": (
+        "stories:story-submit",
+        Entry(EVERYONE_200, kwargs=week_of(lambda s: s.past_week)),
+    ),
+    "weeks of the other organisation": (
+        "stories:weeks",
+        Entry(STAFF_OF_OTHER, kwargs=other_org),
+    ),
+    "checking the other organisation's week": (
+        "stories:moderation",
+        Entry(STAFF_OF_OTHER, kwargs=week_of(lambda s: s.other_week)),
+    ),
+    "changing the other organisation's week": (
+        "stories:week-edit",
+        Entry(STAFF_OF_OTHER, kwargs=week_of(lambda s: s.other_week)),
+    ),
+    "approving the other organisation's event": (
+        "stories:event-approve",
+        Entry(STAFF_OF_OTHER_POST, kwargs=stories_pk(lambda s: s.other_event)),
+    ),
+    "changing the other organisation's event": (
+        "stories:event-edit",
+        Entry(STAFF_OF_OTHER, kwargs=stories_pk(lambda s: s.other_event)),
+    ),
+    "declining the other organisation's story": (
+        "stories:story-decline",
+        Entry(STAFF_OF_OTHER, kwargs=stories_pk(lambda s: s.other_story)),
+    ),
+    "deleting the other organisation's story": (
+        "stories:story-delete",
+        Entry(STAFF_OF_OTHER_POST, kwargs=stories_pk(lambda s: s.other_story)),
+    ),
+    "a week that doesn't exist": (
+        "stories:week-detail",
+        Entry(
+            (404,) * len(ROLES),
+            kwargs=lambda world: {"slug": world.organisation.slug, "year": 1999},
+        ),
+    ),
+    # --- end stories ---
 }
 
 # The admin site is for site administrators (superusers) only: organisation staff

@@ -1,10 +1,12 @@
 """Rate limits: the small limiter in core, and the pages that use it."""
 
+import os
 import time
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from thegither.accounts.models import Role
@@ -52,9 +54,46 @@ def test_reset_forgets_the_tries():
 def test_keys_in_the_cache_are_hashed_not_what_was_typed():
     limit = RateLimit("test-hashed", limit=5, seconds=600)
     limit.hit("sam@example.org")
-    for key in limit._keys("sam@example.org"):
-        assert "sam" not in key
-        assert cache.get(key) is not None
+    count_key, start_key = limit._keys("sam@example.org")
+    assert "sam" not in count_key
+    assert "sam" not in start_key
+    assert cache.get(count_key) == 1
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="counts in Redis only with REDIS_URL")
+def test_on_redis_a_count_that_lost_its_expiry_gets_one_back():
+    """A count with no expiry would refuse for ever; the counting script gives it one."""
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache)
+    limit = RateLimit("test-no-expiry", limit=1, seconds=600)
+    redis_key = backend.make_and_validate_key(limit._keys("k")[0])
+    client = backend._cache.get_client(redis_key, write=True)
+    client.set(redis_key, 5)  # over the limit, and no expiry
+    refused = limit.hit("k")
+    assert not refused.allowed
+    assert 590 <= refused.wait_seconds <= 600
+    assert 0 < client.pttl(redis_key) <= 600_000
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="counts in Redis only with REDIS_URL")
+def test_on_redis_every_pair_is_counted_in_one_command(monkeypatch):
+    backend = caches["default"]
+    client = backend._cache.get_client(None, write=True)
+    sent = []
+    real = type(client).execute_command
+
+    def counted(self, *args, **options):
+        sent.append(args[0])
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    first = RateLimit("test-trip-1", limit=5, seconds=60)
+    second = RateLimit("test-trip-2", limit=5, seconds=3600)
+    assert hit_each((first, "a"), (second, "b"))
+    assert sent == ["EVAL"]
+    monkeypatch.undo()
+    assert cache.get(first._keys("a")[0]) == cache.get(second._keys("b")[0]) == 1
+    assert 3590_000 < client.pttl(backend.make_and_validate_key(second._keys("b")[0])) <= 3600_000
 
 
 def test_hit_each_counts_every_pair_and_gives_the_longest_wait():

@@ -252,4 +252,22 @@ def test_human_output_says_how_the_rule_works_and_each_voters_share(small: Path,
     out = capsys.readouterr().out
     assert "How it works: Equal shares: the budget is split equally between the voters" in out
     # 100 among 4 voters is 25 each; raised to 40 so that c's one voter can pay for it.
-    assert "Here every voter had 40 to spend (raised 15 times by 1)." in out
+    assert "we gave everyone a little more to spend, 15 times" in out
+    assert "In the end every voter had 40 to spend." in out
+    assert out.count("we gave everyone a little more") == 1  # said once, not per project
+
+
+def test_every_option_has_help_text():
+    from thegither.allocation.cli import build_parser
+
+    for action in build_parser()._actions:
+        assert action.help, action.dest
+
+
+def test_the_currency_option_goes_on_every_amount(small: Path, capsys):
+    assert main([str(small), "--rule", "greedy", "--currency", "EUR"]) == 0
+    out = capsys.readouterr().out
+    assert "Budget: 100 EUR." in out
+    assert "1. a  Park  (cost 60 EUR)" in out
+    assert "Total spent: 100 EUR of 100 EUR" in out
+    assert "Left over: 0 EUR" in out

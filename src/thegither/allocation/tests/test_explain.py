@@ -52,8 +52,11 @@ def test_greedy_skipped_project_says_it_cost_more_than_was_left():
     assert not b.funded
     assert b.reason == "too-expensive"
     assert b.details == {"rank": 2, "score": 2, "left_before": 40}
-    assert "It came 2nd with 2 votes" in b.text
-    assert "It costs 50, but when its turn came only 40 was left, so it was skipped" in b.text
+    # The reason first, then the numbers.
+    assert b.text.startswith("Not funded: it did not fit in the money left, so it was skipped.")
+    assert (
+        "It costs 50, but when its turn came only 40 was left. It came 2nd with 2 votes" in b.text
+    )
 
 
 def test_greedy_project_after_a_skip_was_still_funded_with_what_was_left():
@@ -68,11 +71,12 @@ def test_greedy_no_skip_names_the_project_where_the_count_stopped():
     outcome = allocate(SMALL, rule="greedy-no-skip")
     b, c = why(outcome, "b"), why(outcome, "c")
     assert b.reason == "stopper"
-    assert "only 40 was left" in b.text
+    assert b.text.startswith("Not funded: it did not fit in the money left, and under this rule")
     assert "no project after it is funded either" in b.text
+    assert "only 40 was left" in b.text
     assert c.reason == "stopped"
     assert c.details["stopped_at"] == "b"
-    assert "The count had already stopped at project b" in c.text
+    assert c.text.startswith("Not funded: the count had already stopped at project b")
 
 
 def test_below_threshold_project_says_how_many_it_got_and_needed():
@@ -80,7 +84,7 @@ def test_below_threshold_project_says_how_many_it_got_and_needed():
     assert c.reason == "below-threshold"
     assert c.details["threshold"] == 2
     assert c.details["score"] == 1
-    assert "It got 1 vote, fewer than the 2 a project needs to be funded at all." in c.text
+    assert c.text == "Not funded: too few votes to take part. It got 1 vote; a project needs 2."
 
 
 def test_mes_funded_project_says_what_each_supporter_paid_and_who_paid_all_they_had():
@@ -90,17 +94,19 @@ def test_mes_funded_project_says_what_each_supporter_paid_and_who_paid_all_they_
     assert d.details["round"] == 1
     assert d.details["share_per_supporter"] == pytest.approx(10)
     assert d.details["supporters_who_paid_all_they_had"] == 0
-    assert "Funded in round 1. Its 4 supporters shared its cost of 40: each paid 10." in d.text
+    assert d.text == "Funded in round 1: its 4 supporters shared its cost of 40: each paid 10."
     assert a.details["round"] == 2
     assert a.details["rho"] == pytest.approx(28 / 76)
     assert a.details["share_per_supporter"] == pytest.approx(28)
     assert a.details["supporters_who_paid_all_they_had"] == 1
     assert a.details["most_paid_by_one_voter"] == pytest.approx(28)
-    assert (
-        "Its 3 supporters shared its cost of 76: each paid 28, except 1 who had less than"
-        " that left and paid all they had." in a.text
+    assert a.text == (
+        "Funded in round 2: its 3 supporters shared its cost of 76: each paid 28, except 1 who"
+        " had less than that left and paid all they had."
     )
-    assert "smallest part of the project's cost" in a.text
+    # Why a project wins a round holds for all of them: said once, in the summary.
+    assert "smallest part of the project's cost" not in a.text
+    assert any("smallest part of the project's cost" in line for line in outcome.summary)
 
 
 def test_mes_unfunded_project_compares_what_was_needed_with_what_supporters_had_left():
@@ -111,12 +117,17 @@ def test_mes_unfunded_project_compares_what_was_needed_with_what_supporters_had_
     assert e.details["supporters_money_left"] == pytest.approx(60)
     assert e.details["supporters_with_enough_left"] == 0
     assert e.details["spent_by_supporters_on"] == {"d": 30}
-    assert "Every voter had 30 to spend on projects they voted for." in e.text
+    assert e.text.startswith(
+        "Not funded: its supporters had spent most of their money on other projects they voted"
+        " for, and what they had left was not enough."
+    )
     assert "each of its 3 supporters would have had to pay about 23" in e.text
     assert "they had 60 left between them (about 20 each), and none of them still had 23" in e.text
-    assert "Most of their money had gone to other projects they voted for: d (30)." in e.text
+    assert "Their money went to: d (30)." in e.text
     # 180 - 40 - 76 = 64 is left, less than 70.
     assert "The 64 left unspent at the end is not enough for it either." in e.text
+    # Each voter's money is the same for every project: said once, in the summary.
+    assert "Every voter had 30" not in e.text
 
 
 def test_mes_says_when_the_money_left_would_cover_a_project_its_supporters_cannot_pay_for():
@@ -130,8 +141,10 @@ def test_mes_says_when_the_money_left_would_cover_a_project_its_supporters_canno
     assert "The 40 left unspent at the end is not enough for it either." in b.text
     # c: its one voter has 25 and needs 40; 40 is left over, but only supporters pay.
     assert c.details["needed_per_supporter"] == pytest.approx(40)
-    assert "At the end they had only 25 left, so they could not pay for it." in c.text
-    assert "The 40 left unspent at the end would cover its cost" in c.text
+    assert "At the end they had only 25 left." in c.text
+    assert c.text.startswith("Not funded: its supporters did not have enough money between them.")
+    assert c.text.endswith("The 40 left unspent at the end would cover its cost.")
+    assert any("money left over cannot go to a project whose" in s for s in outcome.summary)
 
 
 def test_mes_add1_says_how_far_everyones_share_was_raised():
@@ -141,8 +154,13 @@ def test_mes_add1_says_how_far_everyones_share_was_raised():
     assert outcome.settings["budget_raised_times"] == 15
     b = why(outcome, "b")
     assert b.details["start_per_voter"] == pytest.approx(40)
-    assert "Every voter had 40 to spend" in b.text
-    assert "the budget split equally gives 25 each; this was raised by 15" in b.text
+    assert outcome.summary[1] == (
+        "The budget split equally gave every voter 25 to spend on projects they voted for."
+        " That left money unspent, so we gave everyone a little more to spend, 15 times,"
+        " until no other project fitted in the money left. In the end every voter had 40 to"
+        " spend."
+    )
+    assert "raised" not in b.text
 
 
 def test_project_nobody_voted_for_says_so():
@@ -154,7 +172,7 @@ def test_project_nobody_voted_for_says_so():
     )
     z = why(allocate(election, rule="mes"), "z")
     assert z.reason == "no-votes"
-    assert z.text == "Not funded. Nobody voted for it."
+    assert z.text == "Not funded: nobody voted for it."
 
 
 @pytest.mark.parametrize("rule", ["mes", "mes-add1"])
@@ -173,7 +191,7 @@ def test_equal_shares_with_no_ballots_funds_nothing_and_says_nobody_voted(rule, 
     for explanation in outcome.explanations:
         assert not explanation.funded
         assert explanation.reason == "no-votes"
-        assert explanation.text == "Not funded. Nobody voted for it."
+        assert explanation.text == "Not funded: nobody voted for it."
     assert outcome.settings["start_per_voter"] == 0.0
     json.dumps([e.details for e in outcome.explanations])
 
@@ -209,7 +227,7 @@ def test_add1u_top_up_says_the_money_left_went_to_the_most_voted_projects():
     b = why(outcome, "b")
     assert b.reason == "topped-up"
     assert b.details["stage"] == "greedy top-up"
-    assert b.text.startswith("Funded in the top-up.")
+    assert b.text.startswith("Funded in the top-up: equal shares could not pay for it")
     assert "there was 10 left, enough for its cost of 10" in b.text
 
 
@@ -220,3 +238,50 @@ def test_every_explanation_is_valid_json_and_agrees_with_the_outcome():
         funded = [e["project_id"] for e in data["explanations"] if e["funded"]]
         assert sorted(funded) == sorted(outcome.selected), rule
         assert {e["project_id"] for e in data["explanations"]} == {"a", "d", "e"}, rule
+
+
+def test_every_amount_carries_the_currency_from_meta_or_the_caller():
+    election = Election(
+        projects=SHARES.projects,
+        budget=SHARES.budget,
+        kind="approval",
+        ballots=SHARES.ballots,
+        meta={"currency": "PLN"},
+    )
+    outcome = allocate(election, rule="mes")
+    assert outcome.settings["currency"] == "PLN"
+    assert why(outcome, "d").text == (
+        "Funded in round 1: its 4 supporters shared its cost of 40 PLN: each paid 10 PLN."
+    )
+    assert "The 64 PLN left unspent" in why(outcome, "e").text
+    assert "Every voter had 30 PLN to spend" in outcome.summary[1]
+    given = allocate(election, rule="greedy", currency="EUR")
+    assert "enough for its cost of 76 EUR" in why(given, "a").text
+    assert "PLN" not in json.dumps(given.to_json())
+
+
+def test_no_sentence_is_said_for_every_project():
+    for rule in ("greedy", "mes", "mes-add1", "phragmen"):
+        outcome = allocate(SHARES, rule=rule)
+        sentences = [
+            sentence
+            for e in outcome.explanations
+            for sentence in e.text.replace(": ", ". ").split(". ")
+            if len(sentence) > 30
+        ]
+        repeated = {s for s in sentences if sentences.count(s) > 1}
+        assert not repeated, (rule, repeated)
+
+
+def test_json_keeps_every_number_and_the_shared_sentences():
+    data = allocate(SHARES, rule="mes-add1").to_json()
+    assert data["summary"][0].startswith("Equal shares")
+    e = next(x for x in data["explanations"] if x["project_id"] == "e")
+    assert set(e["details"]) >= {
+        "supporters",
+        "start_per_voter",
+        "needed_per_supporter",
+        "supporters_money_left",
+        "supporters_with_enough_left",
+        "spent_by_supporters_on",
+    }

@@ -8,12 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thegither.allocation import Ballot, Election, Project, allocate
-from thegither.allocation.mes import _Engine, _Projects
-from thegither.allocation.tests.samples import tight_elections
+from thegither.allocation.mes_projects import Projects
+from thegither.allocation.mes_rounds import Engine
+from thegither.allocation.tests.samples import tie_heavy_elections, tight_elections
 from thegither.allocation.tiebreak import tie_rank
 
 
-def exact_mes(data: _Projects, rank, start: Fraction) -> list[int]:
+def exact_mes(data: Projects, rank, start: Fraction) -> list[int]:
     """Return MES's selection the slow, obvious way: every sum an exact fraction."""
     money = [Fraction(start)] * data.num_groups
     candidates = set(data.eligible)
@@ -55,9 +56,9 @@ def price(money, sup, util, weight, cost: int) -> Fraction:
 @given(tight_elections(), st.sampled_from(["cost", "cardinality", "score"]), st.integers(0, 2))
 def test_float_mes_selects_what_exact_mes_selects(election: Election, utility: str, raise_by: int):
     rank = tie_rank(election, "text-id")
-    data = _Projects(election, utility)
+    data = Projects(election, utility)
     start = Fraction(election.budget, election.num_voters) + raise_by
-    run = _Engine(data, rank, start, record=False).run(data.eligible)
+    run = Engine(data, rank, start, record=False).run(data.eligible)
     assert run.selected == exact_mes(data, rank, start)
 
 
@@ -70,7 +71,7 @@ def test_score_ballots_spend_a_budget_that_divides_exactly():
     assert len(allocate(election, rule="mes", utility="score").selected) == 5
 
 
-class _EveryTieChecked(_Engine):
+class _EveryTieChecked(Engine):
     """An engine that, in every round, checks the exact price shortcut against the long way."""
 
     def settle(self, best):
@@ -88,7 +89,19 @@ def test_the_exact_least_price_shortcut_agrees_with_rebuilding_budgets(
     # exact_price skips rebuilding budgets when every supporter clearly has more than an
     # equal share; whatever the round, it must give the exact rho the long way gives.
     rank = tie_rank(election, "text-id")
-    data = _Projects(election, utility)
+    data = Projects(election, utility)
     start = Fraction(election.budget, election.num_voters) + raise_by
     run = _EveryTieChecked(data, rank, start, record=False).run(data.eligible)
+    assert run.selected == exact_mes(data, rank, start)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tie_heavy_elections(), st.sampled_from(["cost", "cardinality", "score"]), st.integers(0, 3))
+def test_float_mes_selects_what_exact_mes_selects_when_projects_tie_exactly(
+    election: Election, utility: str, raise_by: int
+):
+    rank = tie_rank(election, "text-id")
+    data = Projects(election, utility)
+    start = Fraction(election.budget, election.num_voters) + raise_by
+    run = Engine(data, rank, start, record=False).run(data.eligible)
     assert run.selected == exact_mes(data, rank, start)

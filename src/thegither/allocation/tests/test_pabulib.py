@@ -402,7 +402,6 @@ def _crlf(text: str) -> str:
         ("", ""),  # CRLF throughout, VOTES by the shortcut
         ("2;b,a\n", "2;b,a\r"),  # a lone CR inside VOTES
         ("4;a\n", "4;a\r"),  # a lone CR ending the file
-        ("4;a\n", "4;a"),  # no line end at the end
         ("1;a,b\n", '1;"a,b"\n'),  # VOTES by csv
         ("c;40;Bikes\n", 'c;40;"Bikes\nand more"\n'),  # ... and a quoted name
         ("budget;100\n", "budget;100\r"),  # a lone CR in META

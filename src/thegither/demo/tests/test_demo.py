@@ -373,3 +373,52 @@ def test_demo_has_a_meeting_held_a_meeting_to_run_and_a_bid_for_a_fiver_once():
     names = list(Team.objects.filter(fiver=fiver.fiver).values_list("name", flat=True))
     assert names == list(FIVER_TEAMS)
     assert LiveSession.objects.filter(organisation=trust).count() == 4
+
+
+# --- stories (branch stories): Co-production Week 2018 with the seed episode ---
+
+
+def test_demo_has_co_production_week_2018_with_its_episode_events_and_stories():
+    from thegither.stories import selectors
+    from thegither.stories.models import Episode, Event, Story, Turn, Week
+
+    logins = demo_load()
+
+    network = Organisation.objects.get(slug="co-production-network")
+    assert network.kind == Organisation.Kind.NETWORK
+    nadia = User.objects.get(username="nadia.network")
+    assert Membership.objects.get(user=nadia, organisation=network).role == "staff"
+    assert "nadia.network" in [login.username for login in logins]
+    week = Week.objects.get(organisation=network, year=2018)
+    assert (week.theme, week.starts_on.isoformat(), week.ends_on.isoformat()) == (
+        "Stories",
+        "2018-11-19",
+        "2018-11-25",
+    )
+    titles = sorted(
+        Event.objects.filter(week=week, status="approved").values_list("title", flat=True)
+    )
+    assert titles[0].startswith("In it together: what do we know about co-production with children")
+    assert titles[1].startswith("Legislative theatre")
+    assert Story.objects.filter(week=week, status="approved").count() == 3
+    assert Story.objects.filter(week=week, status="waiting").count() == 1
+    episode = Episode.objects.get(slug="co-production-week-2018")
+    assert (episode.speakers.count(), episode.segments.count(), episode.duration_seconds) == (
+        4,
+        2,
+        933,
+    )
+    assert Turn.objects.filter(episode=episode, text__contains="£30,000").exists()
+    assert selectors.episodes_of_week(week) == [episode]
+    page = selectors.week_page(week)
+    assert (page.organisation_count, page.story_count, page.event_count) == (4, 3, 2)
+    assert Week.objects.filter(organisation=network, year__gt=2018).count() == 1
+
+
+def test_loading_the_demo_twice_adds_no_stories_episodes_or_weeks():
+    from thegither.stories.models import Episode, Event, SearchEntry, Story, Week
+
+    demo_load()
+    counts = [model.objects.count() for model in (Episode, Event, SearchEntry, Story, Week)]
+    demo_load()
+    assert [model.objects.count() for model in (Episode, Event, SearchEntry, Story, Week)] == counts

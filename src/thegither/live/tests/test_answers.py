@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 
 from thegither.core.hashing import keyed_hash
 from thegither.core.refusals import Refusal, Refused
@@ -237,12 +238,25 @@ def test_an_answer_publishes_one_snapshot_to_staff_and_one_to_phones(running, ph
     assert "results" not in published.to(services.phone_group(running.pk))[0]
 
 
-def test_every_change_moves_the_sequence_number_on(running, phone):
+def test_each_snapshot_sent_after_a_change_gets_a_higher_number(running, phone):
     running.refresh_from_db()
     before = running.seq
-    _answer(phone, running.current_activity, {"choice": "yes"})
+    with capture_publishes() as published:
+        _answer(phone, running.current_activity, {"choice": "yes"})
+    numbers = [message["seq"] for _group, message in published.sent]
+    assert numbers == [before + 1, before + 2]  # staff, then phones: read one at a time
     running.refresh_from_db()
-    assert running.seq == before + 1
+    assert running.seq == before + 2
+
+
+def test_an_answer_leaves_the_sessions_row_alone(running, phone):
+    """Answers never wait for the session's row: only sending a snapshot numbers it."""
+    running.refresh_from_db()
+    before = running.seq
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        _answer(phone, running.current_activity, {"choice": "yes"})
+    running.refresh_from_db()
+    assert running.seq == before
 
 
 # ---- every kind ----

@@ -1,5 +1,12 @@
 """Coalescing: at most one send per interval per group, and the newest always goes out."""
 
+import asyncio
+import os
+import uuid
+
+import pytest
+
+from thegither.live import broadcast
 from thegither.live.broadcast import PHONE_EVERY, STAFF_EVERY, Coalescer
 
 
@@ -142,3 +149,73 @@ def test_a_snapshot_that_could_not_be_read_does_not_stop_the_next():
     coalescer.submit("g", lambda: {"seq": 2}, every=0.25)
     reading.pop()({"seq": 2})
     assert [m["seq"] for m in sent] == [2]
+
+
+# ---- several processes: taking turns through Redis (decision 0090) ----
+
+
+def test_a_group_another_process_just_sent_to_waits_then_sends_the_newest():
+    loop = FakeLoop()
+    sent, asked = [], []
+
+    def claim(group, every, go):
+        asked.append(group)
+        go(0.1 if len(asked) == 1 else 0.0)  # another process holds the first 0.1 s
+
+    coalescer = Coalescer(
+        send=lambda g, m: sent.append(m), clock=loop.clock, later=loop.later, claim=claim
+    )
+    coalescer.submit("g", {"seq": 1}, every=0.25)
+    assert sent == []
+    coalescer.submit("g", {"seq": 2}, every=0.25)  # a newer change while it waits
+    loop.advance(0.1)
+    assert [m["seq"] for m in sent] == [2]
+    assert asked == ["g", "g"]
+
+
+def test_when_another_process_holds_the_group_nothing_is_lost_or_sent_twice():
+    loop = FakeLoop()
+    sent = []
+    holds = iter([0.2, 0.2, 0.0, 0.0])
+    coalescer = Coalescer(
+        send=lambda g, m: sent.append(m),
+        clock=loop.clock,
+        later=loop.later,
+        claim=lambda group, every, go: go(next(holds)),
+    )
+    coalescer.submit("g", {"seq": 1}, every=0.25)
+    loop.advance(0.2)
+    loop.advance(0.2)
+    assert [m["seq"] for m in sent] == [1]
+    loop.advance(5)
+    assert [m["seq"] for m in sent] == [1]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="claims are in Redis with REDIS_URL")
+def test_two_processes_take_turns_so_a_group_hears_once_an_interval():
+    """Two coalescers (two server processes) share a group through real Redis claims."""
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        first, second = [], []
+        group = f"test.claims.{uuid.uuid4().hex}"
+
+        def coalescer(sent):
+            return Coalescer(
+                send=lambda g, m: sent.append((loop.time(), m["seq"])),
+                clock=loop.time,
+                later=loop.call_later,
+                claim=broadcast._claim,
+            )
+
+        one, two = coalescer(first), coalescer(second)
+        one.submit(group, {"seq": 1}, every=0.25)
+        two.submit(group, {"seq": 2}, every=0.25)
+        await asyncio.sleep(0.1)
+        assert len(first) + len(second) == 1  # one of them sent, the other waits its turn
+        await asyncio.sleep(0.4)
+        both = sorted(first + second)
+        assert [seq for _when, seq in both] == [1, 2]
+        assert both[1][0] - both[0][0] >= 0.2  # a whole interval apart, near enough
+
+    asyncio.run(run())

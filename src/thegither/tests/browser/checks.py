@@ -6,6 +6,8 @@ tests can both fail on them and prove that they find what they should.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -98,13 +100,35 @@ def foreign_request_problems(urls: list[str]) -> list[str]:
     return problems
 
 
+# Markup already checked by axe-core and for reflow, at a width: a live screen is
+# checked after every step of a journey, and most of the time all that changed is a
+# count. Numbers are kept as their length (every digit made 0), so a longer number
+# that might not fit still counts as new; tokens made afresh for each page (CSRF,
+# a press's UUID) are left out.
+_CHECKED_MARKUP: set[tuple[int, str]] = set()
+_FRESH_TOKEN = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?<=value=\")[A-Za-z0-9]{32,}(?=\")"
+)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def markup_fingerprint(page: Page) -> tuple[int, str]:
+    """Return (width, a digest of the page's markup without its numbers and fresh tokens)."""
+    markup = page.evaluate("() => document.documentElement.outerHTML")
+    markup = _DIGIT.sub("0", _FRESH_TOKEN.sub("", markup))
+    width = (page.viewport_size or {}).get("width", 0)
+    return width, hashlib.sha256(markup.encode()).hexdigest()
+
+
 @dataclass
 class PageWatcher:
     """Listen to one browser page: its requests, console errors and page loads.
 
-    `check()` runs every check on the page now showing. A page that loads
-    and is never checked makes `unchecked_problems()` report it, so a test
-    cannot visit a page without checking it.
+    `check()` runs every check on the page now showing (axe-core and reflow only
+    once for the same markup at the same width, see `markup_fingerprint`). A page
+    that loads and is never checked makes `unchecked_problems()` report it, so a
+    test cannot visit a page without checking it.
     """
 
     page: Page
@@ -144,8 +168,13 @@ class PageWatcher:
         """Run every check on the page now showing and return what is wrong."""
         self.page.wait_for_load_state("load")
         url = self.page.url
-        problems = [f"axe-core, {url}:\n  {p}" for p in axe_problems(self.page)]
-        problems += [f"{url} {p}" for p in reflow_problems(self.page)]
+        problems = []
+        seen = markup_fingerprint(self.page)
+        if seen not in _CHECKED_MARKUP:
+            problems += [f"axe-core, {url}:\n  {p}" for p in axe_problems(self.page)]
+            problems += [f"{url} {p}" for p in reflow_problems(self.page)]
+            if not problems:
+                _CHECKED_MARKUP.add(seen)
         problems += foreign_request_problems(self.requests)
         problems += [f"console error (a CSP refusal?): {e}" for e in self.console_errors]
         self.checked_urls.append(url)

@@ -57,6 +57,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # Served by uvicorn with sockets and the channel layer: the journeys whose
+            # behaviour changes with PostgreSQL and Redis, so CI runs them on both
+            # (decision 0091).
+            if "asgi_server" in item.fixturenames:
+                item.add_marker(pytest.mark.realtime)
 
 
 @pytest.fixture(scope="session")

@@ -32,8 +32,9 @@ def asgi_site() -> Iterator[str]:
 
     from thegither.asgi import application
 
+    publishers_run = threads.publishers.run
     if connection.vendor == "sqlite":
-        application = _one_page_at_a_time(application)
+        application, threads.publishers.run = _one_page_at_a_time(application, publishers_run)
         connection_created.connect(_readers_never_lock, dispatch_uid="asgi-readers")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -54,6 +55,7 @@ def asgi_site() -> Iterator[str]:
         thread.join(10)
         listener.close()
         threads.close_all()  # live's own threads keep connections: close them with the site
+        threads.publishers.run = publishers_run
         connection_created.disconnect(dispatch_uid="asgi-readers")
 
 
@@ -62,8 +64,9 @@ def asgi_site() -> Iterator[str]:
 # instead of waiting, and lets a reader block a writer. Django's ASGI handler gives
 # each request its own thread, so on SQLite the pages are served one at a time (as
 # the WSGI test server in conftest does) and readers (the sockets) take no locks.
-# PostgreSQL, CI's second run, serves them all at once.
-def _one_page_at_a_time(application):
+# Numbering a snapshot to send writes (decision 0090), so the publisher thread takes
+# its turn with the pages too. PostgreSQL, CI's second run, serves them all at once.
+def _one_page_at_a_time(application, publishers_run):
     lock = asyncio.Lock()
 
     async def serve(scope, receive, send):
@@ -72,7 +75,11 @@ def _one_page_at_a_time(application):
         async with lock:
             return await application(scope, receive, send)
 
-    return serve
+    async def publish_in_turn(function, *args, **kwargs):
+        async with lock:
+            return await publishers_run(function, *args, **kwargs)
+
+    return serve, publish_in_turn
 
 
 def _readers_never_lock(sender, connection, **kwargs):

@@ -6,6 +6,7 @@ from thegither.tests.browser.checks import (
     PageWatcher,
     axe_problems,
     foreign_request_problems,
+    markup_fingerprint,
     reflow_problems,
 )
 
@@ -105,3 +106,21 @@ def test_a_page_loaded_but_never_checked_is_reported(context):
     assert watcher.unchecked_problems() == [f"page loaded but never checked: {watcher.page.url}"]
     watcher.check()
     assert watcher.unchecked_problems() == []
+
+
+def test_markup_checked_once_is_not_checked_again_but_any_other_markup_is(context):
+    """axe-core runs once per markup and width; only numbers and fresh tokens are left out."""
+    page = context.new_page()
+    fixed = BROKEN_PAGE.replace("<img ", '<img alt="A dot" ').replace(
+        "<input", '<label for="n">Nickname</label><input id="n"'
+    )
+    page.set_content(fixed.replace("</main>", "<p>3 answered</p></main>"))
+    three = markup_fingerprint(page)
+    page.set_content(fixed.replace("</main>", "<p>4 answered</p></main>"))
+    assert markup_fingerprint(page) == three
+    page.set_content(fixed.replace("</main>", "<p>14 answered</p></main>"))
+    assert markup_fingerprint(page) != three  # a longer number might not fit
+    watcher = PageWatcher(page)
+    assert watcher.problems() == []
+    page.set_content(BROKEN_PAGE.replace("</main>", "<p>14 answered</p></main>"))
+    assert "critical: image-alt" in "\n".join(watcher.problems())
