@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from thegither.tests.test_urls_by_role import EXPECTED, ROLES, world_make
+from thegither.tests.test_urls_by_role import EXPECTED, ROLES
 
 FIELD_NAME = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
 LENGTHS = (300, 60_000)
@@ -36,9 +36,9 @@ def _client_for(world, entry) -> Client | None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", list(_form_pages()))
-def test_every_field_of_every_form_takes_a_very_long_value(name):
+def test_every_field_of_every_form_takes_a_very_long_value(name, walk_world):
     entry = EXPECTED[name]
-    world = world_make()
+    world = walk_world
     client = _client_for(world, entry)
     url = reverse(name, kwargs=entry.kwargs(world))
     page = client.get(url)
@@ -62,9 +62,9 @@ def test_very_long_log_in_names_are_refused_calmly(client, length):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [name for name, e in EXPECTED.items() if e.method == "post"])
-def test_every_post_action_takes_very_long_values(name):
+def test_every_post_action_takes_very_long_values(name, walk_world):
     entry = EXPECTED[name]
-    world = world_make()
+    world = walk_world
     role = ROLES[max(range(len(ROLES)), key=lambda i: entry.statuses[i] in (200, 302))]
     client = Client()
     if world.users[role] is not None:

@@ -106,8 +106,7 @@ class World:
     live_other_session: LiveSession | None = None
     # --- glossary and Bid for a Fiver (branch meeting-tools): a running Bid for a Fiver here
     # (two teams, a phone in one with an item in its plan) and one in `other`; the glossary
-    # words here come from the live session's Stop card, `other_word` is the other's. Made
-    # only for the URLs that need them (`_fivers`), so the other walks don't pay for them.
+    # words here come from the live session's Stop card, `other_word` is the other's.
     live_fiver: LiveSession | None = None
     live_other_fiver: LiveSession | None = None
     other_word: GlossaryWord | None = None
@@ -676,6 +675,7 @@ def world_make() -> World:
     _reports_world(grants, users, admin_elsewhere)  # --- reports
     _letters_world(grants, users, admin_elsewhere)  # --- letters (branch yb-letters)
     live_session, live_other_session = _live_world(users, organisation, other)
+    live_fiver, live_other_fiver, other_word = _fiver_world(users, organisation, other)
     stories = _stories_world(users, organisation, other)  # --- stories (branch stories)
     # One email waiting for the background worker, for the admin's read-only task list.
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -685,6 +685,9 @@ def world_make() -> World:
         grants=grants,
         live_session=live_session,
         live_other_session=live_other_session,
+        live_fiver=live_fiver,
+        live_other_fiver=live_other_fiver,
+        other_word=other_word,
         organisation=organisation,
         other=other,
         users=users,
@@ -735,15 +738,6 @@ def _live_world(users, organisation, other) -> tuple[LiveSession, LiveSession]:
         session=elsewhere, kind="yes-no", prompt="Other?", by=users["staff_elsewhere"]
     )
     return session, elsewhere
-
-
-def _fivers(world: "World") -> "World":
-    """Give the world its Bid for a Fiver sessions and the other's glossary word, once."""
-    if world.live_fiver is None:
-        world.live_fiver, world.live_other_fiver, world.other_word = _fiver_world(
-            world.users, world.organisation, world.other
-        )
-    return world
 
 
 def _fiver_world(users, organisation, other) -> tuple[LiveSession, LiveSession, GlossaryWord]:
@@ -895,25 +889,24 @@ def live_card_swapped(world: World) -> dict:
 
 
 def live_fiver(world: World) -> dict:
-    return {"pk": _fivers(world).live_fiver.pk}
+    return {"pk": world.live_fiver.pk}
 
 
 def live_other_fiver(world: World) -> dict:
-    return {"pk": _fivers(world).live_other_fiver.pk}
+    return {"pk": world.live_other_fiver.pk}
 
 
 def live_fiver_code(world: World) -> dict:
-    return {"code": _fivers(world).live_fiver.join_code}
+    return {"code": world.live_fiver.join_code}
 
 
 def live_fiver_phone(world: World) -> dict:
-    fiver = _fivers(world).live_fiver
+    fiver = world.live_fiver
     return {"pk": fiver.pk, "participant_pk": fiver.participants.get().pk}
 
 
 def live_fiver_phone_swapped(world: World) -> dict:
     """The other organisation's Bid for a Fiver with this one's phone: never found there."""
-    world = _fivers(world)
     return {
         "pk": world.live_other_fiver.pk,
         "participant_pk": world.live_fiver.participants.get().pk,
@@ -927,7 +920,7 @@ def glossary_word(world: World) -> dict:
 
 def glossary_word_swapped(world: World) -> dict:
     """This organisation's glossary with the other's word: never found."""
-    return {"slug": world.organisation.slug, "pk": _fivers(world).other_word.pk}
+    return {"slug": world.organisation.slug, "pk": world.other_word.pk}
 
 
 # --- stories (branch stories): how to fill in the Co-production Week URLs
@@ -2013,11 +2006,11 @@ ADMIN_PATTERNS = [p for p in ALL_PATTERNS if p.route.startswith(ADMIN_PREFIX)]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("pattern", SITE_PATTERNS, ids=lambda p: p.key)
-def test_site_url_status_by_role(pattern):
+def test_site_url_status_by_role(pattern, walk_world):
     entry = EXPECTED.get(pattern.key)
     if entry is None:
         pytest.fail(f"{pattern.key} has no entry in EXPECTED")
-    world = world_make()
+    world = walk_world
     url = reverse(pattern.name, kwargs=entry.kwargs(world))
     got = _statuses_by_role(world, entry.method, url, entry.data)
     assert got == dict(zip(ROLES, entry.statuses, strict=True))
@@ -2028,10 +2021,10 @@ def test_site_url_status_by_role(pattern):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", OBJECT_CASES, ids=str)
-def test_object_level_status_by_role(case):
+def test_object_level_status_by_role(case, walk_world):
     name, entry = OBJECT_CASES[case]
     method = EXPECTED[name].method
-    world = world_make()
+    world = walk_world
     url = reverse(name, kwargs=entry.kwargs(world))
     got = _statuses_by_role(world, method, url, entry.data or EXPECTED[name].data)
     assert got == dict(zip(ROLES, entry.statuses, strict=True))
@@ -2133,8 +2126,8 @@ def admin_case(pattern: Pattern, world: World) -> tuple[str, int, int]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("pattern", ADMIN_PATTERNS, ids=lambda p: p.key)
-def test_admin_url_status_by_role(pattern):
-    world = world_make()
+def test_admin_url_status_by_role(pattern, walk_world):
+    world = walk_world
     url, non_superuser, for_superuser = admin_case(pattern, world)
     got = _statuses_by_role(world, "get", url)
     anonymous = 200 if pattern.key == "admin:login" else 302
