@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.db.backends.signals import connection_created
 from playwright.sync_api import expect
@@ -63,14 +64,16 @@ def asgi_site() -> Iterator[str]:
 # shared cache, which refuses a second writer at once ("database table is locked")
 # instead of waiting, and lets a reader block a writer. Django's ASGI handler gives
 # each request its own thread, so on SQLite the pages are served one at a time (as
-# the WSGI test server in conftest does) and readers (the sockets) take no locks.
+# the WSGI test server in conftest does) and readers (the sockets) take no locks;
+# static files, read from disk, are served alongside.
 # Numbering a snapshot to send writes (decision 0090), so the publisher thread takes
 # its turn with the pages too. PostgreSQL, CI's second run, serves them all at once.
 def _one_page_at_a_time(application, publishers_run):
     lock = asyncio.Lock()
 
     async def serve(scope, receive, send):
-        if scope["type"] != "http":
+        # Sockets and static files (served from disk by WhiteNoise) never touch the database.
+        if scope["type"] != "http" or scope["path"].startswith(settings.STATIC_URL):
             return await application(scope, receive, send)
         async with lock:
             return await application(scope, receive, send)
