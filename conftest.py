@@ -1,6 +1,12 @@
 """Suite-wide test set-up."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Tests never assert timings: Hypothesis' per-example deadline (200 ms) is one, and on a
+# shared two-core machine it fails tests that are merely slow at that moment.
+hypothesis_settings.register_profile("thegither", deadline=None)
+hypothesis_settings.load_profile("thegither")
 
 
 def pytest_configure(config):

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.slow
+# A fresh SQLite file and no Redis (production_environment), whatever the run was given.
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 def production_environment(tmp_path, **overrides: str) -> dict[str, str]:

@@ -12,7 +12,8 @@ import pytest
 from thegither.demo.services import DEMO_PASSWORD
 from thegither.tests.test_deploy_check import production_environment, run_deploy_check
 
-pytestmark = pytest.mark.slow
+# A fresh SQLite file and no Redis (production_environment), whatever the run was given.
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 def thegither(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess:
