@@ -2,10 +2,12 @@
 
 add1 raises every voter's budget one unit at a time and re-runs MES until a run
 overspends (keep the one before) or, with the exhaustive stop, funds all it can.
-:func:`add1` gallops over the raises: a certificate (:func:`certified`) or the tree
-of orders (:mod:`thegither.allocation.bracket`) proves that a stretch of raises
-neither overspends nor stops, so its runs are skipped; anything else is run
-(:class:`Raises`). The proofs are in :mod:`thegither.allocation.mes`'s docstring.
+:func:`add1` gallops over the raises: a certificate (:func:`certified`), the tree
+of orders (:mod:`thegither.allocation.bracket`) or, where the gallop struggles on a
+long election, a proof by lines (:mod:`thegither.allocation.mes_lines`, decision
+0085) proves that a stretch of raises neither overspends nor stops, so its runs are
+skipped; anything else is run (:class:`Raises`). The proofs are in
+:mod:`thegither.allocation.mes`'s docstring and those modules'.
 """
 
 from __future__ import annotations
