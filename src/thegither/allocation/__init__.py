@@ -24,11 +24,14 @@ The Method of Equal Shares, by concern (each a few hundred lines at most):
 - ``mes_exact``: exact fractions, where floats are too close to call;
 - ``mes_bounds``: lower bounds on prices from earlier prices, and certificates;
 - ``mes_add1``: add1's driver (which raises to run, which a proof skips);
-- ``bracket``: the tree of orders that proves a stretch of raises lets add1 go on.
+- ``bracket``: the tree of orders that proves a stretch of raises lets add1 go on;
+- ``mes_lines``: the proof by lines that a run's order of selection holds over a
+  stretch of starts (where the prices move too much for a certificate).
 
 Imports go one way, down this list's reverse: ``mes`` -> ``mes_add1`` -> ``bracket``,
-``mes_rounds`` -> ``mes_prices``, ``mes_exact``, ``mes_bounds`` -> ``mes_records``,
-``mes_projects``; ``lint-imports`` checks that no module imports one above it.
+``mes_lines``, ``mes_rounds`` -> ``mes_prices``, ``mes_exact``, ``mes_bounds`` ->
+``mes_records``, ``mes_projects``; ``lint-imports`` checks that no module imports one
+above it.
 """
 
 from thegither.allocation.model import (

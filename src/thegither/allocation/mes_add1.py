@@ -2,26 +2,56 @@
 
 add1 raises every voter's budget one unit at a time and re-runs MES until a run
 overspends (keep the one before) or, with the exhaustive stop, funds all it can.
-:func:`add1` gallops over the raises: a certificate (:func:`certified`) or the tree
-of orders (:mod:`thegither.allocation.bracket`) proves that a stretch of raises
-neither overspends nor stops, so its runs are skipped; anything else is run
-(:class:`Raises`). The proofs are in :mod:`thegither.allocation.mes`'s docstring.
+:func:`add1` gallops over the raises: a certificate (:func:`certified`), the tree
+of orders (:mod:`thegither.allocation.bracket`) or, where the gallop struggles on a
+long election, a proof by lines (:mod:`thegither.allocation.mes_lines`, decision
+0085) proves that a stretch of raises neither overspends nor stops, so its runs are
+skipped; anything else is run (:class:`Raises`). The proofs are in
+:mod:`thegither.allocation.mes`'s docstring and those modules'.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 
 from thegither.allocation.arrays import TOLERANCE
 from thegither.allocation.bracket import Bracket
+from thegither.allocation.mes_lines import OrderLines
 from thegither.allocation.mes_projects import Projects
 from thegither.allocation.mes_records import Run, Verdict
 from thegither.allocation.mes_rounds import Engine
 
 MAX_PATIENCE = 16  # most plain raises add1 takes before trying a certificate again
+FIRST_LEAP = 16  # the least length a proof by lines tries first (mes_lines)
+LEAP_TRIES = 3  # proofs by lines tried from one raise
+LEAP_PATIENCE = 3  # failed leaps allowed beyond those that held, before giving up
+LEAP_AFTER = 256  # raises add1 makes before it tries proofs by lines
+LEAP_WEIGHT = 3.0  # the least node_weight (dear trees) at which it tries them
+LEAP_BELOW = 2  # proofs by lines are tried where the gallop's step is at most this
+LEAP_SHORTER = 0.9  # how much shorter than a failing proof's guess the next try is
+TUNED_WEIGHT = 2.5  # node_weight's raw value on Assen, Zurich and Świecie (2.1 to 2.3)
+
+
+def node_weight(data: Projects) -> float:
+    """Return about how many rounds of a run one node of the tree of orders costs.
+
+    A node copies two budgets per ballot group and sums over the supporters of
+    every candidate, twice; a round prices one or two projects over their
+    supporters. Both have a fixed Python cost besides. Fitted to the timings of
+    decision 0080 (a node costs about 0.7 ms on Toulouse, 4.5 ms on Budapest; a round
+    0.15 ms and 0.2 ms): one node is worth 2 rounds on Assen, 4 on Toulouse, 22 on
+    Budapest, where trees cost several times what they saved. Relative to the small
+    files the tree's limit was tuned on (``TUNED_WEIGHT``), where it pays off.
+    """
+    supporters = sum(len(data.sup[p]) for p in data.eligible)
+    average = supporters / max(len(data.eligible), 1)
+    node = 0.3 + 1.5e-5 * (supporters + data.num_groups)  # milliseconds
+    round_ = 0.145 + 3.6e-5 * average
+    return max(1.0, node / round_ / TUNED_WEIGHT)
 
 
 class Raises:
@@ -41,6 +71,55 @@ class Raises:
         self.count = 1
         self.bracket = bracket  # proves stretches whose order changes
         self.trees_held = self.trees_failed = 0
+        self.node_weight = node_weight(data)
+        self.lines: OrderLines | None = None  # proves stretches where the order holds
+        self.reach = FIRST_LEAP  # the length the next proof by lines tries first
+        self.leaps = self.leaps_failed = 0
+
+    def leap(self, k: int, run: Run) -> tuple[int, Run]:
+        """Return the last raise up to which ``run``'s order of selection surely holds
+        (:mod:`thegither.allocation.mes_lines`), and ``run`` with that start; ``k``
+        and ``run`` if no stretch of two raises or more is shown.
+
+        Every raise in between funds what ``run`` funds, so reaches its verdict. Try
+        the length that held last time; then, while tries are left, the length the
+        proof guessed it would reach (:attr:`OrderLines.reach`), a little shorter
+        (or longer, after a proof that held, if the guess is well beyond it).
+        """
+        if k < LEAP_AFTER or self.node_weight < LEAP_WEIGHT:
+            # A proof costs a few runs: worth it only where the raises are many and
+            # trees of orders dear (Budapest), not where runs are cheap (Katowice)
+            # or trees do well (Wieliczka with the cardinality utility).
+            return k, run
+        if self.leaps_failed > self.leaps + LEAP_PATIENCE:
+            return k, run  # here proofs by lines fail more often than they pay off
+        if self.lines is None:
+            self.lines = OrderLines(self.data, self.rank)  # only where add1 struggles
+        lines = self.lines
+        if not lines.usable:
+            return k, run
+        length, best = self.reach, 0
+        for _ in range(LEAP_TRIES):
+            if lines.holds(run, float(length)):
+                best = length
+            # No line of the proof rose towards its limit: try much further.
+            reach = lines.reach if lines.reach < float("inf") else 4 * length
+            guess = int(reach * LEAP_SHORTER)
+            if guess < 2 or (best and guess < 2 * best):
+                break
+            length = guess
+        if not best:
+            self.leaps_failed += 1
+            return k, run
+        self.leaps += 1
+        # The next proof starts past this one's end, in the same order most likely:
+        # the distance left to where this one guessed it would fail is its best try.
+        left = reach - best
+        self.reach = max(2, int(left * LEAP_SHORTER)) if left >= 2 else FIRST_LEAP
+        end = k + best
+        run = replace(run, start=self.initial + end, cleared=None)
+        self.runs[end] = run
+        return end, run
 
     def bracketed(self, k: int, end: int, run: Run, verdict) -> bool:
         """Return whether no raise in ``(k, end]`` stops add1, by the tree of orders
@@ -55,9 +134,10 @@ class Raises:
             k < j <= end and verdict(other) is not Verdict.RAISES for j, other in self.runs.items()
         ):
             return False
-        # A node costs about what a round of a run costs, and locating a change of
-        # outcome in the stretch by bisection costs about two runs per halving.
-        nodes = (len(run.selected) + 1) * ((end - k).bit_length() - 2)
+        # Locating a change of outcome in the stretch by bisection costs about two
+        # runs per halving; a node costs ``node_weight`` rounds of a run.
+        rounds = (len(run.selected) + 1) * ((end - k).bit_length() - 2)
+        nodes = int(rounds / self.node_weight)
         if nodes <= 0:
             return False
         held = self.bracket.holds(float(self.initial + k), float(self.initial + end), nodes)
@@ -165,6 +245,14 @@ def add1(raises: Raises, verdict: Callable[[Run], Verdict]) -> Run | None:
         raises.forget_below(k)
         if outcome is Verdict.STOPS:
             return run
+        if wait and step <= LEAP_BELOW:
+            # Certificates come short here (the prices near a change of order move
+            # too much): prove a stretch by lines, which follow the prices.
+            end, run = raises.leap(k, run)
+            if end > k:
+                k = end
+                raises.forget_below(k)
+                continue
         if wait:
             wait -= 1
         else:

@@ -38,7 +38,8 @@ class PriceBounds:
         fresh = {entry[2] for entry in self.fresh}
         # Lowest bound first (then the lower index, as a stable sort gives): a price
         # this round below the threshold fails at once.
-        near = sorted([(low, q) for q, low in enumerate(self.bound.tolist()) if low <= threshold])
+        below = (self.bound <= threshold).nonzero()[0].tolist()
+        near = sorted(zip(self.bound.take(below).tolist(), below, strict=True))
         for _, q in near:
             if q == p or (least and self._never_below(q, p)):
                 continue

@@ -258,9 +258,10 @@ class Engine(ExactArithmetic, FloatPrices, PriceBounds):
             return order.tolist(), self.bound[order].tolist()
         limit = best * (1 + TOLERANCE)
         ranks = self.ranks
-        ranked = sorted(
-            [(low, ranks[q], q) for q, low in enumerate(self.bound.tolist()) if low <= limit]
-        )
+        # Pick them in numpy (one call), then sort the few in Python.
+        near = (self.bound <= limit).nonzero()[0].tolist()
+        lows = self.bound.take(near).tolist()
+        ranked = sorted([(low, ranks[q], q) for q, low in zip(near, lows, strict=True)])
         return [q for _, _, q in ranked], [low for low, _, _ in ranked]
 
     def _check_known(
