@@ -255,8 +255,8 @@ def test_a_phone_puts_its_own_card_down_once(meeting, ali, sam):
     with pytest.raises(Refused) as refused:
         services.card_lower(participant=sam, card=hand)
     assert refused.value.kind == Refusal.MISMATCH
-    assert services.card_lower(participant=ali, card=hand) is True
-    assert services.card_lower(participant=ali, card=hand) is False
+    assert services.card_lower(participant=ali, card=hand).changed is True
+    assert services.card_lower(participant=ali, card=hand).changed is False
     assert _order(meeting) == []
 
 
