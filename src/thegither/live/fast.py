@@ -41,19 +41,21 @@ from django.middleware.locale import LocaleMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 
 from thegither.live import broadcast, threads, views
 
-PATH = re.compile(r"^/live/p/(?P<code>[^/]{1,40})/(?P<what>answer|snapshot)/$")
-ANSWER, SNAPSHOT = "answer", "snapshot"
+PATH = re.compile(r"^/live/p/(?P<code>[^/]{1,40})/(?P<what>answer|snapshot|cards)/$")
+ANSWER, SNAPSHOT, CARDS = "answer", "snapshot", "cards"
+FORMS = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
 
-def _chain(view: Callable[[ASGIRequest, str], HttpResponse]) -> Callable:
-    """Wrap `view` in the middleware a phone's JSON request needs, all sync, in one thread."""
+def _chain(view: Callable[[ASGIRequest, str], HttpResponse], *, same_site: bool = True) -> Callable:
+    """Wrap `view` in the middleware a phone's request needs, all sync, in one thread."""
 
     def respond(request):
         request.get_host()  # an unknown Host is refused, as Django refuses it
-        if request.method == "POST" and not _same_site(request):
+        if same_site and request.method == "POST" and not _same_site(request):
             return JsonResponse(
                 {"ok": False, "error": _("Answers can only come from this site's pages.")},
                 status=403,
@@ -87,7 +89,13 @@ def _same_site(request) -> bool:
     return origin == f"{request.scheme}://{host}"
 
 
-_handlers = {ANSWER: _chain(views.answer_json), SNAPSHOT: _chain(views.snapshot_json)}
+_handlers = {
+    ANSWER: _chain(views.answer_json),
+    SNAPSHOT: _chain(views.snapshot_json),
+    # A form, so Django's own CSRF check, made from its middleware (the token in the
+    # X-CSRFToken header or the form against the cookie; the Origin; on HTTPS the Referer).
+    CARDS: _chain(csrf_protect(views.card), same_site=False),
+}
 
 
 def _serve(scope: dict, body: bytes, what: str, code: str) -> HttpResponse:
@@ -108,10 +116,14 @@ def _is_ours(scope: dict) -> tuple[str, str] | None:
         return (what, match["code"]) if scope["method"] == "GET" else None
     if scope["method"] != "POST":
         return None
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            kind = value.split(b";", 1)[0].strip().lower()
-            return (what, match["code"]) if kind == b"application/json" else None
+    headers = dict(scope.get("headers", ()))
+    kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    if what == ANSWER:
+        return (what, match["code"]) if kind == b"application/json" else None
+    # A card pressed by live.js, which redraws the cards part; the plain form (a page
+    # to redirect to, with a message) goes through Django.
+    if kind in FORMS and headers.get(b"x-live-part") == b"cards":
+        return (what, match["code"])
     return None
 
 
@@ -169,7 +181,7 @@ def phone_requests(django_application):
         if body is TOO_LONG:
             await _send(send, _too_long())
             return
-        pool = threads.writers if what == ANSWER else threads.readers
+        pool = threads.readers if what == SNAPSHOT else threads.writers
         response = await pool.run(_serve, scope, body, what, code)
         await _send(send, response)
 
