@@ -33,12 +33,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
-from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.http import HttpResponse, JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.template.response import SimpleTemplateResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -102,6 +104,16 @@ def _serve(scope: dict, body: bytes, what: str, code: str) -> HttpResponse:
     request = ASGIRequest(scope, io.BytesIO(body))
     request.live_code = code
     return _handlers[what](request)
+
+
+def _drawn(response: SimpleTemplateResponse) -> HttpResponse:
+    """Draw a reply's template, in the language its request chose (a thread of its own)."""
+    request = response._request
+    try:
+        with translation.override(getattr(request, "LANGUAGE_CODE", None)):
+            return response.render()
+    except Exception as error:  # as Django turns a view's exception into a response
+        return response_for_exception(request, error)
 
 
 def _is_ours(scope: dict) -> tuple[str, str] | None:
@@ -183,6 +195,10 @@ def phone_requests(django_application):
             return
         pool = threads.readers if what == SNAPSHOT else threads.writers
         response = await pool.run(_serve, scope, body, what, code)
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            # A card's reply (the phone's cards part) is drawn after its transaction, off
+            # the writer thread: on SQLite every press in a batch waits for its commit.
+            response = await threads.readers.run(_drawn, response)
         await _send(send, response)
 
     return application

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -828,11 +830,12 @@ def _snapshot_cards_context(session, participant, snapshot, card_error: str, phr
     )
 
 
-def _cards_part(request, cards: card_rows.PhoneCards, note: str):
+def _cards_part(request, cards: card_rows.PhoneCards, note: str) -> TemplateResponse:
     """The phone's cards part after a press, drawn from what the press read (no more queries).
 
     The same part as `phone.html#cards` in the whole page; only what the part shows is
-    in the context.
+    in the context. A TemplateResponse, drawn when it is sent: live's fast path draws it
+    after the press's transaction, off the writer thread (decision 0093).
     """
     session = cards.session
     context = {
@@ -848,7 +851,10 @@ def _cards_part(request, cards: card_rows.PhoneCards, note: str):
             paused=session.queue_paused,
         ),
     }
-    return render(request, "live/phone.html#cards", context)
+    # The token the part's forms carry, taken now, so the cookie is renewed in this reply
+    # as when the part is drawn at once.
+    get_token(request)
+    return TemplateResponse(request, "live/phone.html#cards", context)
 
 
 def _raised_note(session: LiveSession, pressed: services.Pressed) -> str:
