@@ -78,18 +78,25 @@ def _now():
 
 
 def phone_locked(participant_id: int) -> Participant | None:
-    """Lock the phone and its session; return the phone with its session's card settings.
+    """Lock the phone, and its session against the facilitator's changes; return the phone
+    with its session's card settings.
 
     Stands for `Participant.objects.select_for_update(of=("self",))
     .select_related("session").get(pk=...)` then `LiveSession.objects.select_for_update()`,
-    in one statement (the phone's row first, then the session's, the order answers and
-    presses have always taken them). None when there is no such phone. The session
-    holds only the fields listed above and is never saved. SQLite has no row locks: its
-    write transaction (BEGIN IMMEDIATE) already holds the whole database.
+    in one statement. None when there is no such phone. The session holds only the
+    fields listed above and is never saved.
+
+    On PostgreSQL the phone's row is locked for update (two presses from one phone are
+    taken one after the other) and the session's with a shared lock (`FOR KEY SHARE`):
+    presses from different phones go side by side, while the facilitator's changes to
+    the queue, which lock the session for update, wait for them and they for those
+    (decision 0093). The snapshot's number (`seq = seq + 1`) takes no lock a press waits
+    for. SQLite has no row locks: its write transaction (BEGIN IMMEDIATE) already holds
+    the whole database.
     """
     sql = _LOCKED_SQL
     if connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF p, s"
+        sql += " FOR UPDATE OF p FOR KEY SHARE OF s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [participant_id])
         row = cursor.fetchone()
@@ -227,7 +234,7 @@ def hands_waiting(session_id: int) -> tuple[int, int | None]:
 
 
 def queue_by_hand_end(session_id: int) -> None:
-    """The queue is empty: its order is the policy's again (`SpeakingQueue._settle`)."""
+    """No hand waits: the queue's order is the policy's again (`SpeakingQueue._settle`)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE live_livesession SET queue_by_hand = %s WHERE id = %s", [False, session_id]

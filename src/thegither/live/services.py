@@ -968,6 +968,13 @@ def card_raise(
             waiting, highest = card_rows.hands_waiting(session.pk)
             if waiting:
                 place = highest + 1
+            else:
+                # The order by hand ended with the last hand (`_settle`), but two hands
+                # lowered side by side may each have seen the other still up and left
+                # it set (decision 0093): it ends now, so this hand and the next follow
+                # the policy's order.
+                card_rows.queue_by_hand_end(session.pk)
+                session.queue_by_hand = False
     elif kind == Card.Kind.QUIET:
         # Not wanting to speak takes a waiting hand down; a speaker carries on.
         hand = mine.get(Card.Kind.SPEAK)

@@ -221,7 +221,7 @@ def test_a_card_from_live_js_comes_the_fast_way_and_is_counted_once(meeting):
     assert f'data-up-speak="{card.pk}"' in first["body"].decode()
     assert "you are number 1 in the queue" in first["body"].decode()
     assert "<html" not in first["body"].decode()
-    assert "data-note=\"That card is up already.\"" not in first["body"].decode()
+    assert 'data-note="That card is up already."' not in first["body"].decode()
     headers = first["headers"]
     assert headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
