@@ -67,7 +67,7 @@ def _uuid(value) -> uuid.UUID:
 
 
 def _when(value) -> datetime | None:
-    if value is None or isinstance(value, datetime) and timezone.is_aware(value):
+    if value is None or (isinstance(value, datetime) and timezone.is_aware(value)):
         return value
     return connection.ops.convert_datetimefield_value(value, None, connection)
 

@@ -1,24 +1,30 @@
-"""The phone's two busiest requests, served beside Django's middleware chain, not through it.
+"""The phone's busiest requests, served beside Django's middleware chain, not through it.
 
 A hall of phones sends two requests again and again: an answer (a JSON POST to
 /live/p/<code>/answer/) and, from a phone whose socket dropped, the snapshot (a GET
-of /live/p/<code>/snapshot/). Through Django's ASGI handler each one crosses between
-the event loop and threads four times or more (the sync middleware, the async ones,
-CSRF's process_view, the view) in a thread made for that request, so under load
-most of the server's time went on hand-overs and waiting (decision 0062).
+of /live/p/<code>/snapshot/); a meeting's phones press cards (a form POST to
+/live/p/<code>/cards/ that live.js sends with `X-Live-Part: cards`). Through Django's
+ASGI handler each one crosses between the event loop and threads four times or more
+(the sync middleware, the async ones, CSRF's process_view, the view) in a thread made
+for that request, so under load most of the server's time went on hand-overs and
+waiting (decisions 0062 and 0093).
 
-Here those two requests read their body on the event loop and then run in one go
-on live's own threads (live/threads.py: answers on `writers`, snapshots on
+Here those requests read their body on the event loop and then run in one go on
+live's own threads (live/threads.py: answers and cards on `writers`, snapshots on
 `readers`), through the same view code Django's URLs use (`views.answer_json`,
-`views.snapshot_json`) and the middleware that matters for them, run as one sync
-chain in that thread: the security headers, the language, clickjacking and the
-content security policy. Exceptions become Django's own error responses.
+`views.snapshot_json`, `views.card`) and the middleware that matters for them, run as
+one sync chain in that thread: the security headers, the language, clickjacking and
+the content security policy. Exceptions become Django's own error responses. A card's
+reply, the phone's cards part, is a TemplateResponse drawn afterwards on a reader
+thread, so on SQLite the presses committed together never wait for HTML.
 
 What differs from a Django request, on purpose:
 - CSRF: a cross-site page cannot send `Content-Type: application/json` without a
   CORS preflight, which is never granted, and an `Origin` from another site is
-  refused outright; the plain form POST (no JavaScript) still goes through Django
-  and its CSRF check.
+  refused outright; the plain form POST of an answer (no JavaScript) still goes
+  through Django and its CSRF check. A card is a form, so it meets Django's own CSRF
+  check here (`csrf_protect`, made from Django's middleware); a card's plain form
+  (no `X-Live-Part`, answered with a redirect and a message) goes through Django.
 - No request_started/request_finished signals: they would close the database
   connection that live's threads keep.
 - No sessions, log-in or messages: the phone is known by its device cookie only.
