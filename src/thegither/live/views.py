@@ -851,9 +851,9 @@ def _cards_part(request, cards: card_rows.PhoneCards, note: str) -> TemplateResp
             paused=session.queue_paused,
         ),
     }
-    # The token the part's forms carry, taken now, so the cookie is renewed in this reply
-    # as when the part is drawn at once.
-    get_token(request)
+    # The token the part's forms carry, taken now (so the cookie is renewed in this reply,
+    # as when the part is drawn at once) and once: each new one is 32 random letters.
+    context["csrf_token"] = get_token(request)
     return TemplateResponse(request, "live/phone.html#cards", context)
 
 
