@@ -1,24 +1,30 @@
-"""The phone's two busiest requests, served beside Django's middleware chain, not through it.
+"""The phone's busiest requests, served beside Django's middleware chain, not through it.
 
 A hall of phones sends two requests again and again: an answer (a JSON POST to
 /live/p/<code>/answer/) and, from a phone whose socket dropped, the snapshot (a GET
-of /live/p/<code>/snapshot/). Through Django's ASGI handler each one crosses between
-the event loop and threads four times or more (the sync middleware, the async ones,
-CSRF's process_view, the view) in a thread made for that request, so under load
-most of the server's time went on hand-overs and waiting (decision 0062).
+of /live/p/<code>/snapshot/); a meeting's phones press cards (a form POST to
+/live/p/<code>/cards/ that live.js sends with `X-Live-Part: cards`). Through Django's
+ASGI handler each one crosses between the event loop and threads four times or more
+(the sync middleware, the async ones, CSRF's process_view, the view) in a thread made
+for that request, so under load most of the server's time went on hand-overs and
+waiting (decisions 0062 and 0093).
 
-Here those two requests read their body on the event loop and then run in one go
-on live's own threads (live/threads.py: answers on `writers`, snapshots on
+Here those requests read their body on the event loop and then run in one go on
+live's own threads (live/threads.py: answers and cards on `writers`, snapshots on
 `readers`), through the same view code Django's URLs use (`views.answer_json`,
-`views.snapshot_json`) and the middleware that matters for them, run as one sync
-chain in that thread: the security headers, the language, clickjacking and the
-content security policy. Exceptions become Django's own error responses.
+`views.snapshot_json`, `views.card`) and the middleware that matters for them, run as
+one sync chain in that thread: the security headers, the language, clickjacking and
+the content security policy. Exceptions become Django's own error responses. A card's
+reply, the phone's cards part, is a TemplateResponse drawn afterwards on a reader
+thread, so on SQLite the presses committed together never wait for HTML.
 
 What differs from a Django request, on purpose:
 - CSRF: a cross-site page cannot send `Content-Type: application/json` without a
   CORS preflight, which is never granted, and an `Origin` from another site is
-  refused outright; the plain form POST (no JavaScript) still goes through Django
-  and its CSRF check.
+  refused outright; the plain form POST of an answer (no JavaScript) still goes
+  through Django and its CSRF check. A card is a form, so it meets Django's own CSRF
+  check here (`csrf_protect`, made from Django's middleware); a card's plain form
+  (no `X-Live-Part`, answered with a redirect and a message) goes through Django.
 - No request_started/request_finished signals: they would close the database
   connection that live's threads keep.
 - No sessions, log-in or messages: the phone is known by its device cookie only.
@@ -33,27 +39,31 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
-from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.http import HttpResponse, JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.template.response import SimpleTemplateResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 
 from thegither.live import broadcast, threads, views
 
-PATH = re.compile(r"^/live/p/(?P<code>[^/]{1,40})/(?P<what>answer|snapshot)/$")
-ANSWER, SNAPSHOT = "answer", "snapshot"
+PATH = re.compile(r"^/live/p/(?P<code>[^/]{1,40})/(?P<what>answer|snapshot|cards)/$")
+ANSWER, SNAPSHOT, CARDS = "answer", "snapshot", "cards"
+FORMS = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
 
-def _chain(view: Callable[[ASGIRequest, str], HttpResponse]) -> Callable:
-    """Wrap `view` in the middleware a phone's JSON request needs, all sync, in one thread."""
+def _chain(view: Callable[[ASGIRequest, str], HttpResponse], *, same_site: bool = True) -> Callable:
+    """Wrap `view` in the middleware a phone's request needs, all sync, in one thread."""
 
     def respond(request):
         request.get_host()  # an unknown Host is refused, as Django refuses it
-        if request.method == "POST" and not _same_site(request):
+        if same_site and request.method == "POST" and not _same_site(request):
             return JsonResponse(
                 {"ok": False, "error": _("Answers can only come from this site's pages.")},
                 status=403,
@@ -87,13 +97,29 @@ def _same_site(request) -> bool:
     return origin == f"{request.scheme}://{host}"
 
 
-_handlers = {ANSWER: _chain(views.answer_json), SNAPSHOT: _chain(views.snapshot_json)}
+_handlers = {
+    ANSWER: _chain(views.answer_json),
+    SNAPSHOT: _chain(views.snapshot_json),
+    # A form, so Django's own CSRF check, made from its middleware (the token in the
+    # X-CSRFToken header or the form against the cookie; the Origin; on HTTPS the Referer).
+    CARDS: _chain(csrf_protect(views.card), same_site=False),
+}
 
 
 def _serve(scope: dict, body: bytes, what: str, code: str) -> HttpResponse:
     request = ASGIRequest(scope, io.BytesIO(body))
     request.live_code = code
     return _handlers[what](request)
+
+
+def _drawn(response: SimpleTemplateResponse) -> HttpResponse:
+    """Draw a reply's template, in the language its request chose (a thread of its own)."""
+    request = response._request
+    try:
+        with translation.override(getattr(request, "LANGUAGE_CODE", None)):
+            return response.render()
+    except Exception as error:  # as Django turns a view's exception into a response
+        return response_for_exception(request, error)
 
 
 def _is_ours(scope: dict) -> tuple[str, str] | None:
@@ -108,10 +134,14 @@ def _is_ours(scope: dict) -> tuple[str, str] | None:
         return (what, match["code"]) if scope["method"] == "GET" else None
     if scope["method"] != "POST":
         return None
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            kind = value.split(b";", 1)[0].strip().lower()
-            return (what, match["code"]) if kind == b"application/json" else None
+    headers = dict(scope.get("headers", ()))
+    kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    if what == ANSWER:
+        return (what, match["code"]) if kind == b"application/json" else None
+    # A card pressed by live.js, which redraws the cards part; the plain form (a page
+    # to redirect to, with a message) goes through Django.
+    if kind in FORMS and headers.get(b"x-live-part") == b"cards":
+        return (what, match["code"])
     return None
 
 
@@ -169,8 +199,12 @@ def phone_requests(django_application):
         if body is TOO_LONG:
             await _send(send, _too_long())
             return
-        pool = threads.writers if what == ANSWER else threads.readers
+        pool = threads.readers if what == SNAPSHOT else threads.writers
         response = await pool.run(_serve, scope, body, what, code)
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            # A card's reply (the phone's cards part) is drawn after its transaction, off
+            # the writer thread: on SQLite every press in a batch waits for its commit.
+            response = await threads.readers.run(_drawn, response)
         await _send(send, response)
 
     return application

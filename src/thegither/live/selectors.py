@@ -6,6 +6,7 @@ counter, so two answers at once can never lose one (Claper's bug).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -235,17 +236,29 @@ def queue_of(session: LiveSession) -> tuple[SpeakingQueue, dict[int, Card]]:
     return queue, {card.participant_id: card for card in cards}
 
 
+class _OpenCard(NamedTuple):
+    """A card up (or speaking), as much of it as a snapshot needs."""
+
+    pk: int
+    kind: str
+    state: str
+    participant_id: int
+    place: int | None
+
+
 def _cards_public(session_id: int, fresh: dict, audience: str) -> dict:
     """Return what a screen's snapshot says about the cards: never who holds which.
 
     The queue is card ids, in order, so a phone can find its own place; the staff get
     counts of the other cards too. Names are only ever drawn by the pages.
     """
-    cards = list(
-        Card.objects.filter(session_id=session_id, state__in=Card.OPEN_STATES).only(
-            "pk", "kind", "state", "participant_id", "place"
-        )
-    )
+    # Plain rows, not model objects: every snapshot of a meeting reads every card up.
+    cards = [
+        _OpenCard(*row)
+        for row in Card.objects.filter(session_id=session_id, state__in=Card.OPEN_STATES)
+        .order_by("pk")
+        .values_list(*_OpenCard._fields)
+    ]
     speak = [card for card in cards if card.kind == Card.Kind.SPEAK]
     turns = turns_of(session_id) if fresh["queue_policy"] == LiveSession.QueuePolicy.FAIR else {}
     queue = _queue_from(fresh["queue_policy"], fresh["queue_by_hand"], speak, turns)

@@ -23,7 +23,15 @@ from thegither.core.permissions import Decision
 from thegither.core.ratelimit import RateLimit, hit_each
 from thegither.core.refusals import Refusal, Refused
 from thegither.core.services import audit_record
-from thegither.live import answer_rows, broadcast, kinds, selectors, wordfilter, words
+from thegither.live import (
+    answer_rows,
+    broadcast,
+    card_rows,
+    kinds,
+    selectors,
+    wordfilter,
+    words,
+)
 from thegither.live.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -802,6 +810,15 @@ class Pressed:
     replayed: bool = False  # this press (its client_id) was counted before: nothing changed
     already: bool = False  # the card was up already: nothing changed
     phrase_dropped: bool = False  # the word filter left the Stop card's words out
+    # The phone's cards after the press, read in its transaction, for the phone's reply.
+    cards: card_rows.PhoneCards | None = None
+
+
+@dataclass(frozen=True)
+class Lowered:
+    changed: bool  # False: the card was down already
+    card: Card  # as the press left it (`state` "done" when a speaker finished)
+    cards: card_rows.PhoneCards  # the phone's cards after the press, for its reply
 
 
 def _card_close(card: Card, now) -> None:
@@ -856,6 +873,37 @@ def _phone_locked(participant: Participant) -> Participant:
     )
 
 
+def _pressing_phone(participant: Participant) -> Participant:
+    """Lock the phone, then its session (the order answers take them); read both.
+
+    One statement (live/card_rows.py): the session comes back with its state and card
+    settings only, enough for the press and the phone's reply.
+    """
+    locked = card_rows.phone_locked(participant.pk)
+    if locked is None:
+        raise Refused(_("Join the session first."), kind=Refusal.NOT_ALLOWED)
+    return locked
+
+
+def _hand_lowered(participant: Participant, hand: Card) -> None:
+    """Take a hand out of the queue (`SpeakingQueue.lower` or `done`, then `_queue_store`).
+
+    Lowering a waiting hand (or a speaker finishing) changes no other hand; only the
+    queue's order by hand ends, when no hand is left waiting.
+    """
+    card_rows.card_close(hand)
+    session = participant.session
+    if session.queue_by_hand and card_rows.hands_waiting(session.pk)[0] == 0:
+        card_rows.queue_by_hand_end(session.pk)
+        session.queue_by_hand = False
+
+
+def _phone_cards(participant: Participant, mine: dict[str, Card]) -> card_rows.PhoneCards:
+    hand = mine.get(Card.Kind.SPEAK)
+    place = card_rows.place_of(participant.session, hand) if hand is not None else 0
+    return card_rows.PhoneCards(participant=participant, mine=mine, place=place)
+
+
 @transaction.atomic
 def card_raise(
     *, participant: Participant, kind: str, client_id: uuid.UUID | str, phrase: str = ""
@@ -866,17 +914,20 @@ def card_raise(
     speak" down; "I don't want to speak" takes a waiting hand down. A Stop card may
     carry the word or phrase that lost them: a phrase the word filter stops is left
     out, and the card still goes (it is urgent).
+
+    The busiest thing a meeting does, so its database steps are plain SQL, as few as
+    they can be (live/card_rows.py, decision 0093); the rules are the queue's own.
     """
     try:
         client_id = uuid.UUID(str(client_id))
     except ValueError as error:
         raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID) from error
-    participant = _phone_locked(participant)
-    replay = Card.objects.filter(client_id=client_id).first()
+    participant = _pressing_phone(participant)
+    replay, mine = card_rows.cards_for(participant, client_id=client_id)
     if replay is not None:
         if replay.participant_id != participant.pk or replay.kind != kind:
             raise Refused(_("Please reload the page and try again."), kind=Refusal.INVALID)
-        return Pressed(replay, replayed=True)
+        return Pressed(replay, replayed=True, cards=_phone_cards(participant, mine))
     _check_phone(participant)
     if kind not in Card.Kind.values:
         raise Refused(_("That isn't one of the cards."), kind=Refusal.BAD_CHOICE)
@@ -894,12 +945,10 @@ def card_raise(
             % {"seconds": verdict.wait_seconds},
             kind=Refusal.TOO_MANY,
         )
-    session = _lock(participant.session)
-    existing = Card.objects.filter(
-        participant=participant, kind=kind, state__in=Card.OPEN_STATES
-    ).first()
+    session = participant.session
+    existing = mine.get(kind)
     if existing is not None:
-        return Pressed(existing, already=True)
+        return Pressed(existing, already=True, cards=_phone_cards(participant, mine))
     if kind == Card.Kind.SPEAK and session.queue_paused:
         raise Refused(
             _("The speaking queue is paused just now. Try again when it starts again."),
@@ -908,67 +957,66 @@ def card_raise(
     dropped = bool(phrase) and wordfilter.is_blocked(phrase)
     if dropped:
         phrase = ""
-    now = timezone.now()
-    word = _glossary_flag(session.organisation_id, phrase, now) if phrase else None
+    word = _glossary_flag(session.organisation_id, phrase, timezone.now()) if phrase else None
+    place = None
     if kind == Card.Kind.SPEAK:
-        for quiet in Card.objects.filter(
-            participant=participant, kind=Card.Kind.QUIET, state=Card.State.UP
-        ):
-            _card_close(quiet, now)
-        queue, _cards = selectors.queue_of(session)
-        card = Card.objects.create(
-            session=session, participant=participant, kind=kind, client_id=client_id
-        )
-        queue.raise_hand(participant.pk, raised=card.pk)
-        place = queue.hands[participant.pk].place
-        if place is not None:
-            card.place = place
-            card.save(update_fields=["place"])
-    else:
-        if kind == Card.Kind.QUIET:
-            # Not wanting to speak takes a waiting hand down; a speaker carries on.
-            queue, cards = selectors.queue_of(session)
-            if queue.lower(participant.pk):
-                _queue_store(session, queue, cards)
-        card = Card.objects.create(
-            session=session,
-            participant=participant,
-            kind=kind,
-            client_id=client_id,
-            phrase=phrase,
-            word=word,
-        )
+        quiet = mine.pop(Card.Kind.QUIET, None)
+        if quiet is not None:
+            card_rows.card_close(quiet)
+        if session.queue_by_hand:
+            # A hand raised while the order is by hand goes to the end (`raise_hand`).
+            waiting, highest = card_rows.hands_waiting(session.pk)
+            if waiting:
+                place = highest + 1
+            else:
+                # The order by hand ended with the last hand (`_settle`), but two hands
+                # lowered side by side may each have seen the other still up and left
+                # it set (decision 0093): it ends now, so this hand and the next follow
+                # the policy's order.
+                card_rows.queue_by_hand_end(session.pk)
+                session.queue_by_hand = False
+    elif kind == Card.Kind.QUIET:
+        # Not wanting to speak takes a waiting hand down; a speaker carries on.
+        hand = mine.get(Card.Kind.SPEAK)
+        if hand is not None and hand.state == Card.State.UP:
+            del mine[Card.Kind.SPEAK]
+            _hand_lowered(participant, hand)
+    card = card_rows.card_insert(
+        participant=participant,
+        kind=kind,
+        client_id=client_id,
+        phrase=phrase,
+        word_id=word.pk if word is not None else None,
+        place=place,
+    )
+    mine[kind] = card
     _changed(session)
     # Cards are anonymous taps, like answers: the audit log is for what the staff do.
-    return Pressed(card, phrase_dropped=dropped)
+    return Pressed(card, phrase_dropped=dropped, cards=_phone_cards(participant, mine))
 
 
 @transaction.atomic
-def card_lower(*, participant: Participant, card: Card) -> bool:
-    """Put one of the phone's own cards down; return whether it was up.
+def card_lower(*, participant: Participant, card: Card) -> Lowered:
+    """Put one of the phone's own cards down; say whether it was up.
 
     A speaker putting their hand down has finished: that is their turn.
     """
-    participant = _phone_locked(participant)
-    card = Card.objects.get(pk=card.pk)
-    if card.participant_id != participant.pk:
+    participant = _pressing_phone(participant)
+    found, mine = card_rows.cards_for(participant, card_id=card.pk)
+    if found is None:
+        raise Card.DoesNotExist
+    if found.participant_id != participant.pk:
         raise Refused(_("That card isn't yours."), kind=Refusal.MISMATCH)
     _check_phone(participant)
-    session = _lock(participant.session)
-    card.refresh_from_db()
-    if card.state not in Card.OPEN_STATES:
-        return False
-    if card.kind == Card.Kind.SPEAK:
-        queue, cards = selectors.queue_of(session)
-        if card.state == Card.State.SPEAKING:
-            queue.done()
-        else:
-            queue.lower(participant.pk)
-        _queue_store(session, queue, cards)
+    if found.state not in Card.OPEN_STATES:
+        return Lowered(False, found, _phone_cards(participant, mine))
+    del mine[found.kind]
+    if found.kind == Card.Kind.SPEAK:
+        _hand_lowered(participant, found)
     else:
-        _card_close(card, timezone.now())
-    _changed(session)
-    return True
+        card_rows.card_close(found)
+    _changed(participant.session)
+    return Lowered(True, found, _phone_cards(participant, mine))
 
 
 class QueueAction:

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from thegither.accounts.models import Organisation
 from thegither.core.pdf import CannotMakePdf
 from thegither.core.permissions import Decision, require
 from thegither.core.refusals import Refusal, Refused
-from thegither.live import charts, exports, kinds, records, selectors, services
+from thegither.live import card_rows, charts, exports, kinds, records, selectors, services
 from thegither.live.forms import (
     ActivityForm,
     FiverSettingsForm,
@@ -507,7 +509,7 @@ def _phone_context(
     if activity is not None and activity.kind == Activity.Kind.RANKING:
         context["ranking_order"] = ",".join(key for key, _label, _place in context["rows"])
     if session.has_cards:
-        context.update(_cards_context(session, participant, snapshot, card_error, phrase))
+        context.update(_snapshot_cards_context(session, participant, snapshot, card_error, phrase))
     elif card_error:
         context["error"] = card_error  # no cards on the page to show it beside
     if "fiver" in snapshot:
@@ -754,10 +756,14 @@ def _card_words(session: LiveSession) -> dict[str, str]:
     }
 
 
-def _cards_context(session, participant, snapshot, card_error: str, phrase: str) -> dict:
-    """Return the phone's four cards: each one's words, whether it is up, and what that means."""
-    mine = selectors.my_cards(participant)
-    public = snapshot.get("cards") or {}
+def _cards_context(
+    session, participant, *, mine, place: int, paused: bool, card_error="", phrase="", explained=()
+) -> dict:
+    """Return the phone's four cards: each one's words, whether it is up, and what that means.
+
+    `mine` is the phone's cards up, by kind; `place` its waiting hand's place in the
+    queue (0: not known to be waiting).
+    """
     words = _card_words(session)
     decision = can_press_cards(participant)
     cards = []
@@ -767,8 +773,6 @@ def _cards_context(session, participant, snapshot, card_error: str, phrase: str)
         if card is not None and card.state == Card.State.SPEAKING:
             state = _("It's your turn to speak now. Press again when you have finished.")
         elif card is not None and kind == Card.Kind.SPEAK:
-            queue = public.get("queue") or []
-            place = queue.index(card.pk) + 1 if card.pk in queue else 0
             state = (
                 _("Your hand is up: you are number %(place)d in the queue.") % {"place": place}
                 if place
@@ -793,7 +797,7 @@ def _cards_context(session, participant, snapshot, card_error: str, phrase: str)
                 "state": state,
                 "client_id": uuid.uuid4(),
                 # The queue is paused: no new hands (one already up can still come down).
-                "off": kind == Card.Kind.SPEAK and card is None and public.get("paused", False),
+                "off": kind == Card.Kind.SPEAK and card is None and paused,
             }
         )
     return {
@@ -801,10 +805,56 @@ def _cards_context(session, participant, snapshot, card_error: str, phrase: str)
         "can_press_cards": decision,
         "card_error": card_error,
         "phrase": phrase,
-        "queue_paused": public.get("paused", False),
+        "queue_paused": paused,
         "phrase_max": services.PHRASE_MAX_LENGTH,
-        "explained": public.get("glossary", []),
+        "explained": list(explained),
     }
+
+
+def _snapshot_cards_context(session, participant, snapshot, card_error: str, phrase: str) -> dict:
+    """`_cards_context` for the whole phone page, with the queue as the snapshot has it."""
+    mine = selectors.my_cards(participant)
+    public = snapshot.get("cards") or {}
+    hand = mine.get(Card.Kind.SPEAK)
+    queue = public.get("queue") or []
+    place = queue.index(hand.pk) + 1 if hand is not None and hand.pk in queue else 0
+    return _cards_context(
+        session,
+        participant,
+        mine=mine,
+        place=place,
+        paused=public.get("paused", False),
+        card_error=card_error,
+        phrase=phrase,
+        explained=public.get("glossary", []),
+    )
+
+
+def _cards_part(request, cards: card_rows.PhoneCards, note: str) -> TemplateResponse:
+    """The phone's cards part after a press, drawn from what the press read (no more queries).
+
+    The same part as `phone.html#cards` in the whole page; only what the part shows is
+    in the context. A TemplateResponse, drawn when it is sent: live's fast path draws it
+    after the press's transaction, off the writer thread (decision 0093).
+    """
+    session = cards.session
+    context = {
+        "session": session,
+        "participant": cards.participant,
+        "snapshot": {"cards": {"round": session.cards_round, "words": session.stop_words}},
+        "card_note": note,
+        **_cards_context(
+            session,
+            cards.participant,
+            mine=cards.mine,
+            place=cards.place,
+            paused=session.queue_paused,
+        ),
+    }
+    # The token the part's forms carry, taken now (so the cookie is renewed in this reply,
+    # as when the part is drawn at once) and once: each new one is 32 random letters.
+    context["csrf_token"] = get_token(request)
+    return TemplateResponse(request, "live/phone.html#cards", context)
 
 
 def _raised_note(session: LiveSession, pressed: services.Pressed) -> str:
@@ -825,41 +875,62 @@ def _raised_note(session: LiveSession, pressed: services.Pressed) -> str:
     return _("You asked for a break.")
 
 
-def _lowered_note(card: Card, changed: bool) -> str:
-    if not changed:
+def _lowered_note(lowered: services.Lowered) -> str:
+    if not lowered.changed:
         return _("That card is down already.")
-    card.refresh_from_db(fields=["state"])
-    if card.state == Card.State.DONE:
+    if lowered.card.state == Card.State.DONE:
         return _("Thanks for speaking.")
-    if card.kind == Card.Kind.SPEAK:
+    if lowered.card.kind == Card.Kind.SPEAK:
         return _("Your hand is down.")
     return _("Your card is down.")
 
 
+def _card_phone(request, code) -> tuple[LiveSession, Participant | None]:
+    """Return the session (its id and code only) and this phone, or None if not joined.
+
+    Only their ids are read (services.phone_of, as answers do): the press reads the rest
+    under its lock.
+    """
+    phone = services.phone_of(code, request.COOKIES.get(COOKIE, ""))
+    if phone is None:
+        session = selectors.session_by_code(code)
+        if session is None or session.join_code != code:
+            raise Http404
+        return session, None
+    session = LiveSession(pk=phone.session_id, join_code=code)
+    participant = Participant(pk=phone.participant_id, session_id=phone.session_id)
+    return session, (None if phone.removed else participant)
+
+
 @require_POST
 def card(request, code):
-    """Hold up a card, or put one down (docs/live-protocol.md); a plain form works too."""
-    session, participant = _phone_session(request, code)
+    """Hold up a card, or put one down (docs/live-protocol.md); a plain form works too.
+
+    live.js's presses (`X-Live-Part: cards`) also come here through live's fast path
+    (live/fast.py, decision 0093), CSRF-checked as Django checks them.
+    """
+    session, participant = _card_phone(request, code)
     by_script = request.headers.get(PART_HEADER) == "cards"
-    if participant is None or participant.removed:
+    if participant is None:
         if by_script:
             return JsonResponse({"ok": False, "error": _("Join the session first.")}, status=403)
         return redirect("join:code", code=session.join_code)
     card_id = (request.POST.get("card") or "")[:12]
     phrase = (request.POST.get("phrase") or "")[:PHRASE_FIELD_MAX]
-    note, error, status = "", "", 200
+    note, error, status, cards = "", "", 200, None
     try:
         if card_id:
-            held = (
-                Card.objects.filter(participant=participant, pk=int(card_id)).first()
-                if card_id.isdigit()
-                else None
-            )
-            if held is None:
+            try:
+                if not card_id.isdigit():
+                    raise Card.DoesNotExist
+                lowered = services.card_lower(participant=participant, card=Card(pk=int(card_id)))
+            except (Card.DoesNotExist, Refused) as gone:
+                if isinstance(gone, Refused) and gone.kind != Refusal.MISMATCH:
+                    raise
+                # Not this phone's card, or no such card: it has gone, as far as it knows.
                 error, status = _("That card has gone. Here are your cards now."), 404
             else:
-                changed = services.card_lower(participant=participant, card=held)
-                note = _lowered_note(held, changed)
+                note, cards = _lowered_note(lowered), lowered.cards
         else:
             pressed = services.card_raise(
                 participant=participant,
@@ -867,12 +938,15 @@ def card(request, code):
                 client_id=(request.POST.get("client_id") or "")[:40],
                 phrase=phrase,
             )
-            note = _raised_note(session, pressed)
+            note, cards = _raised_note(pressed.cards.session, pressed), pressed.cards
             phrase = ""
     except Refused as refused:
         error = _refusal_text(refused)
         status = 429 if refused.kind == Refusal.TOO_MANY else 400
-    if by_script or error:
+    if by_script and not error:
+        return _cards_part(request, cards, note)
+    if error:
+        session, participant = _phone_session(request, code)
         context = _phone_context(session, participant, card_error=error, phrase=phrase)
         context["card_note"] = note
         template = "live/phone.html#cards" if by_script else "live/phone.html"

@@ -1,6 +1,7 @@
 """Meeting cards and the speaking queue: settings, presses, the queue's services, snapshots."""
 
 import json
+import random
 import uuid
 from datetime import timedelta
 
@@ -255,8 +256,8 @@ def test_a_phone_puts_its_own_card_down_once(meeting, ali, sam):
     with pytest.raises(Refused) as refused:
         services.card_lower(participant=sam, card=hand)
     assert refused.value.kind == Refusal.MISMATCH
-    assert services.card_lower(participant=ali, card=hand) is True
-    assert services.card_lower(participant=ali, card=hand) is False
+    assert services.card_lower(participant=ali, card=hand).changed is True
+    assert services.card_lower(participant=ali, card=hand).changed is False
     assert _order(meeting) == []
 
 
@@ -521,3 +522,65 @@ def test_the_queue_view_takes_a_fixed_number_of_queries(
         view = selectors.queue_now(session, stop_names=True)
     assert len(view.waiting) == 20
     assert len(view.stops) == 20
+
+
+# ---- what a press tells the phone (decision 0093) ----
+
+
+@pytest.mark.parametrize("policy", ["fair", "first"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_press_tells_the_phone_its_place_as_the_queue_orders_it(
+    organisation, staff, policy, seed
+):
+    """Whatever raises, lowers, calls, moves and sorts came before, the place a press
+    reports (counted in SQL) is the hand's place in the queue's own order."""
+    rng = random.Random(seed)
+    settings = SessionSettings(kind=LiveSession.Kind.MEETING, queue_policy=policy)
+    session = services.session_create(
+        organisation=organisation, title="Places", settings=settings, by=staff
+    )
+    services.session_control(session=session, action="start", by=staff)
+    phones = [_phone(session, number) for number in range(1, 7)]
+    for _step in range(60):
+        phone = rng.choice(phones)
+        hand = Card.objects.filter(participant=phone, kind="speak", state="up").first()
+        event = rng.choice(["raise", "raise", "lower", "quiet", "call", "done", "move", "sort"])
+        if event in ("raise", "quiet"):
+            kind = Card.Kind.SPEAK if event == "raise" else Card.Kind.QUIET
+            shown = _raise(phone, kind).cards
+        elif event == "lower" and hand is not None:
+            shown = services.card_lower(participant=phone, card=hand).cards
+        elif event == "move" and hand is not None:
+            up = rng.random() < 0.5
+            services.queue_control(
+                session=session, action="up" if up else "down", card=hand, by=staff
+            )
+            continue
+        elif event in ("call", "done", "sort"):
+            services.queue_control(session=session, action=event, by=staff)
+            continue
+        else:
+            continue
+        order = _order(session)
+        mine = shown.mine.get(Card.Kind.SPEAK)
+        if mine is not None and mine.state == Card.State.UP:
+            assert shown.place == order.index(phone.pk) + 1
+        else:
+            assert shown.place == 0
+            assert phone.pk not in order
+
+
+def test_a_hand_raised_after_the_order_by_hand_was_left_set_follows_the_policy(
+    meeting, staff, ali, sam, jo
+):
+    # Two hands lowered side by side (PostgreSQL) may both leave the order by hand set.
+    _raise(ali)
+    LiveSession.objects.filter(pk=meeting.pk).update(queue_by_hand=True)
+    services.card_lower(participant=ali, card=Card.objects.get(participant=ali))
+    LiveSession.objects.filter(pk=meeting.pk).update(queue_by_hand=True)
+    first = _raise(sam)
+    assert first.cards.place == 1
+    meeting.refresh_from_db()
+    assert not meeting.queue_by_hand
+    _raise(jo)
+    assert _order(meeting) == [sam.pk, jo.pk]

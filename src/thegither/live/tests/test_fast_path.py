@@ -7,6 +7,7 @@ still goes to Django (the plain form POST and its CSRF check among them).
 
 import json
 import threading
+import urllib.parse
 import uuid
 
 import pytest
@@ -18,7 +19,7 @@ from thegither.accounts.models import Role
 from thegither.accounts.tests import factories
 from thegither.asgi import application
 from thegither.live import fast, services, threads, views
-from thegither.live.models import Answer
+from thegither.live.models import Answer, Card, LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -161,7 +162,7 @@ def test_a_plain_form_answer_still_goes_through_django_and_its_csrf_check(world)
     assert Answer.objects.count() == 0
 
 
-def test_only_the_two_phone_requests_take_the_fast_path():
+def test_only_the_phone_requests_take_the_fast_path():
     code = "ABCDEF"
     http = {"type": "http", "headers": [(b"content-type", b"application/json")]}
     assert fast._is_ours({**http, "method": "POST", "path": f"/live/p/{code}/answer/"})
@@ -173,6 +174,87 @@ def test_only_the_two_phone_requests_take_the_fast_path():
     form = {"type": "http", "headers": [(b"content-type", b"multipart/form-data; boundary=x")]}
     assert not fast._is_ours({**form, "method": "POST", "path": f"/live/p/{code}/answer/"})
     assert not fast._is_ours({"type": "websocket", "path": f"/live/p/{code}/answer/"})
+
+
+# ---- cards pressed by live.js (decision 0093) ----
+
+CSRF = "c" * 32
+
+
+@pytest.fixture
+def meeting():
+    organisation = factories.organisation_make()
+    staff = factories.member_make(organisation, Role.STAFF)
+    settings = services.SessionSettings(kind=LiveSession.Kind.MEETING)
+    session = services.session_create(
+        organisation=organisation, title="Cards", by=staff, settings=settings
+    )
+    services.session_control(session=session, action="start", by=staff)
+    session.refresh_from_db()
+    services.session_join(session=session, token=TOKEN)
+    yield session
+    threads.close_all()
+
+
+def _card(session, form: dict, *, csrf=CSRF, part=b"cards", headers=()):
+    cookie = f"{services.DEVICE_COOKIE}={TOKEN}; csrftoken={CSRF}".encode()
+    sent = [(b"content-type", b"application/x-www-form-urlencoded"), (b"cookie", cookie)]
+    if csrf:
+        sent.append((b"x-csrftoken", csrf.encode()))
+    if part:
+        sent.append((b"x-live-part", part))
+    return _call(
+        "POST",
+        f"/live/p/{session.join_code}/cards/",
+        body=urllib.parse.urlencode(form).encode(),
+        headers=[*sent, *headers],
+        cookie="",
+    )
+
+
+def test_a_card_from_live_js_comes_the_fast_way_and_is_counted_once(meeting):
+    form = {"kind": "speak", "client_id": str(uuid.uuid4())}
+    first = _card(meeting, form)
+    again = _card(meeting, form)
+    assert first["status"] == again["status"] == 200
+    card = Card.objects.get()
+    assert f'data-up-speak="{card.pk}"' in first["body"].decode()
+    assert "you are number 1 in the queue" in first["body"].decode()
+    assert "<html" not in first["body"].decode()
+    assert 'data-note="That card is up already."' not in first["body"].decode()
+    headers = first["headers"]
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "no-store" in headers["cache-control"]
+    down = _card(meeting, {"card": card.pk})
+    assert down["status"] == 200
+    assert 'data-note="Your hand is down."' in down["body"].decode()
+    card.refresh_from_db()
+    assert card.state == "down"
+
+
+def test_a_card_without_the_csrf_token_meets_djangos_refusal(meeting):
+    refused = _card(meeting, {"kind": "break", "client_id": str(uuid.uuid4())}, csrf="")
+    assert refused["status"] == 403
+    assert "text/html" in refused["headers"]["content-type"]
+    elsewhere = _card(
+        meeting,
+        {"kind": "break", "client_id": str(uuid.uuid4())},
+        headers=[(b"origin", b"https://evil.example")],
+    )
+    assert elsewhere["status"] == 403
+    assert not Card.objects.exists()
+
+
+def test_a_plain_card_form_still_goes_through_django():
+    code = "ABCDEF"
+    form = {"type": "http", "method": "POST", "path": f"/live/p/{code}/cards/"}
+    typed = (b"content-type", b"application/x-www-form-urlencoded")
+    assert fast._is_ours({**form, "headers": [typed, (b"x-live-part", b"cards")]})
+    assert not fast._is_ours({**form, "headers": [typed]})  # a page back, with a message
+    json_body = (b"content-type", b"application/json")
+    assert not fast._is_ours({**form, "headers": [json_body, (b"x-live-part", b"cards")]})
+    assert not fast._is_ours({**form, "method": "GET", "headers": [(b"x-live-part", b"cards")]})
 
 
 @pytest.fixture
