@@ -138,58 +138,21 @@ def event_edit(request, pk):
 @login_required
 def event_approve(request, pk):
     """Approve an event: it goes on the week's page and calendar; the sender is told."""
-    event = event_or_404(pk)
-    require(can_moderate(request.user, event.week))
-    event = services.event_approve(event=event, by=request.user)
-    messages.success(
-        request, _("Approved: %(title)s is on the website now.") % {"title": event.title}
-    )
-    return redirect(_moderation_url(event.week))
+    return _approved(request, event_or_404(pk), services.event_approve, "event")
 
 
 @login_required
 @never_cache
 def event_decline(request, pk):
     """Decline an event, with a reason emailed to whoever sent it."""
-    event = event_or_404(pk)
-    require(can_moderate(request.user, event.week))
-    form = DeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_decline(event=event, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("Declined: %(title)s. We've emailed the reason to whoever sent it.")
-                % {"title": event.title},
-            )
-            return redirect(_moderation_url(event.week))
-    return render(
-        request,
-        "stories/decline.html",
-        {
-            "thing": event,
-            "kind": "event",
-            "week": event.week,
-            "organisation": event.week.organisation,
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _declined(request, event_or_404(pk), services.event_decline, "event")
 
 
 @require_POST
 @login_required
 def event_delete(request, pk):
     """Delete an event for good."""
-    event = event_or_404(pk)
-    require(can_moderate(request.user, event.week))
-    week = event.week
-    services.event_delete(event=event, by=request.user)
-    messages.success(request, _("Deleted: %(title)s.") % {"title": event.title})
-    return redirect(_moderation_url(week))
+    return _deleted(request, event_or_404(pk), services.event_delete, "event")
 
 
 # --- Stories
@@ -227,55 +190,68 @@ def story_edit(request, pk):
 @login_required
 def story_approve(request, pk):
     """Approve a story: it goes on the week's page and in search; the sender is told."""
-    story = story_or_404(pk)
-    require(can_moderate(request.user, story.week))
-    story = services.story_approve(story=story, by=request.user)
-    messages.success(
-        request, _("Approved: %(title)s is on the website now.") % {"title": story.title}
-    )
-    return redirect(_moderation_url(story.week))
+    return _approved(request, story_or_404(pk), services.story_approve, "story")
 
 
 @login_required
 @never_cache
 def story_decline(request, pk):
     """Decline a story, with a reason emailed to whoever sent it."""
-    story = story_or_404(pk)
-    require(can_moderate(request.user, story.week))
-    form = DeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.story_decline(story=story, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("Declined: %(title)s. We've emailed the reason to whoever sent it.")
-                % {"title": story.title},
-            )
-            return redirect(_moderation_url(story.week))
-    return render(
-        request,
-        "stories/decline.html",
-        {
-            "thing": story,
-            "kind": "story",
-            "week": story.week,
-            "organisation": story.week.organisation,
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _declined(request, story_or_404(pk), services.story_decline, "story")
 
 
 @require_POST
 @login_required
 def story_delete(request, pk):
     """Delete a story for good, with its picture."""
-    story = story_or_404(pk)
-    require(can_moderate(request.user, story.week))
-    week = story.week
-    services.story_delete(story=story, by=request.user)
-    messages.success(request, _("Deleted: %(title)s.") % {"title": story.title})
+    return _deleted(request, story_or_404(pk), services.story_delete, "story")
+
+
+# --- What approving, declining and deleting an event or a story have in common. `kind`
+# is "event" or "story": the service's keyword for the thing, and the template's word.
+
+
+def _approved(request, thing, approve, kind: str):
+    require(can_moderate(request.user, thing.week))
+    thing = approve(**{kind: thing}, by=request.user)
+    messages.success(
+        request, _("Approved: %(title)s is on the website now.") % {"title": thing.title}
+    )
+    return redirect(_moderation_url(thing.week))
+
+
+def _declined(request, thing, decline, kind: str):
+    require(can_moderate(request.user, thing.week))
+    form = DeclineForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decline(**{kind: thing}, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("Declined: %(title)s. We've emailed the reason to whoever sent it.")
+                % {"title": thing.title},
+            )
+            return redirect(_moderation_url(thing.week))
+    return render(
+        request,
+        "stories/decline.html",
+        {
+            "thing": thing,
+            "kind": kind,
+            "week": thing.week,
+            "organisation": thing.week.organisation,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _deleted(request, thing, delete, kind: str):
+    require(can_moderate(request.user, thing.week))
+    week = thing.week
+    delete(**{kind: thing}, by=request.user)
+    messages.success(request, _("Deleted: %(title)s.") % {"title": thing.title})
     return redirect(_moderation_url(week))
