@@ -84,125 +84,106 @@ def plan_of(args) -> lp.Plan:
     )
 
 
-def thegither_measure(args, database: lp.Database, *, deflate: bool) -> dict:
-    workshop = lp.workshop_make(f"Load test, deflate {'on' if deflate else 'off'}")
-    servers = lp.thegither_servers(database, args.processes, deflate=deflate)
-    run = lp.Run(plan_of(args), [], workshop)
+def measured(run, servers, play, check, summary, *, presenter: bool) -> dict:
+    """Start the servers, play the run against them, check it and sum it up; stop them.
+
+    `play` is a coroutine function given the servers' ports; `check` and `summary` come
+    from the scenario's module (live_phones or live_meeting).
+    """
     try:
 
         async def go():
             await lp.servers_start(servers)
-            run.ports = [server.port for server in servers]
+            ports = [server.port for server in servers]
             cpu, started = lp.cpu_self(), time.monotonic()
-            extra = await lp.thegither_run(run)
+            extra = await play(ports)
             return extra, lp.cpu_self() - cpu, time.monotonic() - started
 
         extra, cpu, wall = asyncio.run(go())
         for server in servers:
             server.sample()
-        checked = lp.check_thegither(run.figures, workshop)
-        result = lp.summary(
+        result = summary(
             run.figures,
-            checked,
+            check(),
             servers,
             loadgen_cpu=cpu,
             wall=wall,
             burst_started=run.burst_started,
-            presenter=True,
+            presenter=presenter,
         )
     finally:
         for server in servers:
             server.stop()
-    return {**result, **{k: round(v, 1) for k, v in extra.items()}, "deflate": deflate}
+    return {**result, **{k: round(v, 1) for k, v in extra.items()}}
+
+
+def thegither_measure(args, database: lp.Database, *, deflate: bool) -> dict:
+    workshop = lp.workshop_make(f"Load test, deflate {'on' if deflate else 'off'}")
+    servers = lp.thegither_servers(database, args.processes, deflate=deflate)
+    run = lp.Run(plan_of(args), [], workshop)
+
+    async def play(ports):
+        run.ports = ports
+        return await lp.thegither_run(run)
+
+    result = measured(
+        run,
+        servers,
+        play,
+        lambda: lp.check_thegither(run.figures, workshop),
+        lp.summary,
+        presenter=True,
+    )
+    return {**result, "deflate": deflate}
 
 
 def baseline_measure(args, database: lp.Database, workshop: lp.Workshop) -> dict:
     database.baseline_reset()
     servers = lp.baseline_servers(database, args.processes)
     run = lp.Run(plan_of(args), [], workshop)
-    try:
-
-        async def go():
-            await lp.servers_start(servers)
-            cpu, started = lp.cpu_self(), time.monotonic()
-            # Phones are shared out between the processes as with Thegither.
-            extra = await lp.baseline_run(run, [server.port for server in servers])
-            return extra, lp.cpu_self() - cpu, time.monotonic() - started
-
-        extra, cpu, wall = asyncio.run(go())
-        checked = lp.check_baseline(run.figures, database)
-        result = lp.summary(
-            run.figures,
-            checked,
-            servers,
-            loadgen_cpu=cpu,
-            wall=wall,
-            burst_started=run.burst_started,
-            presenter=False,
-        )
-    finally:
-        for server in servers:
-            server.stop()
-    return {**result, **{k: round(v, 1) for k, v in extra.items()}}
+    # Phones are shared out between the processes as with Thegither.
+    return measured(
+        run,
+        servers,
+        lambda ports: lp.baseline_run(run, ports),
+        lambda: lp.check_baseline(run.figures, database),
+        lp.summary,
+        presenter=False,
+    )
 
 
 def meeting_measure(args, database: lp.Database) -> dict:
     meeting = lm.meeting_make("Load test meeting")
     servers = lp.thegither_servers(database, args.processes, deflate=False)
     run = lm.MeetingRun(plan_of(args), [], meeting, args.rounds)
-    try:
 
-        async def go():
-            await lp.servers_start(servers)
-            run.ports = [server.port for server in servers]
-            cpu, started = lp.cpu_self(), time.monotonic()
-            extra = await lm.thegither_meeting(run)
-            return extra, lp.cpu_self() - cpu, time.monotonic() - started
+    async def play(ports):
+        run.ports = ports
+        return await lm.thegither_meeting(run)
 
-        extra, cpu, wall = asyncio.run(go())
-        checked = lm.check_thegither(run.figures, meeting)
-        result = lm.summary(
-            run.figures,
-            checked,
-            servers,
-            loadgen_cpu=cpu,
-            wall=wall,
-            burst_started=run.burst_started,
-            presenter=True,
-        )
-    finally:
-        for server in servers:
-            server.stop()
-    return {**result, **{k: round(v, 1) for k, v in extra.items()}, "deflate": False}
+    result = measured(
+        run,
+        servers,
+        play,
+        lambda: lm.check_thegither(run.figures, meeting),
+        lm.summary,
+        presenter=True,
+    )
+    return {**result, "deflate": False}
 
 
 def meeting_baseline_measure(args, database: lp.Database) -> dict:
     database.baseline_reset()
     servers = lp.baseline_servers(database, args.processes)
     run = lm.MeetingRun(plan_of(args), [], lm.Meeting(0, "", ""), args.rounds)
-    try:
-
-        async def go():
-            await lp.servers_start(servers)
-            cpu, started = lp.cpu_self(), time.monotonic()
-            extra = await lm.baseline_meeting(run, [server.port for server in servers])
-            return extra, lp.cpu_self() - cpu, time.monotonic() - started
-
-        extra, cpu, wall = asyncio.run(go())
-        checked = lm.check_baseline(run.figures, database)
-        result = lm.summary(
-            run.figures,
-            checked,
-            servers,
-            loadgen_cpu=cpu,
-            wall=wall,
-            burst_started=run.burst_started,
-            presenter=False,
-        )
-    finally:
-        for server in servers:
-            server.stop()
-    return {**result, **{k: round(v, 1) for k, v in extra.items()}}
+    return measured(
+        run,
+        servers,
+        lambda ports: lm.baseline_meeting(run, ports),
+        lambda: lm.check_baseline(run.figures, database),
+        lm.summary,
+        presenter=False,
+    )
 
 
 def targets(thegither: dict, baseline: dict | None) -> dict:
