@@ -38,6 +38,7 @@ from thegither.accounts.services import (
     organisation_logo_remove,
 )
 from thegither.core.colours import HEX_COLOUR, MINIMUM_CONTRAST, contrast_ratio
+from thegither.core.forms import posted
 from thegither.core.permissions import require
 from thegither.core.uploads import CONTENT_TYPES
 
@@ -77,11 +78,6 @@ def organisation_logo(request, slug, name):
     return FileResponse(logo, content_type=content_type)
 
 
-def _posted(request):
-    """Return the form data if this is a POST (even an empty one), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _organisation_to_manage(request, slug) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
     require(can_manage_organisation(request.user, organisation))
@@ -93,7 +89,7 @@ def _organisation_to_manage(request, slug) -> Organisation:
 def organisation_settings(request, slug):
     """Change the organisation's name and colour; see its logo."""
     organisation = _organisation_to_manage(request, slug)
-    form = OrganisationForm.for_organisation(organisation, _posted(request))
+    form = OrganisationForm.for_organisation(organisation, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation_details_change(
@@ -153,7 +149,7 @@ def organisation_logo_delete(request, slug):
 def areas(request, slug):
     """List the organisation's areas and add a new one."""
     organisation = _organisation_to_manage(request, slug)
-    form = AreaForm(_posted(request))
+    form = AreaForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             area = area_add(
@@ -187,7 +183,7 @@ def area_rename_view(request, slug, pk):
     """Give an area a new name."""
     area = _area_in(slug, pk)
     require(can_manage_organisation(request.user, area.organisation))
-    form = AreaForm.for_area(area, _posted(request))
+    form = AreaForm.for_area(area, posted(request))
     if request.method == "POST" and form.is_valid():
         before = area.name
         try:

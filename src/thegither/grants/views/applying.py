@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from thegither.core.forms import add_refusal
 from thegither.core.permissions import require
 from thegither.core.refusals import Refusal, Refused
 from thegither.grants import reporting, selectors, services
@@ -21,7 +22,7 @@ from thegither.grants.permissions import (
     can_see_application,
     can_withdraw,
 )
-from thegither.grants.views.common import add_refusal, application_or_404, round_or_404
+from thegither.grants.views.common import application_or_404, round_or_404
 from thegither.grants.views.money import application_award
 
 CHECK = "check"

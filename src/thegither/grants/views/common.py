@@ -5,11 +5,6 @@ from thegither.grants import selectors
 from thegither.grants.models import Application, Round
 
 
-def posted(request):
-    """Return the form data if this is a POST (even an empty one), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def round_or_404(pk: int) -> Round:
     try:
         return selectors.round_get(pk)
@@ -22,15 +17,6 @@ def application_or_404(pk: int) -> Application:
         return selectors.application_get(pk)
     except Application.DoesNotExist as error:
         raise Http404 from error
-
-
-def add_refusal(form, error) -> None:
-    """Show a service's refusal on the form: on its fields where they exist, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def say_refusal(request, error) -> None:

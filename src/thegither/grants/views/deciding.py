@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.grants import services
 from thegither.grants.deciding import VoteRow, meeting_summary
@@ -31,7 +32,7 @@ from thegither.grants.permissions import (
     panel_membership,
     vote_decisions,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
+from thegither.grants.views.common import round_or_404, say_refusal
 
 
 def _meeting_or_404(round) -> DecisionMeeting:

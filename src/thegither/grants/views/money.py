@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.grants import exports, ledger, services
 from thegither.grants.forms import (
@@ -43,7 +44,7 @@ from thegither.grants.permissions import (
     can_see_money,
     can_withdraw_award,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
+from thegither.grants.views.common import round_or_404, say_refusal
 
 AWARD_ROWS = ("application__round__fund__organisation", "application__contact", "pot__area")
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.core.refusals import Refused
 from thegither.grants import scoring, selectors, services
@@ -22,13 +23,7 @@ from thegither.grants.permissions import (
     panel_membership,
     score_decisions,
 )
-from thegither.grants.views.common import (
-    add_refusal,
-    application_or_404,
-    posted,
-    round_or_404,
-    say_refusal,
-)
+from thegither.grants.views.common import application_or_404, round_or_404, say_refusal
 
 
 def _member_or_404(pk: int) -> PanelMember:

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.grants import reporting, services
 from thegither.grants.models import (
@@ -36,7 +37,7 @@ from thegither.grants.report_forms import (
     ReportDueForm,
     ReportForm,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
+from thegither.grants.views.common import round_or_404, say_refusal
 
 FILES = "files"
 CHECK = "check"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.grants import scoring, selectors, services
 from thegither.grants.forms import ScoreForm
@@ -24,7 +25,7 @@ from thegither.grants.permissions import (
     panel_membership,
 )
 from thegither.grants.services.scoring import comment_field, score_field
-from thegither.grants.views.common import add_refusal, application_or_404, posted, round_or_404
+from thegither.grants.views.common import application_or_404, round_or_404
 
 SAVE_AND_NEXT = "next"
 

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from thegither.core.forms import add_refusal
 from thegither.core.permissions import require
 from thegither.grants import selectors, services
 from thegither.grants.forms import ScreenForm
 from thegither.grants.permissions import can_manage_round, can_screen, screening_decisions
-from thegither.grants.views.common import add_refusal, application_or_404, round_or_404
+from thegither.grants.views.common import application_or_404, round_or_404
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thegither.accounts.models import Organisation
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.core.refusals import Refused
 from thegither.grants import selectors, services
@@ -31,7 +32,7 @@ from thegither.grants.permissions import (
     can_see_review,
     can_set_decision_rules,
 )
-from thegither.grants.views.common import add_refusal, posted, round_or_404, say_refusal
+from thegither.grants.views.common import round_or_404, say_refusal
 
 
 @login_required

@@ -11,12 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from thegither.core.forms import add_refusal
 from thegither.core.permissions import require
 from thegither.grants import services
 from thegither.grants.forms import UploadForm
 from thegither.grants.models import CONTENT_TYPE_OF_KIND, Upload
 from thegither.grants.permissions import can_edit_application, can_see_application
-from thegither.grants.views.common import add_refusal, application_or_404
+from thegither.grants.views.common import application_or_404
 
 
 @login_required

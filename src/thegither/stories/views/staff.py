@@ -16,17 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from thegither.accounts.models import Organisation
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.stories import selectors, services
 from thegither.stories.forms import DeclineForm, EventForm, StoryEditForm, WeekForm
 from thegither.stories.permissions import can_moderate, can_run_weeks
-from thegither.stories.views.common import (
-    add_refusal,
-    event_or_404,
-    posted,
-    story_or_404,
-    week_or_404,
-)
+from thegither.stories.views.common import event_or_404, story_or_404, week_or_404
 
 
 def _moderation_url(week) -> str:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from thegither.core.clients import client_address
+from thegither.core.forms import add_refusal, posted
 from thegither.core.permissions import require
 from thegither.core.ratelimit import RateLimit, hit_each, too_many_tries
 from thegither.stories import services
 from thegither.stories.forms import EventSubmitForm, StorySubmitForm
 from thegither.stories.permissions import can_moderate, can_send_event, can_submit_story
-from thegither.stories.views.common import add_refusal, posted, week_or_404
+from thegither.stories.views.common import week_or_404
 
 # Enough for a busy organisation sending its whole programme, not for a flood.
 SENDS_PER_CLIENT = RateLimit("stories-send-client", limit=20, seconds=60 * 60)
