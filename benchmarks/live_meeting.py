@@ -76,23 +76,12 @@ class Meeting:
 
 def meeting_make(title: str) -> Meeting:
     """Make an organisation, a facilitator and a started meeting (cards, fair turns)."""
-    from django.test import Client
-
-    from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
     from thegither.live import services
     from thegither.live.models import LiveSession
 
-    number = Organisation.objects.count() + 1
-    organisation = Organisation.objects.create(
-        name=f"Benchmark Meeting Trust {number}", slug=f"benchmark-meeting-{number}"
+    organisation, staff = lp.facilitator_make(
+        "Benchmark Meeting Trust", "benchmark-meeting", "Chair"
     )
-    staff = User.objects.create_user(
-        username=f"bench-chair-{number}",
-        password=uuid.uuid4().hex,
-        display_name="Chair",
-        age_band=AgeBand.OVER_25,
-    )
-    Membership.objects.create(user=staff, organisation=organisation, role=Role.STAFF)
     settings = services.SessionSettings(
         kind=LiveSession.Kind.MEETING, queue_on_screen=True, queue_policy="fair"
     )
@@ -100,9 +89,7 @@ def meeting_make(title: str) -> Meeting:
         organisation=organisation, title=title, by=staff, settings=settings
     )
     services.session_control(session=session, action="start", by=staff)
-    client = Client()
-    client.force_login(staff)
-    return Meeting(session.pk, session.join_code, client.cookies["sessionid"].value)
+    return Meeting(session.pk, session.join_code, lp.staff_cookie(staff))
 
 
 class MeetingRun(lp.Run):

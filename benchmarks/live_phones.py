@@ -415,24 +415,37 @@ class Workshop:
     staff_cookie: str
 
 
-def workshop_make(title: str) -> Workshop:
-    """Make an organisation, a facilitator and a started session with 5 activities."""
-    from django.test import Client
-
+def facilitator_make(name: str, slug: str, who: str):
+    """Make an organisation (`name` and `slug` numbered) and a member of staff in it, `who`;
+    return (the organisation, the member of staff)."""
     from thegither.accounts.models import AgeBand, Membership, Organisation, Role, User
-    from thegither.live import services
 
     number = Organisation.objects.count() + 1
-    organisation = Organisation.objects.create(
-        name=f"Benchmark Youth Trust {number}", slug=f"benchmark-{number}"
-    )
+    organisation = Organisation.objects.create(name=f"{name} {number}", slug=f"{slug}-{number}")
     staff = User.objects.create_user(
-        username=f"bench-facilitator-{number}",
+        username=f"bench-{who.lower()}-{number}",
         password=uuid.uuid4().hex,
-        display_name="Facilitator",
+        display_name=who,
         age_band=AgeBand.OVER_25,
     )
     Membership.objects.create(user=staff, organisation=organisation, role=Role.STAFF)
+    return organisation, staff
+
+
+def staff_cookie(staff) -> str:
+    """Return a logged-in session cookie for `staff`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    return client.cookies["sessionid"].value
+
+
+def workshop_make(title: str) -> Workshop:
+    """Make an organisation, a facilitator and a started session with 5 activities."""
+    from thegither.live import services
+
+    organisation, staff = facilitator_make("Benchmark Youth Trust", "benchmark", "Facilitator")
     session = services.session_create(organisation=organisation, title=title, by=staff)
     options = {
         "choice": ["Youth club", "Sport", "Music", "Art"],
@@ -452,13 +465,11 @@ def workshop_make(title: str) -> Workshop:
         activities.append((activity.pk, kind))
     services.session_control(session=session, action="start", by=staff)
     session.refresh_from_db()
-    client = Client()
-    client.force_login(staff)
     return Workshop(
         session_id=session.pk,
         code=session.join_code,
         activities=activities,
-        staff_cookie=client.cookies["sessionid"].value,
+        staff_cookie=staff_cookie(staff),
     )
 
 
