@@ -6,6 +6,7 @@ snapshot published to its group, passed on by the process's relay for the group
 (live/fanout.py, docs/live-protocol.md).
 """
 
+import abc
 import asyncio
 
 from channels.consumer import get_handler_name
@@ -21,7 +22,7 @@ CLOSE_NOT_ALLOWED = 4403
 SYNCS_PER_MINUTE = 30
 
 
-class _LiveConsumer(AsyncJsonWebsocketConsumer):
+class _LiveConsumer(AsyncJsonWebsocketConsumer, abc.ABC):
     audience = ""
     extra_groups: tuple[str, ...] = ()
 
@@ -48,9 +49,9 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         await fanout.join(self.group, self, self.send_text)
         await self.send_snapshot()
 
-    def find_session(self) -> tuple[int | None, int]:  # pragma: no cover - each has its own
+    @abc.abstractmethod
+    def find_session(self) -> tuple[int | None, int]:
         """Return (the session's id, 0), or (None, the close code saying why not)."""
-        raise NotImplementedError
 
     async def disconnect(self, code):
         if self.session_id is not None:
